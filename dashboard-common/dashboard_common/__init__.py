@@ -1,1 +1,1 @@
-"""Package marker."""
+"""What both dashboards share: API client, wire-hour conversion, labels, chart look, freshness."""
