@@ -91,7 +91,11 @@ def running_api(bucket: str | Path, extra_env: dict[str, str] | None = None) -> 
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / f"api-{port}.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "api"], cwd=REPO_ROOT / "app-api", env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "api"],
+        cwd=REPO_ROOT / "app-api",
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}/api/v1"
     try:

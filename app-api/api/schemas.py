@@ -19,7 +19,9 @@ class Health(BaseModel):
 class UniqueValues(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"values": [1, 2]}]})
 
-    values: list[int] = Field(description="Distinct values present in the feature window X, ascending.", examples=[[1, 2]])
+    values: list[int] = Field(
+        description="Distinct values present in the feature window X, ascending.", examples=[[1, 2]]
+    )
 
 
 class PredictionResults(BaseModel):
@@ -41,13 +43,16 @@ class PredictionResults(BaseModel):
         examples=[[468550, 468551]],
     )
     energy_consumption: list[float] = Field(
-        description="Observed consumption in kWh, one per `datetime_utc`.", examples=[[74217.34, 65885.92]]
+        description="Observed consumption in kWh, one per `datetime_utc`.",
+        examples=[[74217.34, 65885.92]],
     )
     preds_datetime_utc: list[int] = Field(
-        description="Forecast hours: the next 24 hours. " + HOURS_DESCRIPTION, examples=[[468552, 468553]]
+        description="Forecast hours: the next 24 hours. " + HOURS_DESCRIPTION,
+        examples=[[468552, 468553]],
     )
     preds_energy_consumption: list[float] = Field(
-        description="Forecast consumption in kWh, one per `preds_datetime_utc`.", examples=[[55453.63, 49476.21]]
+        description="Forecast consumption in kWh, one per `preds_datetime_utc`.",
+        examples=[[55453.63, 49476.21]],
     )
 
 
@@ -79,7 +84,8 @@ class MonitoringValues(BaseModel):
     )
 
     y_monitoring_datetime_utc: list[int] = Field(
-        description="Observed hours in the monitoring window. " + HOURS_DESCRIPTION, examples=[[468216, 468217]]
+        description="Observed hours in the monitoring window. " + HOURS_DESCRIPTION,
+        examples=[[468216, 468217]],
     )
     y_monitoring_energy_consumption: list[float] = Field(
         description="Observed consumption in kWh.", examples=[[57560.44, 52199.62]]
@@ -107,11 +113,13 @@ class FileStatus(BaseModel):
         examples=["1686787200000000"],
     )
     updated: str | None = Field(
-        description="When that copy was written to the bucket (ISO 8601, UTC).", examples=["2023-06-15T00:05:00+00:00"]
+        description="When that copy was written to the bucket (ISO 8601, UTC).",
+        examples=["2023-06-15T00:05:00+00:00"],
     )
     rows: int | None = Field(description="Rows read from that copy.", examples=[51840])
     error: str | None = Field(
-        description="Why the latest version of this file could not be used, if it could not.", examples=[None]
+        description="Why the latest version of this file could not be used, if it could not.",
+        examples=[None],
     )
 
 
@@ -119,17 +127,23 @@ class Readiness(BaseModel):
     ready: bool = Field(description="True when forecasts are loaded and being served.", examples=[True])
     reason: str | None = Field(description="Why the service is not ready, when it is not.", examples=[None])
     snapshot_id: int | None = Field(
-        description="Increasing number of the snapshot being served (changes whenever data changes).", examples=[3]
+        description="Increasing number of the snapshot being served (changes whenever data changes).",
+        examples=[3],
     )
     snapshot_loaded_at: str | None = Field(
-        description="When the served snapshot was built (ISO 8601, UTC).", examples=["2026-11-22T04:00:00+00:00"]
+        description="When the served snapshot was built (ISO 8601, UTC).",
+        examples=["2026-11-22T04:00:00+00:00"],
     )
-    snapshot_age_seconds: float | None = Field(description="Seconds since the served snapshot was built.", examples=[12.5])
+    snapshot_age_seconds: float | None = Field(
+        description="Seconds since the served snapshot was built.", examples=[12.5]
+    )
     last_refresh_at: str | None = Field(
-        description="When the bucket was last checked (ISO 8601, UTC).", examples=["2026-11-22T04:01:00+00:00"]
+        description="When the bucket was last checked (ISO 8601, UTC).",
+        examples=["2026-11-22T04:01:00+00:00"],
     )
     last_successful_refresh_at: str | None = Field(
-        description="When the bucket was last checked without any error.", examples=["2026-11-22T04:01:00+00:00"]
+        description="When the bucket was last checked without any error.",
+        examples=["2026-11-22T04:01:00+00:00"],
     )
     last_refresh_error: str | None = Field(
         description="The error of the latest refresh, or null if it succeeded.", examples=[None]
@@ -139,13 +153,20 @@ class Readiness(BaseModel):
 
 
 class Freshness(BaseModel):
-    source: str = Field(description="Where the data comes from (bucket URL or folder; never a credential).", examples=["gs://hourly-batch-predictions"])
+    source: str = Field(
+        description="Where the data comes from (bucket URL or folder; never a credential).",
+        examples=["gs://hourly-batch-predictions"],
+    )
     is_demo: bool = Field(description="True when the data is the built-in synthetic demo bucket.", examples=[False])
     snapshot_id: int = Field(description="Number of the snapshot being served.", examples=[3])
-    loaded_at: str = Field(description="When the served snapshot was built (ISO 8601, UTC).", examples=["2026-11-22T04:00:00+00:00"])
+    loaded_at: str = Field(
+        description="When the served snapshot was built (ISO 8601, UTC).",
+        examples=["2026-11-22T04:00:00+00:00"],
+    )
     age_seconds: float = Field(description="Seconds since the served snapshot was built.", examples=[12.5])
     last_successful_refresh_at: str | None = Field(
-        description="When the bucket was last checked without error (ISO 8601, UTC).", examples=["2026-11-22T04:01:00+00:00"]
+        description="When the bucket was last checked without error (ISO 8601, UTC).",
+        examples=["2026-11-22T04:01:00+00:00"],
     )
     stale: bool = Field(
         description="True when the bucket has not been checked successfully for more than three refresh intervals.",
@@ -163,10 +184,13 @@ class SeriesSummary(BaseModel):
     area: int = Field(description="Price area code (0 = DK, 1 = DK1, 2 = DK2).", examples=[1])
     consumer_type: int = Field(description="DE35 consumer type code.", examples=[111])
     mape: float | None = Field(
-        description="Mean absolute percentage error as a fraction over hours compared (null if none).", examples=[0.042]
+        description="Mean absolute percentage error as a fraction over hours compared (null if none).",
+        examples=[0.042],
     )
     mae: float | None = Field(description="Mean absolute error in kWh (null if no hour compared).", examples=[2210.5])
-    rmse: float | None = Field(description="Root mean squared error in kWh (null if no hour compared).", examples=[2890.1])
+    rmse: float | None = Field(
+        description="Root mean squared error in kWh (null if no hour compared).", examples=[2890.1]
+    )
     hours_compared: int = Field(description="Hours with both a prediction and an observation.", examples=[336])
     hours_awaiting_observation: int = Field(
         description="Hours with a prediction but no observation yet.", examples=[24]
@@ -194,6 +218,7 @@ class SeriesErrors(BaseModel):
                     "observation": [74217.3, 65885.9, None],
                     "error": [782.7, 114.1, None],
                     "absolute_percentage_error": [0.0105, 0.0017, None],
+                    "awaiting_observation": [False, False, True],
                 }
             ]
         }
@@ -206,19 +231,26 @@ class SeriesErrors(BaseModel):
         examples=[[468550, 468551, 468552]],
     )
     prediction: list[float | None] = Field(
-        description="Past prediction in kWh, null where none was made.", examples=[[75000.0, 66000.0, 55453.6]]
+        description="Past prediction in kWh, null where none was made.",
+        examples=[[75000.0, 66000.0, 55453.6]],
     )
     observation: list[float | None] = Field(
         description="Observation in kWh, null where none exists yet (awaiting observation).",
         examples=[[74217.3, 65885.9, None]],
     )
     error: list[float | None] = Field(
-        description="prediction - observation in kWh, null unless both exist.", examples=[[782.7, 114.1, None]]
+        description="prediction - observation in kWh, null unless both exist.",
+        examples=[[782.7, 114.1, None]],
     )
     absolute_percentage_error: list[float | None] = Field(
         description="|prediction - observation| / |observation| as a fraction, null unless both exist and the "
         "observation is not zero.",
         examples=[[0.0105, 0.0017, None]],
+    )
+    awaiting_observation: list[bool] = Field(
+        description="True where a prediction exists for an hour after the last observed hour of the monitoring "
+        "data: ground truth has not arrived yet (as opposed to a missing observation).",
+        examples=[[False, False, True]],
     )
 
 

@@ -1,0 +1,35 @@
+"""`python -m api`: serve the API with uvicorn, configured by `APP_API_*` environment variables only."""
+
+import logging
+import os
+
+import uvicorn
+
+from api.application import demo_folder
+from api.config import get_settings
+from api.demo import demo_is_outdated, write_demo_bucket
+
+
+def main() -> None:
+    settings = get_settings()
+    logging.basicConfig(level=settings.LOG_LEVEL.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if settings.is_demo:
+        # Workers are separate processes: they share one demo folder instead of each writing its own.
+        folder = demo_folder(settings)
+        if demo_is_outdated(folder):
+            write_demo_bucket(str(folder))
+        os.environ["APP_API_DEMO_DIR"] = str(folder)
+    uvicorn.run(
+        "api.application:create_app",
+        factory=True,
+        host=settings.HOST,
+        port=settings.PORT,
+        workers=settings.WORKERS_COUNT if not settings.RELOAD else None,
+        reload=settings.RELOAD,
+        log_level=settings.LOG_LEVEL,
+        proxy_headers=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

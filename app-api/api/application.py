@@ -1,0 +1,104 @@
+"""The app factory: settings, storage, the data store and its refresh loop, middleware, routes."""
+
+import asyncio
+import contextlib
+import logging
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
+
+from api.config import Settings, get_settings
+from api.demo import demo_is_outdated, write_demo_bucket
+from api.middleware import RequestIdMiddleware, unhandled_error
+from api.routes import router
+from api.storage import LocalStorage, Storage, open_storage
+from api.store import DataStore
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """
+Hourly electricity consumption in Denmark per price area and DE35 consumer type: observations, the
+next-24-hour forecast and monitoring of past forecasts, as produced by the batch pipeline.
+
+Data is read from the prediction bucket into memory and refreshed in the background; no request
+reads the bucket. Times are integers: hours since 1970-01-01T00:00Z (UTC).
+"""
+
+
+def demo_folder(settings: Settings) -> Path:
+    """Where the built-in demo bucket lives: `APP_API_DEMO_DIR`, or a fresh temporary folder."""
+    if settings.DEMO_DIR:
+        return Path(settings.DEMO_DIR)
+    return Path(tempfile.mkdtemp(prefix="energy-demo-bucket-"))
+
+
+def make_storage(settings: Settings) -> Storage:
+    if settings.is_demo:
+        return LocalStorage(demo_folder(settings).resolve())
+    return open_storage(settings.GCP_BUCKET, settings.GCP_PROJECT, settings.GCP_SERVICE_ACCOUNT_JSON_PATH)
+
+
+async def refresh_forever(store: DataStore, settings: Settings, first_load: asyncio.Task) -> None:
+    """One refresh at a time, every `APP_API_REFRESH_SECONDS`, after the first load has finished."""
+    with contextlib.suppress(Exception):
+        await first_load
+    while True:
+        await asyncio.sleep(settings.REFRESH_SECONDS)
+        if settings.is_demo and isinstance(store.storage, LocalStorage) and demo_is_outdated(store.storage.folder):
+            await asyncio.to_thread(write_demo_bucket, str(store.storage.folder))
+        await asyncio.to_thread(store.refresh)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    logger.info("starting with settings %s", settings.public_summary())
+    storage = make_storage(settings)
+    if settings.is_demo and isinstance(storage, LocalStorage) and demo_is_outdated(storage.folder):
+        await asyncio.to_thread(write_demo_bucket, str(storage.folder))
+    store = DataStore(storage, settings.REFRESH_SECONDS)
+    app.state.store = store
+
+    first_load = asyncio.create_task(asyncio.to_thread(store.refresh))
+    await asyncio.wait({first_load}, timeout=settings.STARTUP_LOAD_TIMEOUT_SECONDS)
+    if store.current is None:
+        logger.warning("not ready after start-up: %s; retrying in the background", store.unavailable_reason)
+    refresher = asyncio.create_task(refresh_forever(store, settings, first_load))
+    try:
+        yield
+    finally:
+        refresher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await refresher
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    prefix = settings.api_prefix
+    app = FastAPIOffline(
+        title=settings.NAME,
+        description=DESCRIPTION,
+        version=settings.VERSION,
+        openapi_url=f"{prefix}/openapi.json",
+        docs_url=f"{prefix}/docs",
+        redoc_url=f"{prefix}/redoc",
+        static_url=f"{prefix}/static-docs",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.CORS_ORIGINS,
+        allow_credentials=False,
+        allow_methods=["GET"],
+        allow_headers=["*"],
+    )
+    app.add_middleware(RequestIdMiddleware)
+    app.add_exception_handler(Exception, unhandled_error)
+    app.include_router(router, prefix=prefix)
+    return app

@@ -1,0 +1,90 @@
+"""Service settings, read once from `APP_API_*` environment variables and an optional `.env`."""
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_CORS_ORIGINS = (
+    "http://localhost:8501",
+    "http://127.0.0.1:8501",
+    "http://localhost:8502",
+    "http://127.0.0.1:8502",
+)
+
+
+class Settings(BaseSettings):
+    """Everything the API can be told; validated at start-up so a typo fails fast and loudly."""
+
+    model_config = SettingsConfigDict(env_prefix="APP_API_", env_file=".env", extra="ignore")
+
+    NAME: str = "Energy Consumption API"
+    VERSION: str = Field(default="v1", pattern=r"^v\d+$")
+    GCP_PROJECT: str = "energy_consumption"
+    GCP_BUCKET: str = Field(
+        default="",
+        description="Bucket name, gs://bucket/prefix, or a local folder; empty = built-in demo bucket.",
+    )
+    GCP_SERVICE_ACCOUNT_JSON_PATH: str = ""
+    DEMO_DIR: str = ""
+    HOST: str = "127.0.0.1"
+    PORT: int = Field(default=8001, ge=1, le=65535)
+    LOG_LEVEL: Literal["critical", "error", "warning", "info", "debug"] = "info"
+    WORKERS_COUNT: int = Field(default=1, ge=1, le=64)
+    RELOAD: bool = False
+    REFRESH_SECONDS: float = Field(default=60.0, ge=1.0)
+    STARTUP_LOAD_TIMEOUT_SECONDS: float = Field(default=20.0, ge=0.0)
+    CORS_ORIGINS: Annotated[list[str], NoDecode] = list(DEFAULT_CORS_ORIGINS)
+
+    @field_validator("LOG_LEVEL", mode="before")
+    @classmethod
+    def _lower_log_level(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("CORS_ORIGINS", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """Accept a JSON list or a comma-separated string, as people write both in `.env` files."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [origin.strip() for origin in text.split(",") if origin.strip()]
+        return value
+
+    @field_validator("GCP_BUCKET", "GCP_SERVICE_ACCOUNT_JSON_PATH", "DEMO_DIR", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _check(self) -> "Settings":
+        if "*" in self.CORS_ORIGINS and len(self.CORS_ORIGINS) > 1:
+            raise ValueError("APP_API_CORS_ORIGINS: '*' must stand alone")
+        key = self.GCP_SERVICE_ACCOUNT_JSON_PATH
+        if key and not Path(key).is_file():
+            raise ValueError(f"APP_API_GCP_SERVICE_ACCOUNT_JSON_PATH: no file at {key}")
+        return self
+
+    @property
+    def api_prefix(self) -> str:
+        return f"/api/{self.VERSION}"
+
+    @property
+    def is_demo(self) -> bool:
+        return not self.GCP_BUCKET
+
+    def public_summary(self) -> dict[str, object]:
+        """The settings as they may be logged: the key file's path is shown, never its content."""
+        summary = self.model_dump()
+        summary["GCP_SERVICE_ACCOUNT_JSON_PATH"] = self.GCP_SERVICE_ACCOUNT_JSON_PATH or "(none)"
+        summary["GCP_BUCKET"] = self.GCP_BUCKET or "(built-in demo bucket)"
+        return summary
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,66 @@
+"""Request ids and the JSON error bodies for failures nobody planned for."""
+
+import logging
+import uuid
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+logger = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "X-Request-ID"
+MAX_REQUEST_ID_LENGTH = 128
+
+
+def _clean_request_id(raw: bytes | None) -> str:
+    """Accept a caller's id if it is short printable ASCII; otherwise make one up."""
+    if raw:
+        text = raw.decode("latin-1")
+        if len(text) <= MAX_REQUEST_ID_LENGTH and text.isascii() and text.isprintable():
+            return text
+    return uuid.uuid4().hex
+
+
+class RequestIdMiddleware:
+    """Pure ASGI (no per-request task or body buffering): stores the id in scope state, echoes it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        request_id = _clean_request_id(headers.get(b"x-request-id"))
+        scope.setdefault("state", {})["request_id"] = request_id
+        header = (b"x-request-id", request_id.encode())
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), header]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def request_id_of(request: Request) -> str:
+    return getattr(request.state, "request_id", None) or uuid.uuid4().hex
+
+
+async def unhandled_error(request: Request, error: Exception) -> JSONResponse:
+    """500 as JSON with the request id; the traceback goes to the log only."""
+    request_id = request_id_of(request)
+    logger.error(
+        "unhandled error in %s %s (request id %s)",
+        request.method,
+        request.url.path,
+        request_id,
+        exc_info=error,
+    )
+    return JSONResponse(
+        {"detail": "Internal server error", "request_id": request_id},
+        status_code=500,
+        headers={REQUEST_ID_HEADER: request_id},
+    )

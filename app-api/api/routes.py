@@ -1,0 +1,251 @@
+"""The `/api/v1` endpoints: thin lookups into the snapshot in memory, never I/O on the bucket.
+
+Data responses return bodies rendered when the snapshot was built; `response_model` documents
+their shape in OpenAPI.
+"""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.config import Settings
+from api.schemas import (
+    ErrorDetail,
+    FileStatus,
+    Freshness,
+    Health,
+    MonitoringMetrics,
+    MonitoringSummary,
+    MonitoringValues,
+    PredictionResults,
+    Readiness,
+    SeriesErrors,
+    UniqueValues,
+)
+from api.snapshot import Monitoring, Snapshot
+from api.store import FILE_SPECS, DataStore
+
+router = APIRouter()
+
+NOT_FOUND = {404: {"model": ErrorDetail, "description": "No data for this area and consumer type."}}
+UNAVAILABLE = {
+    503: {
+        "model": ErrorDetail,
+        "description": "Data is not loaded (yet): the reason is in `detail`.",
+    }
+}
+
+AreaPath = Annotated[int, Path(description="Price area code: 0 = DK, 1 = DK1 (west), 2 = DK2 (east).", examples=[1])]
+ConsumerTypePath = Annotated[int, Path(description="DE35 consumer type code.", examples=[111])]
+
+
+async def get_app_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+async def get_store(request: Request) -> DataStore:
+    return request.app.state.store
+
+
+StoreDep = Annotated[DataStore, Depends(get_store)]
+
+
+async def get_snapshot(store: StoreDep) -> Snapshot:
+    snapshot = store.current
+    if snapshot is None:
+        raise HTTPException(status_code=503, detail=store.unavailable_reason)
+    return snapshot
+
+
+SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+
+
+async def get_monitoring(snapshot: SnapshotDep) -> Monitoring:
+    if snapshot.monitoring is None:
+        raise HTTPException(status_code=503, detail=snapshot.monitoring_missing_reason)
+    return snapshot.monitoring
+
+
+MonitoringDep = Annotated[Monitoring, Depends(get_monitoring)]
+
+
+def _json(body: bytes) -> Response:
+    return Response(content=body, media_type="application/json")
+
+
+def _series_not_found(area: int, consumer_type: int) -> HTTPException:
+    return HTTPException(
+        status_code=404,
+        detail=f"No data found for the given area and consumer type: {area}, {consumer_type}",
+    )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@router.get(
+    "/health",
+    response_model=Health,
+    summary="Health",
+    description="Liveness: answers whenever the process runs.",
+)
+async def health(settings: Annotated[Settings, Depends(get_app_settings)]) -> Health:
+    return Health(name=settings.NAME, api_version=settings.VERSION)
+
+
+@router.get(
+    "/ready",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "No data is being served yet."}},
+    summary="Readiness",
+    description="200 when forecasts are being served, else 503; the snapshot's age, each bucket file's "
+    "version and the last refresh error either way.",
+)
+async def ready(store: StoreDep) -> JSONResponse:
+    snapshot = store.current
+    now = datetime.now(UTC)
+    files = [
+        FileStatus(
+            name=name,
+            required=spec.required,
+            loaded=name in store.files,
+            generation=store.files[name].version.generation if name in store.files else None,
+            updated=_iso(store.files[name].version.updated) if name in store.files else None,
+            rows=len(store.files[name].frame) if name in store.files else None,
+            error=store.file_errors.get(name),
+        )
+        for name, spec in FILE_SPECS.items()
+    ]
+    readiness = Readiness(
+        ready=snapshot is not None,
+        reason=None if snapshot is not None else store.unavailable_reason,
+        snapshot_id=snapshot.id if snapshot else None,
+        snapshot_loaded_at=_iso(snapshot.loaded_at) if snapshot else None,
+        snapshot_age_seconds=(now - snapshot.loaded_at).total_seconds() if snapshot else None,
+        last_refresh_at=_iso(store.last_refresh_at),
+        last_successful_refresh_at=_iso(store.last_successful_refresh_at),
+        last_refresh_error=store.last_refresh_error,
+        refresh_interval_seconds=store.refresh_seconds,
+        files=files,
+    )
+    return JSONResponse(readiness.model_dump(), status_code=200 if snapshot is not None else 503)
+
+
+@router.get(
+    "/freshness",
+    response_model=Freshness,
+    responses=UNAVAILABLE,
+    summary="Freshness",
+    description="What the dashboards show above their charts: when the data was loaded, the observed and "
+    "forecast windows, how many series, and whether it is the demo bucket.",
+)
+async def freshness(store: StoreDep, snapshot: SnapshotDep) -> Freshness:
+    now = datetime.now(UTC)
+    return Freshness(
+        source=snapshot.source,
+        is_demo=snapshot.is_demo,
+        snapshot_id=snapshot.id,
+        loaded_at=snapshot.loaded_at.isoformat(),
+        age_seconds=(now - snapshot.loaded_at).total_seconds(),
+        last_successful_refresh_at=_iso(store.last_successful_refresh_at),
+        stale=store.is_stale(now),
+        observed_from=snapshot.observed_from,
+        observed_to=snapshot.observed_to,
+        forecast_from=snapshot.forecast_from,
+        forecast_to=snapshot.forecast_to,
+        series_count=snapshot.series_count,
+        monitoring_available=snapshot.monitoring is not None,
+    )
+
+
+@router.get(
+    "/area_values",
+    response_model=UniqueValues,
+    responses=UNAVAILABLE,
+    summary="Area values",
+    description="Price areas present in the feature window X.",
+)
+async def area_values(snapshot: SnapshotDep) -> Response:
+    return _json(snapshot.area_values_body)
+
+
+@router.get(
+    "/consumer_type_values",
+    response_model=UniqueValues,
+    responses=UNAVAILABLE,
+    summary="Consumer type values",
+    description="DE35 consumer types present in the feature window X.",
+)
+async def consumer_type_values(snapshot: SnapshotDep) -> Response:
+    return _json(snapshot.consumer_type_values_body)
+
+
+@router.get(
+    "/predictions/{area}/{consumer_type}",
+    response_model=PredictionResults,
+    responses={**NOT_FOUND, **UNAVAILABLE},
+    summary="Observations and forecast of one series",
+    description="The latest week (168 h) of observations and the next 24 hours of forecast for one area and "
+    "consumer type. 404 when the series has no observations.",
+)
+async def predictions(area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep) -> Response:
+    body = snapshot.predictions_bodies.get((area, consumer_type))
+    if body is None:
+        raise _series_not_found(area, consumer_type)
+    return _json(body)
+
+
+@router.get(
+    "/monitoring/metrics",
+    response_model=MonitoringMetrics,
+    responses=UNAVAILABLE,
+    summary="Aggregated error per hour",
+    description="MAPE per hour over all series, as a fraction, over the monitoring window.",
+)
+async def monitoring_metrics(monitoring: MonitoringDep) -> Response:
+    return _json(monitoring.metrics_body)
+
+
+@router.get(
+    "/monitoring/values/{area}/{consumer_type}",
+    response_model=MonitoringValues,
+    responses={**NOT_FOUND, **UNAVAILABLE},
+    summary="Past predictions and observations of one series",
+    description="Observations and past predictions of one series over the monitoring window. 404 unless the "
+    "series has both.",
+)
+async def monitoring_values(area: AreaPath, consumer_type: ConsumerTypePath, monitoring: MonitoringDep) -> Response:
+    body = monitoring.values_bodies.get((area, consumer_type))
+    if body is None:
+        raise _series_not_found(area, consumer_type)
+    return _json(body)
+
+
+@router.get(
+    "/monitoring/summary",
+    response_model=MonitoringSummary,
+    responses=UNAVAILABLE,
+    summary="Error of every series",
+    description="MAPE, MAE, RMSE and hours compared over the monitoring window for every area and consumer "
+    "type, worst MAPE first.",
+)
+async def monitoring_summary(monitoring: MonitoringDep) -> Response:
+    return _json(monitoring.summary_body)
+
+
+@router.get(
+    "/monitoring/errors/{area}/{consumer_type}",
+    response_model=SeriesErrors,
+    responses={**NOT_FOUND, **UNAVAILABLE},
+    summary="Hourly error of one series",
+    description="Prediction, observation and error per hour for one series over the monitoring window; hours "
+    "whose observation has not arrived yet are flagged in `awaiting_observation`.",
+)
+async def monitoring_errors(area: AreaPath, consumer_type: ConsumerTypePath, monitoring: MonitoringDep) -> Response:
+    body = monitoring.errors_bodies.get((area, consumer_type))
+    if body is None:
+        raise _series_not_found(area, consumer_type)
+    return _json(body)

@@ -1,0 +1,244 @@
+"""The in-memory data that routes read: every response body rendered once, when data changes.
+
+A `Snapshot` is immutable. It is built completely from normalised frames, then swapped in by the
+store, so a request sees either the old data or the new, never a mix.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+OBSERVATION_WINDOW_HOURS = 168
+
+SeriesKey = tuple[int, int]
+
+
+def render(body: object) -> bytes:
+    """Compact JSON; inputs never hold NaN or Infinity (the loader drops them), and json refuses them."""
+    return json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
+
+
+def _split_by_series(frame: pd.DataFrame) -> dict[SeriesKey, pd.DataFrame]:
+    """Frames sorted by (area, consumer_type, datetime_utc) split into one slice per series."""
+    if frame.empty:
+        return {}
+    areas = frame["area"].to_numpy()
+    types = frame["consumer_type"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (areas[1:] != areas[:-1]) | (types[1:] != types[:-1])])
+    ends = np.r_[starts[1:], len(frame)]
+    return {
+        (int(areas[start]), int(types[start])): frame.iloc[start:end] for start, end in zip(starts, ends, strict=True)
+    }
+
+
+def _hours_and_values(series: pd.DataFrame) -> tuple[list[int], list[float]]:
+    return series["datetime_utc"].tolist(), series["value"].tolist()
+
+
+def _optional(values: np.ndarray) -> list[float | None]:
+    return [None if np.isnan(value) else float(value) for value in values]
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    metrics_body: bytes
+    values_bodies: dict[SeriesKey, bytes]
+    summary_body: bytes
+    errors_bodies: dict[SeriesKey, bytes]
+    window_from: int | None
+    window_to: int | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    id: int
+    loaded_at: datetime
+    source: str
+    is_demo: bool
+    area_values_body: bytes
+    consumer_type_values_body: bytes
+    predictions_bodies: dict[SeriesKey, bytes]
+    observed_from: int | None
+    observed_to: int | None
+    forecast_from: int | None
+    forecast_to: int | None
+    series_count: int
+    monitoring: Monitoring | None
+    monitoring_missing_reason: str | None = None
+    file_generations: dict[str, str] = field(default_factory=dict)
+
+
+def build_predictions(y: pd.DataFrame, predictions: pd.DataFrame) -> dict[SeriesKey, bytes]:
+    """Latest week of observations and the forecast for every series that has observations."""
+    forecasts = _split_by_series(predictions)
+    bodies = {}
+    for key, observed in _split_by_series(y).items():
+        last_hour = int(observed["datetime_utc"].iat[-1])
+        latest_week = observed[observed["datetime_utc"].to_numpy() > last_hour - OBSERVATION_WINDOW_HOURS]
+        hours, values = _hours_and_values(latest_week)
+        forecast = forecasts.get(key)
+        preds_hours, preds_values = _hours_and_values(forecast) if forecast is not None else ([], [])
+        bodies[key] = render(
+            {
+                "datetime_utc": hours,
+                "energy_consumption": values,
+                "preds_datetime_utc": preds_hours,
+                "preds_energy_consumption": preds_values,
+            }
+        )
+    return bodies
+
+
+def _series_errors(predicted: pd.DataFrame | None, observed: pd.DataFrame | None, last_observed_hour: int | None):
+    frames = [
+        frame.set_index("datetime_utc")["value"].rename(name)
+        for frame, name in ((predicted, "prediction"), (observed, "observation"))
+        if frame is not None
+    ]
+    joined = pd.concat(frames, axis=1).sort_index()
+    for name in ("prediction", "observation"):
+        if name not in joined:
+            joined[name] = np.nan
+    prediction = joined["prediction"].to_numpy()
+    observation = joined["observation"].to_numpy()
+    error = prediction - observation
+    with np.errstate(divide="ignore", invalid="ignore"):
+        percentage = np.abs(error) / np.abs(observation)
+    percentage[~np.isfinite(percentage)] = np.nan
+    hours = joined.index.to_numpy()
+    awaiting = np.isnan(observation) & ~np.isnan(prediction)
+    if last_observed_hour is not None:
+        awaiting &= hours > last_observed_hour
+    return hours, prediction, observation, error, percentage, awaiting
+
+
+def build_monitoring(
+    metrics: pd.DataFrame, y_monitoring: pd.DataFrame, predictions_monitoring: pd.DataFrame
+) -> Monitoring:
+    observed_by_series = _split_by_series(y_monitoring)
+    predicted_by_series = _split_by_series(predictions_monitoring)
+    last_observed_hour = int(y_monitoring["datetime_utc"].max()) if not y_monitoring.empty else None
+
+    values_bodies = {}
+    for key, observed in observed_by_series.items():
+        predicted = predicted_by_series.get(key)
+        if predicted is None:
+            continue
+        observed_hours, observed_values = _hours_and_values(observed)
+        predicted_hours, predicted_values = _hours_and_values(predicted)
+        values_bodies[key] = render(
+            {
+                "y_monitoring_datetime_utc": observed_hours,
+                "y_monitoring_energy_consumption": observed_values,
+                "predictions_monitoring_datetime_utc": predicted_hours,
+                "predictions_monitoring_energy_consumptionc": predicted_values,
+                "predictions_monitoring_energy_consumption": predicted_values,
+            }
+        )
+
+    errors_bodies = {}
+    summaries = []
+    for key in sorted(observed_by_series.keys() | predicted_by_series.keys()):
+        hours, prediction, observation, error, percentage, awaiting = _series_errors(
+            predicted_by_series.get(key), observed_by_series.get(key), last_observed_hour
+        )
+        errors_bodies[key] = render(
+            {
+                "area": key[0],
+                "consumer_type": key[1],
+                "datetime_utc": hours.tolist(),
+                "prediction": _optional(prediction),
+                "observation": _optional(observation),
+                "error": _optional(error),
+                "absolute_percentage_error": _optional(percentage),
+                "awaiting_observation": awaiting.tolist(),
+            }
+        )
+        compared = ~np.isnan(error)
+        compared_errors = error[compared]
+        summaries.append(
+            {
+                "area": key[0],
+                "consumer_type": key[1],
+                "mape": float(np.nanmean(percentage)) if np.any(~np.isnan(percentage)) else None,
+                "mae": float(np.mean(np.abs(compared_errors))) if compared_errors.size else None,
+                "rmse": float(np.sqrt(np.mean(compared_errors**2))) if compared_errors.size else None,
+                "hours_compared": int(compared.sum()),
+                "hours_awaiting_observation": int(awaiting.sum()),
+            }
+        )
+    summaries.sort(
+        key=lambda row: (
+            row["mape"] is None,
+            -(row["mape"] or 0.0),
+            row["area"],
+            row["consumer_type"],
+        )
+    )
+
+    hours = [frame["datetime_utc"] for frame in (y_monitoring, predictions_monitoring, metrics) if not frame.empty]
+    window_from = int(min(h.min() for h in hours)) if hours else None
+    window_to = int(max(h.max() for h in hours)) if hours else None
+    return Monitoring(
+        metrics_body=render({"datetime_utc": metrics["datetime_utc"].tolist(), "mape": metrics["value"].tolist()}),
+        values_bodies=values_bodies,
+        summary_body=render({"window_from": window_from, "window_to": window_to, "series": summaries}),
+        errors_bodies=errors_bodies,
+        window_from=window_from,
+        window_to=window_to,
+    )
+
+
+def _bounds(frame: pd.DataFrame) -> tuple[int | None, int | None]:
+    if frame.empty:
+        return None, None
+    return int(frame["datetime_utc"].min()), int(frame["datetime_utc"].max())
+
+
+def build_snapshot(
+    snapshot_id: int,
+    loaded_at: datetime,
+    source: str,
+    is_demo: bool,
+    frames: dict[str, pd.DataFrame],
+    file_generations: dict[str, str],
+) -> Snapshot:
+    """Everything every route can answer, from the six normalised frames (monitoring ones optional)."""
+    series_keys, y, predictions = (
+        frames["X.parquet"],
+        frames["y.parquet"],
+        frames["predictions.parquet"],
+    )
+    monitoring_names = (
+        "metrics_monitoring.parquet",
+        "y_monitoring.parquet",
+        "predictions_monitoring.parquet",
+    )
+    missing = [name for name in monitoring_names if name not in frames]
+    monitoring = None
+    if not missing:
+        monitoring = build_monitoring(*(frames[name] for name in monitoring_names))
+    observed_from, observed_to = _bounds(y)
+    forecast_from, forecast_to = _bounds(predictions)
+    return Snapshot(
+        id=snapshot_id,
+        loaded_at=loaded_at,
+        source=source,
+        is_demo=is_demo,
+        area_values_body=render({"values": sorted(set(series_keys["area"].tolist()))}),
+        consumer_type_values_body=render({"values": sorted(set(series_keys["consumer_type"].tolist()))}),
+        predictions_bodies=build_predictions(y, predictions),
+        observed_from=observed_from,
+        observed_to=observed_to,
+        forecast_from=forecast_from,
+        forecast_to=forecast_to,
+        series_count=int(y[["area", "consumer_type"]].drop_duplicates().shape[0]),
+        monitoring=monitoring,
+        monitoring_missing_reason=(
+            f"Monitoring data is not available yet: {', '.join(missing)} not loaded" if missing else None
+        ),
+        file_generations=file_generations,
+    )
