@@ -1,0 +1,70 @@
+"""Deep links: series and threshold from the URL query, with fallbacks that say what happened."""
+
+import pytest
+from monitoring.aggregate import DEFAULT_THRESHOLD_PERCENT
+from monitoring.deeplink import link_params, parse_link, parse_threshold
+
+AVAILABLE = [(1, 111), (2, 462), (0, 999)]
+
+
+def test_link_selects_series_and_threshold():
+    view = parse_link({"area": "1", "consumer_type": "111", "threshold": "7.5"}, AVAILABLE)
+    assert view.series == (1, 111)
+    assert view.threshold == 7.5
+    assert view.notices == []
+
+
+def test_area_zero_in_a_link_is_a_real_area():
+    view = parse_link({"area": "0", "consumer_type": "999"}, AVAILABLE)
+    assert view.series == (0, 999)
+    assert view.notices == []
+
+
+def test_link_without_parameters_uses_defaults_silently():
+    view = parse_link({}, AVAILABLE)
+    assert view.series is None
+    assert view.threshold == DEFAULT_THRESHOLD_PERCENT
+    assert view.notices == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"area": "one", "consumer_type": "111"},
+        {"area": "1"},
+        {"consumer_type": "111"},
+        {"area": "1.5", "consumer_type": "111"},
+    ],
+)
+def test_malformed_series_falls_back_with_a_notice(params):
+    view = parse_link(params, AVAILABLE)
+    assert view.series is None
+    assert len(view.notices) == 1
+    assert "worst series" in view.notices[0]
+
+
+def test_unknown_series_falls_back_with_a_notice_naming_it():
+    view = parse_link({"area": "2", "consumer_type": "999"}, AVAILABLE)
+    assert view.series is None
+    assert "DK2" in view.notices[0]
+    assert "999" in view.notices[0]
+
+
+@pytest.mark.parametrize("raw", ["abc", "-3", "0", "nan", "inf", "5000"])
+def test_unusable_threshold_falls_back_to_default_with_a_notice(raw):
+    threshold, notice = parse_threshold(raw)
+    assert threshold == DEFAULT_THRESHOLD_PERCENT
+    assert notice is not None
+    assert raw in notice
+
+
+def test_both_bad_values_give_two_notices():
+    view = parse_link({"area": "x", "consumer_type": "111", "threshold": "y"}, AVAILABLE)
+    assert len(view.notices) == 2
+
+
+def test_link_params_round_trip_including_area_zero():
+    params = link_params((0, 999), 12.5)
+    assert params == {"threshold": "12.5", "area": "0", "consumer_type": "999"}
+    view = parse_link(params, AVAILABLE)
+    assert (view.series, view.threshold) == ((0, 999), 12.5)
