@@ -78,9 +78,7 @@ class ApiClient:
         try:
             response = self._get_with_one_retry(str(url))
         except requests.RequestException as error:
-            raise ApiUnavailable(
-                str(url), f"cannot reach the API: {type(error).__name__}"
-            ) from error
+            raise ApiUnavailable(str(url), f"cannot reach the API: {type(error).__name__}") from error
         if response.status_code == 404:
             raise SeriesNotFound(str(url), _detail(response))
         if response.status_code >= 500:

@@ -34,10 +34,7 @@ def freshness_text(freshness: dict[str, Any]) -> str:
     """'forecast for <window>, data loaded <age> ago' (the age is that of the API's snapshot)."""
     parts = []
     if freshness.get("forecast_from") is not None and freshness.get("forecast_to") is not None:
-        parts.append(
-            "Forecast for "
-            + format_hour_window(freshness["forecast_from"], freshness["forecast_to"])
-        )
+        parts.append("Forecast for " + format_hour_window(freshness["forecast_from"], freshness["forecast_to"]))
     parts.append(f"data loaded {format_age(freshness.get('age_seconds', 0.0))} ago")
     text = " · ".join(parts)
     return text[0].upper() + text[1:]

@@ -11,9 +11,7 @@ def hours_to_timestamps(hours: Sequence[int]) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(pd.to_datetime(np.asarray(hours, dtype="int64"), unit="h", utc=True))
 
 
-def hourly_series(
-    hours: Sequence[int], values: Sequence[float | None], name: str | None = None
-) -> pd.Series:
+def hourly_series(hours: Sequence[int], values: Sequence[float | None], name: str | None = None) -> pd.Series:
     """Values on every hour from the first to the last given, NaN where an hour is missing.
 
     Charts then break the line at gaps instead of drawing a straight segment across them.
@@ -21,9 +19,7 @@ def hourly_series(
     """
     if len(hours) != len(values):
         raise ValueError(f"{len(hours)} hours but {len(values)} values")
-    series = pd.Series(
-        np.asarray(values, dtype="float64"), index=hours_to_timestamps(hours), name=name
-    )
+    series = pd.Series(np.asarray(values, dtype="float64"), index=hours_to_timestamps(hours), name=name)
     if series.empty:
         return series
     series = series[~series.index.duplicated(keep="last")].sort_index()

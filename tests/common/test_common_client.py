@@ -29,9 +29,7 @@ class ScriptedApi:
             def do_GET(self) -> None:
                 scripted.requests.append(self.path)
                 queue = scripted.answers.get(self.path, [])
-                status, body, delay = (
-                    queue.pop(0) if len(queue) > 1 else (queue or [(500, {}, 0)])[0]
-                )
+                status, body, delay = queue.pop(0) if len(queue) > 1 else (queue or [(500, {}, 0)])[0]
                 if delay:
                     threading.Event().wait(delay)
                 payload = body.encode() if isinstance(body, str) else json.dumps(body).encode()
@@ -49,9 +47,7 @@ class ScriptedApi:
 
     def answer(self, path: str, *answers: tuple[int, object] | tuple[int, object, float]) -> None:
         """Queue answers for `path`; the last one repeats."""
-        self.answers[f"/api/v1/{path}"] = [
-            (a[0], a[1], a[2] if len(a) > 2 else 0.0) for a in answers
-        ]
+        self.answers[f"/api/v1/{path}"] = [(a[0], a[1], a[2] if len(a) > 2 else 0.0) for a in answers]
 
 
 @pytest.fixture
@@ -90,9 +86,7 @@ def test_predictions_returns_the_parsed_body_from_the_area_and_type_path(
         ("monitoring_errors", (1, 999), "monitoring/errors/1/999"),
     ],
 )
-def test_each_method_calls_its_endpoint(
-    scripted_api: ScriptedApi, method: str, args: tuple, path: str
-) -> None:
+def test_each_method_calls_its_endpoint(scripted_api: ScriptedApi, method: str, args: tuple, path: str) -> None:
     scripted_api.answer(path, (200, {"ok": path}))
 
     assert getattr(ApiClient(scripted_api.base_url), method)(*args) == {"ok": path}

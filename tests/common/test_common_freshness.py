@@ -45,17 +45,11 @@ def test_window_across_midnight_names_both_days() -> None:
 
 
 def test_freshness_text_gives_the_forecast_window_and_the_snapshot_age() -> None:
-    assert (
-        freshness_text(FRESHNESS)
-        == "Forecast for 15 Jun 2023 00:00 – 23:00 UTC · data loaded 2 min ago"
-    )
+    assert freshness_text(FRESHNESS) == "Forecast for 15 Jun 2023 00:00 – 23:00 UTC · data loaded 2 min ago"
 
 
 def test_freshness_text_without_a_forecast_window_still_gives_the_age() -> None:
-    assert (
-        freshness_text({**FRESHNESS, "forecast_from": None, "forecast_to": None})
-        == "Data loaded 2 min ago"
-    )
+    assert freshness_text({**FRESHNESS, "forecast_from": None, "forecast_to": None}) == "Data loaded 2 min ago"
 
 
 def _freshness_page(freshness: dict) -> None:
@@ -94,9 +88,7 @@ def _unavailable_page() -> None:
         return len(calls)
 
     st.write(f"loads: {cached_load()}")
-    render_api_unavailable(
-        ApiUnavailable("http://api:8001/api/v1/freshness", "cannot reach the API: ConnectionError")
-    )
+    render_api_unavailable(ApiUnavailable("http://api:8001/api/v1/freshness", "cannot reach the API: ConnectionError"))
 
 
 def test_render_api_unavailable_names_the_url_and_retry_clears_the_cache() -> None:
