@@ -59,9 +59,12 @@ FILE_SPECS = {
 
 
 def _plain(column: pa.ChunkedArray) -> pa.Array:
+    """The column as a plain array; an empty frame's untyped (null) column counts as empty integers."""
     array = column.combine_chunks()
     if isinstance(array, pa.ExtensionArray):
         array = array.storage
+    if pa.types.is_null(array.type) and len(array) == 0:
+        return pa.array([], pa.int64())
     return array
 
 
@@ -92,7 +95,10 @@ def read_parquet(data: bytes, spec: FileSpec) -> pd.DataFrame:
         for key in spec.keys:
             array = _plain(table.column(key))
             if key == "datetime_utc":
-                columns[key] = hours_from_arrow(array)
+                try:
+                    columns[key] = hours_from_arrow(array)
+                except DataFileError as error:
+                    raise DataFileError(f"{spec.name}: {error}") from error
             elif pa.types.is_integer(array.type):
                 columns[key] = array.cast(pa.int64()).to_numpy(zero_copy_only=False)
             else:

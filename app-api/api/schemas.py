@@ -259,4 +259,7 @@ class ErrorDetail(BaseModel):
         json_schema_extra={"examples": [{"detail": "No data found for the given area and consumer type: 2, 999"}]}
     )
 
-    detail: str = Field(description="Why the request could not be answered.")
+    detail: str = Field(
+        description="Why the request could not be answered.",
+        examples=["No data found for the given area and consumer type: 2, 999"],
+    )

@@ -21,25 +21,27 @@ def render(body: object) -> bytes:
     return json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
 
 
-def _split_by_series(frame: pd.DataFrame) -> dict[SeriesKey, pd.DataFrame]:
-    """Frames sorted by (area, consumer_type, datetime_utc) split into one slice per series."""
+Series = tuple[np.ndarray, np.ndarray]  # (hours, values), hours ascending
+
+
+def _split_by_series(frame: pd.DataFrame) -> dict[SeriesKey, Series]:
+    """Frames sorted by (area, consumer_type, datetime_utc) split into per-series array views."""
     if frame.empty:
         return {}
     areas = frame["area"].to_numpy()
     types = frame["consumer_type"].to_numpy()
+    hours = frame["datetime_utc"].to_numpy()
+    values = frame["value"].to_numpy()
     starts = np.flatnonzero(np.r_[True, (areas[1:] != areas[:-1]) | (types[1:] != types[:-1])])
     ends = np.r_[starts[1:], len(frame)]
     return {
-        (int(areas[start]), int(types[start])): frame.iloc[start:end] for start, end in zip(starts, ends, strict=True)
+        (int(areas[start]), int(types[start])): (hours[start:end], values[start:end])
+        for start, end in zip(starts, ends, strict=True)
     }
 
 
-def _hours_and_values(series: pd.DataFrame) -> tuple[list[int], list[float]]:
-    return series["datetime_utc"].tolist(), series["value"].tolist()
-
-
 def _optional(values: np.ndarray) -> list[float | None]:
-    return [None if np.isnan(value) else float(value) for value in values]
+    return [None if value != value else value for value in values.tolist()]  # NaN != NaN
 
 
 @dataclass(frozen=True)
@@ -74,41 +76,38 @@ class Snapshot:
 def build_predictions(y: pd.DataFrame, predictions: pd.DataFrame) -> dict[SeriesKey, bytes]:
     """Latest week of observations and the forecast for every series that has observations."""
     forecasts = _split_by_series(predictions)
+    empty = (np.empty(0, dtype=np.int64), np.empty(0))
     bodies = {}
-    for key, observed in _split_by_series(y).items():
-        last_hour = int(observed["datetime_utc"].iat[-1])
-        latest_week = observed[observed["datetime_utc"].to_numpy() > last_hour - OBSERVATION_WINDOW_HOURS]
-        hours, values = _hours_and_values(latest_week)
-        forecast = forecasts.get(key)
-        preds_hours, preds_values = _hours_and_values(forecast) if forecast is not None else ([], [])
+    for key, (hours, values) in _split_by_series(y).items():
+        first = np.searchsorted(hours, hours[-1] - OBSERVATION_WINDOW_HOURS, side="right")
+        preds_hours, preds_values = forecasts.get(key, empty)
         bodies[key] = render(
             {
-                "datetime_utc": hours,
-                "energy_consumption": values,
-                "preds_datetime_utc": preds_hours,
-                "preds_energy_consumption": preds_values,
+                "datetime_utc": hours[first:].tolist(),
+                "energy_consumption": values[first:].tolist(),
+                "preds_datetime_utc": preds_hours.tolist(),
+                "preds_energy_consumption": preds_values.tolist(),
             }
         )
     return bodies
 
 
-def _series_errors(predicted: pd.DataFrame | None, observed: pd.DataFrame | None, last_observed_hour: int | None):
-    frames = [
-        frame.set_index("datetime_utc")["value"].rename(name)
-        for frame, name in ((predicted, "prediction"), (observed, "observation"))
-        if frame is not None
-    ]
-    joined = pd.concat(frames, axis=1).sort_index()
-    for name in ("prediction", "observation"):
-        if name not in joined:
-            joined[name] = np.nan
-    prediction = joined["prediction"].to_numpy()
-    observation = joined["observation"].to_numpy()
+def _aligned(hours: np.ndarray, series: Series | None) -> np.ndarray:
+    """The series' values on `hours` (a superset of its hours), NaN where it has none."""
+    aligned = np.full(hours.size, np.nan)
+    if series is not None:
+        aligned[np.searchsorted(hours, series[0])] = series[1]
+    return aligned
+
+
+def _series_errors(predicted: Series | None, observed: Series | None, last_observed_hour: int | None):
+    hours = np.unique(np.concatenate([series[0] for series in (predicted, observed) if series is not None]))
+    prediction = _aligned(hours, predicted)
+    observation = _aligned(hours, observed)
     error = prediction - observation
     with np.errstate(divide="ignore", invalid="ignore"):
         percentage = np.abs(error) / np.abs(observation)
     percentage[~np.isfinite(percentage)] = np.nan
-    hours = joined.index.to_numpy()
     awaiting = np.isnan(observation) & ~np.isnan(prediction)
     if last_observed_hour is not None:
         awaiting &= hours > last_observed_hour
@@ -123,19 +122,17 @@ def build_monitoring(
     last_observed_hour = int(y_monitoring["datetime_utc"].max()) if not y_monitoring.empty else None
 
     values_bodies = {}
-    for key, observed in observed_by_series.items():
-        predicted = predicted_by_series.get(key)
-        if predicted is None:
+    for key, (observed_hours, observed_values) in observed_by_series.items():
+        if key not in predicted_by_series:
             continue
-        observed_hours, observed_values = _hours_and_values(observed)
-        predicted_hours, predicted_values = _hours_and_values(predicted)
+        predicted_hours, predicted_values = predicted_by_series[key]
         values_bodies[key] = render(
             {
-                "y_monitoring_datetime_utc": observed_hours,
-                "y_monitoring_energy_consumption": observed_values,
-                "predictions_monitoring_datetime_utc": predicted_hours,
-                "predictions_monitoring_energy_consumptionc": predicted_values,
-                "predictions_monitoring_energy_consumption": predicted_values,
+                "y_monitoring_datetime_utc": observed_hours.tolist(),
+                "y_monitoring_energy_consumption": observed_values.tolist(),
+                "predictions_monitoring_datetime_utc": predicted_hours.tolist(),
+                "predictions_monitoring_energy_consumptionc": predicted_values.tolist(),
+                "predictions_monitoring_energy_consumption": predicted_values.tolist(),
             }
         )
 

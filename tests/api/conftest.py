@@ -22,7 +22,7 @@ async def serve(bucket: str | Path, **settings: object) -> AsyncIterator[tuple[F
     """The app on `bucket` with its lifespan running (first load and refresh loop) and a client."""
     app = create_app(Settings(GCP_BUCKET=str(bucket), _env_file=None, **settings))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # as a real server: 500, not a raise
         async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client:
             yield app, client
 

@@ -1,0 +1,68 @@
+"""The built-in demo bucket: realistic, complete, current, and always recognisable as a demo."""
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+from api.demo import build_demo_frames, demo_is_outdated, write_demo_bucket
+from api.loading import FILE_SPECS, parse_file
+
+NOW = datetime(2026, 11, 22, 10, 30, tzinfo=UTC)
+CURRENT_HOUR = int(NOW.timestamp() // 3600)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    write_demo_bucket(str(folder), now=NOW)
+    return {name: parse_file((folder / name).read_bytes(), name) for name in FILE_SPECS}, folder
+
+
+def test_all_six_files_and_the_demo_marker_are_written(demo):
+    frames, folder = demo
+    assert sorted(path.name for path in folder.iterdir()) == sorted([*FILE_SPECS, "DEMO_BUCKET.json"])
+    assert all(not frame.empty for frame in frames.values())
+
+
+def test_observations_end_just_before_now_and_the_forecast_covers_the_next_24_hours(demo):
+    frames, _ = demo
+    assert frames["y.parquet"]["datetime_utc"].max() == CURRENT_HOUR - 1
+    forecast_hours = frames["predictions.parquet"].query("area == 1 and consumer_type == 111")["datetime_utc"]
+    assert forecast_hours.tolist() == list(range(CURRENT_HOUR, CURRENT_HOUR + 24))
+    assert len(frames["X.parquet"]) == 76
+
+
+def test_consumption_has_daily_and_weekly_cycles_and_a_scale_per_type(demo):
+    frames, _ = demo
+    y = frames["y.parquet"]
+    one = y.query("area == 1 and consumer_type == 111")
+    by_hour = one.groupby(one["datetime_utc"] % 24)["value"].mean()
+    assert by_hour.max() / by_hour.min() > 1.3
+    weekday = (one["datetime_utc"] // 24 + 3) % 7
+    assert one[weekday >= 5]["value"].mean() < 0.9 * one[weekday < 5]["value"].mean()
+    scales = y.groupby("consumer_type")["value"].mean()
+    assert scales.max() / scales.min() > 5
+
+
+def test_forecast_error_is_plausible_and_uneven_across_series(demo):
+    frames, _ = demo
+    mape = frames["metrics_monitoring.parquet"]["value"]
+    assert 0.01 < mape.mean() < 0.2
+    joined = frames["y_monitoring.parquet"].merge(
+        frames["predictions_monitoring.parquet"], on=["area", "consumer_type", "datetime_utc"], suffixes=("_y", "_p")
+    )
+    ape = (joined["value_p"] - joined["value_y"]).abs() / joined["value_y"]
+    per_series = ape.groupby([joined["area"], joined["consumer_type"]]).mean()
+    assert per_series.max() > 2 * per_series.min()
+
+
+def test_the_demo_is_rewritten_once_the_hour_it_was_made_in_is_over(demo):
+    _, folder = demo
+    assert not demo_is_outdated(folder, now=NOW.replace(minute=59))
+    assert demo_is_outdated(folder, now=NOW.replace(hour=11, minute=0))
+    assert demo_is_outdated(folder / "missing")
+
+
+def test_the_same_seed_and_hour_give_the_same_data():
+    first, second = build_demo_frames(NOW), build_demo_frames(NOW)
+    assert np.array_equal(first["y"]["energy_consumption"].to_numpy(), second["y"]["energy_consumption"].to_numpy())
