@@ -109,7 +109,7 @@ def test_nan_and_infinite_values_are_dropped():
     ids=["wrong-value-column", "wrong-key-column", "text-values", "text-area", "text-times"],
 )
 def test_a_file_with_the_wrong_columns_is_rejected_with_a_reason(table):
-    with pytest.raises(DataFileError, match="y.parquet"):
+    with pytest.raises(DataFileError, match=r"y\.parquet"):
         parse_file(parquet_bytes(table), "y.parquet")
 
 
