@@ -1,6 +1,6 @@
 """`python -m api`: serve the API with uvicorn, configured by `APP_API_*` environment variables only."""
 
-import logging
+import logging.config
 import os
 
 import uvicorn
@@ -8,11 +8,13 @@ import uvicorn
 from api.application import demo_folder
 from api.config import get_settings
 from api.demo import demo_is_outdated, write_demo_bucket
+from api.observability import logging_config
 
 
 def main() -> None:
     settings = get_settings()
-    logging.basicConfig(level=settings.LOG_LEVEL.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_config = logging_config(settings.LOG_LEVEL, settings.LOG_FORMAT)
+    logging.config.dictConfig(log_config)
     if settings.is_demo:
         # Workers are separate processes: they share one demo folder instead of each writing its own.
         folder = demo_folder(settings)
@@ -27,6 +29,8 @@ def main() -> None:
         workers=settings.WORKERS_COUNT if not settings.RELOAD else None,
         reload=settings.RELOAD,
         log_level=settings.LOG_LEVEL,
+        log_config=log_config,
+        access_log=False,
         proxy_headers=True,
     )
 

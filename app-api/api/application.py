@@ -14,7 +14,9 @@ from fastapi_offline import FastAPIOffline
 
 from api.config import Settings, get_settings
 from api.demo import demo_is_outdated, write_demo_bucket
+from api.http_caching import data_cache_control
 from api.middleware import RequestIdMiddleware, unhandled_error
+from api.observability import AccessMiddleware, Metrics
 from api.routes import router
 from api.storage import LocalStorage, Storage, open_storage
 from api.store import DataStore
@@ -91,6 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.data_cache_control = data_cache_control(settings.CACHE_MAX_AGE_SECONDS)
+    metrics = Metrics(lambda: getattr(app.state, "store", None))
+    app.state.metrics = metrics
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.CORS_ORIGINS,
@@ -98,7 +103,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_methods=["GET"],
         allow_headers=["*"],
     )
+    route_paths = {id(route): prefix + route.path for route in router.routes if hasattr(route, "path")}
+    app.add_middleware(AccessMiddleware, metrics=metrics, route_paths=route_paths)
     app.add_middleware(RequestIdMiddleware)
     app.add_exception_handler(Exception, unhandled_error)
     app.include_router(router, prefix=prefix)
+    app.add_route("/metrics", metrics.exposition, methods=["GET"], include_in_schema=False)
     return app

@@ -33,13 +33,15 @@ class Settings(BaseSettings):
     HOST: str = "127.0.0.1"
     PORT: int = Field(default=8001, ge=1, le=65535)
     LOG_LEVEL: Literal["critical", "error", "warning", "info", "debug"] = "info"
+    LOG_FORMAT: Literal["text", "json"] = Field(default="text", description="`json`: one JSON object per line.")
+    CACHE_MAX_AGE_SECONDS: int = Field(default=5, ge=0, le=3600, description="Cache-Control max-age of data.")
     WORKERS_COUNT: int = Field(default=1, ge=1, le=64)
     RELOAD: bool = False
     REFRESH_SECONDS: float = Field(default=60.0, ge=1.0)
     STARTUP_LOAD_TIMEOUT_SECONDS: float = Field(default=20.0, ge=0.0)
     CORS_ORIGINS: Annotated[list[str], NoDecode] = list(DEFAULT_CORS_ORIGINS)
 
-    @field_validator("LOG_LEVEL", mode="before")
+    @field_validator("LOG_LEVEL", "LOG_FORMAT", mode="before")
     @classmethod
     def _lower_log_level(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.config import Settings
+from api.http_caching import PrerenderedResponse
 from api.schemas import (
     ErrorDetail,
     FileStatus,
@@ -71,8 +72,8 @@ async def get_monitoring(snapshot: SnapshotDep) -> Monitoring:
 MonitoringDep = Annotated[Monitoring, Depends(get_monitoring)]
 
 
-def _json(body: bytes) -> Response:
-    return Response(content=body, media_type="application/json")
+def _json(body: bytes, snapshot: Snapshot) -> Response:
+    return PrerenderedResponse(body, snapshot.id)
 
 
 def _series_not_found(area: int, consumer_type: int) -> HTTPException:
@@ -169,7 +170,7 @@ async def freshness(store: StoreDep, snapshot: SnapshotDep) -> Freshness:
     description="Price areas present in the feature window X.",
 )
 async def area_values(snapshot: SnapshotDep) -> Response:
-    return _json(snapshot.area_values_body)
+    return _json(snapshot.area_values_body, snapshot)
 
 
 @router.get(
@@ -180,7 +181,7 @@ async def area_values(snapshot: SnapshotDep) -> Response:
     description="DE35 consumer types present in the feature window X.",
 )
 async def consumer_type_values(snapshot: SnapshotDep) -> Response:
-    return _json(snapshot.consumer_type_values_body)
+    return _json(snapshot.consumer_type_values_body, snapshot)
 
 
 @router.get(
@@ -195,7 +196,7 @@ async def predictions(area: AreaPath, consumer_type: ConsumerTypePath, snapshot:
     body = snapshot.predictions_bodies.get((area, consumer_type))
     if body is None:
         raise _series_not_found(area, consumer_type)
-    return _json(body)
+    return _json(body, snapshot)
 
 
 @router.get(
@@ -205,8 +206,8 @@ async def predictions(area: AreaPath, consumer_type: ConsumerTypePath, snapshot:
     summary="Aggregated error per hour",
     description="MAPE per hour over all series, as a fraction, over the monitoring window.",
 )
-async def monitoring_metrics(monitoring: MonitoringDep) -> Response:
-    return _json(monitoring.metrics_body)
+async def monitoring_metrics(snapshot: SnapshotDep, monitoring: MonitoringDep) -> Response:
+    return _json(monitoring.metrics_body, snapshot)
 
 
 @router.get(
@@ -217,11 +218,13 @@ async def monitoring_metrics(monitoring: MonitoringDep) -> Response:
     description="Observations and past predictions of one series over the monitoring window. 404 unless the "
     "series has both.",
 )
-async def monitoring_values(area: AreaPath, consumer_type: ConsumerTypePath, monitoring: MonitoringDep) -> Response:
+async def monitoring_values(
+    area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep, monitoring: MonitoringDep
+) -> Response:
     body = monitoring.values_bodies.get((area, consumer_type))
     if body is None:
         raise _series_not_found(area, consumer_type)
-    return _json(body)
+    return _json(body, snapshot)
 
 
 @router.get(
@@ -232,8 +235,8 @@ async def monitoring_values(area: AreaPath, consumer_type: ConsumerTypePath, mon
     description="MAPE, MAE, RMSE and hours compared over the monitoring window for every area and consumer "
     "type, worst MAPE first.",
 )
-async def monitoring_summary(monitoring: MonitoringDep) -> Response:
-    return _json(monitoring.summary_body)
+async def monitoring_summary(snapshot: SnapshotDep, monitoring: MonitoringDep) -> Response:
+    return _json(monitoring.summary_body, snapshot)
 
 
 @router.get(
@@ -244,8 +247,10 @@ async def monitoring_summary(monitoring: MonitoringDep) -> Response:
     description="Prediction, observation and error per hour for one series over the monitoring window; hours "
     "whose observation has not arrived yet are flagged in `awaiting_observation`.",
 )
-async def monitoring_errors(area: AreaPath, consumer_type: ConsumerTypePath, monitoring: MonitoringDep) -> Response:
+async def monitoring_errors(
+    area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep, monitoring: MonitoringDep
+) -> Response:
     body = monitoring.errors_bodies.get((area, consumer_type))
     if body is None:
         raise _series_not_found(area, consumer_type)
-    return _json(body)
+    return _json(body, snapshot)

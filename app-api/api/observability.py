@@ -1,0 +1,241 @@
+"""What the service tells its operators: Prometheus metrics, one log line per request, log formats.
+
+Metrics live in a registry per app (so tests can build several apps). With several uvicorn workers
+every worker has its own registry and its own snapshot: a scrape of `/metrics` answers for the one
+worker that accepted the connection, named by `api_worker_info{pid=...}`.
+"""
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoMetricFamily
+from prometheus_client.process_collector import ProcessCollector
+from prometheus_client.registry import Collector
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.http_caching import add_default_no_store
+from api.store import FILE_SPECS, DataStore
+
+access_logger = logging.getLogger("api.access")
+
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+UNMATCHED_ROUTE = "unmatched"
+MAX_LOGGED_PATH = 200
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+class SnapshotCollector(Collector):
+    """Reads the data store at scrape time: nothing to update on the request path."""
+
+    def __init__(self, get_store: Callable[[], DataStore | None]) -> None:
+        self.get_store = get_store
+
+    def collect(self):
+        yield InfoMetricFamily("api_worker", "The process answering this scrape.", value={"pid": str(os.getpid())})
+        store = self.get_store()
+        if store is None:
+            return
+        snapshot = store.current
+        ready = GaugeMetricFamily("api_ready", "1 when a snapshot is being served.")
+        ready.add_metric([], 1.0 if snapshot is not None else 0.0)
+        yield ready
+        successes = CounterMetricFamily("api_refresh_successes", "Bucket refreshes that ended without an error.")
+        successes.add_metric([], store.refresh_successes)
+        yield successes
+        failures = CounterMetricFamily("api_refresh_failures", "Bucket refreshes that recorded an error.")
+        failures.add_metric([], store.refresh_failures)
+        yield failures
+        error = GaugeMetricFamily("api_refresh_error", "1 when the last refresh recorded an error.")
+        error.add_metric([], 1.0 if store.last_refresh_error else 0.0)
+        yield error
+        if store.last_successful_refresh_at is not None:
+            last = GaugeMetricFamily(
+                "api_last_successful_refresh_timestamp_seconds", "When the bucket was last read without an error."
+            )
+            last.add_metric([], store.last_successful_refresh_at.timestamp())
+            yield last
+        loaded = GaugeMetricFamily("api_bucket_objects_loaded", "Bucket objects held in memory (of six).")
+        loaded.add_metric([], len(store.files))
+        yield loaded
+        rows = GaugeMetricFamily(
+            "api_bucket_object_rows", "Rows of each bucket object held in memory.", labels=["object"]
+        )
+        for name in FILE_SPECS:
+            if name in store.files:
+                rows.add_metric([name], len(store.files[name].frame))
+        yield rows
+        if snapshot is None:
+            return
+        snapshot_id = GaugeMetricFamily("api_snapshot_id", "Id of the snapshot being served (increases).")
+        snapshot_id.add_metric([], snapshot.id)
+        yield snapshot_id
+        age = GaugeMetricFamily("api_snapshot_age_seconds", "Seconds since the served snapshot was built.")
+        age.add_metric([], (datetime.now(UTC) - snapshot.loaded_at).total_seconds())
+        yield age
+        series = GaugeMetricFamily(
+            "api_series_served", "Series each per-series endpoint can answer.", labels=["endpoint"]
+        )
+        series.add_metric(["predictions"], len(snapshot.predictions_bodies))
+        if snapshot.monitoring is not None:
+            series.add_metric(["monitoring_values"], len(snapshot.monitoring.values_bodies))
+            series.add_metric(["monitoring_errors"], len(snapshot.monitoring.errors_bodies))
+        yield series
+
+
+class Metrics:
+    """The app's registry; request metrics keyed by method, route template and status."""
+
+    def __init__(self, get_store: Callable[[], DataStore | None]) -> None:
+        self.registry = CollectorRegistry()
+        labels = ["method", "route", "status"]
+        self.requests = Counter(
+            "http_requests", "HTTP requests answered, by route template and status.", labels, registry=self.registry
+        )
+        self.latency = Histogram(
+            "http_request_duration_seconds",
+            "Time from request to the end of the response, by route template and status.",
+            labels,
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.registry.register(SnapshotCollector(get_store))
+        ProcessCollector(registry=self.registry)
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            status_label = str(status)
+            children = (
+                self.requests.labels(method, route, status_label),
+                self.latency.labels(method, route, status_label),
+            )
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
+
+    def exposition(self, request: Request) -> Response:
+        """`GET /metrics` (sync: runs in the thread pool, as it reads /proc)."""
+        return Response(
+            generate_latest(self.registry),
+            media_type=CONTENT_TYPE_LATEST,
+            headers={"Cache-Control": "no-store"},
+        )
+
+
+class AccessMiddleware:
+    """Pure ASGI: times each request, counts it, logs one line, marks uncacheable responses `no-store`.
+
+    Sits inside `RequestIdMiddleware`, whose id it logs. The route is the matched template, so hostile
+    or unknown paths all count as `unmatched` instead of growing the label set. Routes of an included
+    router know only their own path; `route_paths` maps them (by id) to their full template.
+    """
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, route_paths: dict[int, str]) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.route_paths = route_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # what the error handler outside answers when the app raises
+
+        async def send_and_watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = message["headers"] = list(message.get("headers", []))
+                add_default_no_store(headers)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_watch)
+        finally:
+            duration = time.perf_counter() - started
+            matched = scope.get("route")
+            route = self.route_paths.get(id(matched)) or getattr(matched, "path", None) or UNMATCHED_ROUTE
+            method = scope["method"] if scope["method"] in METHODS else "OTHER"
+            self.metrics.observe(method, route, status, duration)
+            if access_logger.isEnabledFor(logging.INFO):
+                request_id = scope.get("state", {}).get("request_id", "-")
+                path = scope["path"]
+                if len(path) > MAX_LOGGED_PATH:
+                    path = path[:MAX_LOGGED_PATH] + "..."
+                access_logger.info(
+                    "%s %s %d %.1f ms route=%s request_id=%s",
+                    method,
+                    path,
+                    status,
+                    duration * 1000,
+                    route,
+                    request_id,
+                    extra={
+                        "request_id": request_id,
+                        "method": method,
+                        "path": path,
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(duration * 1000, 3),
+                    },
+                )
+
+
+_NOT_EXTRA = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName", "color_message"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, any `extra` fields, and a traceback if any."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _NOT_EXTRA:
+                entry[key] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def logging_config(level: str, log_format: str) -> dict[str, Any]:
+    """A `logging.config.dictConfig` for the process and every uvicorn worker (uvicorn applies it in each).
+
+    Everything goes through the root logger's one handler, in the chosen format; uvicorn's own
+    access log is off because `AccessMiddleware` writes a better one.
+    """
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "text": {"format": TEXT_FORMAT},
+            "json": {"()": f"{__name__}.JsonFormatter"},
+        },
+        "handlers": {
+            "default": {"class": "logging.StreamHandler", "formatter": log_format, "stream": "ext://sys.stderr"},
+        },
+        "root": {"handlers": ["default"], "level": level.upper()},
+        "loggers": {
+            "uvicorn": {"handlers": [], "propagate": True},
+            "uvicorn.error": {"handlers": [], "propagate": True},
+            "uvicorn.access": {"handlers": [], "propagate": False},
+        },
+    }
