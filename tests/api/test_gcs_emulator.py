@@ -1,0 +1,117 @@
+"""Through `gs://` against fake-gcs-server: serve, refresh without restart, survive corrupt files and outages."""
+
+import asyncio
+import io
+import os
+import time
+
+import pandas as pd
+import pytest
+from conftest import frame, series_rows
+from emulator import FakeGcs
+from support import BUCKET_PANDAS15
+
+pytestmark = [pytest.mark.anyio, pytest.mark.emulator]
+
+BUCKET = "hourly-batch-predictions"
+
+
+@pytest.fixture
+def gcs(monkeypatch):
+    with FakeGcs() as server:
+        monkeypatch.setenv("STORAGE_EMULATOR_HOST", server.url)
+        server.create_bucket(BUCKET)
+        server.upload_folder(BUCKET, BUCKET_PANDAS15, prefix="daily/")
+        yield server
+
+
+def parquet(data: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    data.to_parquet(buffer)
+    return buffer.getvalue()
+
+
+async def eventually(check, timeout: float = 30.0):
+    """Poll an async check until it returns a truthy value; bounded in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = await check()
+        if result:
+            return result
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+async def test_a_gcs_bucket_is_served_and_refreshed_without_restart(gcs, serve_bucket):
+    async with serve_bucket(f"gs://{BUCKET}/daily", REFRESH_SECONDS=1) as (_, client):
+        before = (await client.get("predictions/1/111")).json()
+        assert before["datetime_utc"][-1] == 468551
+        assert (await client.get("freshness")).json()["source"] == f"gs://{BUCKET}/daily"
+
+        gcs.upload(BUCKET, "daily/y.parquet", parquet(frame(series_rows(1, 111, range(500000, 500200)))))
+
+        async def new_values_served():
+            body = (await client.get("predictions/1/111")).json()
+            return body if body["datetime_utc"][-1] == 500199 else None
+
+        after = await eventually(new_values_served)
+        assert after["energy_consumption"][-1] == 100.0 + 500199 % 24
+        assert after["preds_datetime_utc"] == before["preds_datetime_utc"]
+        assert (await client.get("predictions/2/462")).status_code == 404  # no longer observed in the new y
+
+
+async def test_a_corrupt_upload_keeps_the_old_values_and_readiness_reports_it(gcs, serve_bucket):
+    async with serve_bucket(f"gs://{BUCKET}/daily", REFRESH_SECONDS=1) as (_, client):
+        before = (await client.get("predictions/1/111")).json()
+        gcs.upload(BUCKET, "daily/predictions.parquet", b"PAR1 truncated garbage")
+
+        async def error_reported():
+            body = (await client.get("ready")).json()
+            return body if body["last_refresh_error"] else None
+
+        ready = await eventually(error_reported)
+        assert "predictions.parquet is not a readable parquet file" in ready["last_refresh_error"]
+        files = {entry["name"]: entry for entry in ready["files"]}
+        assert files["predictions.parquet"]["loaded"] and "last good copy" in files["predictions.parquet"]["error"]
+        assert ready["ready"] is True
+        assert (await client.get("predictions/1/111")).json() == before
+
+
+async def test_data_is_still_served_while_the_bucket_is_down(gcs, serve_bucket):
+    async with serve_bucket(f"gs://{BUCKET}/daily", REFRESH_SECONDS=1) as (app, client):
+        before = (await client.get("monitoring/values/1/111")).json()
+        gcs.stop()
+        snapshot = app.state.store.current
+        for _ in range(5):
+            response = await client.get("monitoring/values/1/111")
+            assert response.status_code == 200 and response.json() == before
+            await asyncio.sleep(0.5)
+        assert (await client.get("ready")).status_code == 200
+        assert app.state.store.current is snapshot
+
+
+async def test_an_unreachable_bucket_at_start_up_is_503_until_the_first_successful_refresh(serve_bucket, monkeypatch):
+    server = FakeGcs()
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", server.url)  # nothing listens there yet
+    try:
+        async with serve_bucket(f"gs://{BUCKET}/daily", REFRESH_SECONDS=1, STARTUP_LOAD_TIMEOUT_SECONDS=1) as (
+            _,
+            client,
+        ):
+            assert (await client.get("health")).status_code == 200
+            ready = await client.get("ready")
+            data = await client.get("predictions/1/111")
+            assert ready.status_code == 503 and ready.json()["reason"]
+            assert data.status_code == 503 and data.json()["detail"].startswith("Data is")
+
+            server.start()
+            server.create_bucket(BUCKET)
+            server.upload_folder(BUCKET, BUCKET_PANDAS15, prefix="daily/")
+
+            async def served():
+                return (await client.get("predictions/1/111")).status_code == 200
+
+            await eventually(served, timeout=90)  # gcsfs backs off up to ~34 s between its own retries
+    finally:
+        server.close()
+        os.environ.pop("STORAGE_EMULATOR_HOST", None)
