@@ -32,7 +32,7 @@ COLUMNS = [
 ]
 
 
-def breakdown_table(summary: dict, threshold: float) -> pd.DataFrame:
+def breakdown_table(summary: dict) -> pd.DataFrame:
     """One row per series, worst MAPE first; series with no hour compared (MAPE unknown) last."""
     rows = [
         {
@@ -45,13 +45,13 @@ def breakdown_table(summary: dict, threshold: float) -> pd.DataFrame:
             RMSE: entry["rmse"],
             HOURS_COMPARED: entry["hours_compared"],
             HOURS_AWAITING: entry["hours_awaiting_observation"],
+            ABOVE_THRESHOLD: False,
         }
         for entry in summary["series"]
     ]
-    table = pd.DataFrame(rows, columns=COLUMNS[:-1])
+    table = pd.DataFrame(rows, columns=COLUMNS)
     table = table.astype({AREA: "int64", CONSUMER_TYPE: "int64"})
-    table = table.astype({MAPE: "float64", MAE: "float64", RMSE: "float64"})
-    table[ABOVE_THRESHOLD] = table[MAPE] > threshold
+    table = table.astype({MAPE: "float64", MAE: "float64", RMSE: "float64", ABOVE_THRESHOLD: "bool"})
     table = table.sort_values(
         [MAPE, AREA, CONSUMER_TYPE],
         ascending=[False, True, True],
@@ -59,6 +59,11 @@ def breakdown_table(summary: dict, threshold: float) -> pd.DataFrame:
         kind="stable",
     )
     return table.reset_index(drop=True)
+
+
+def flag_above_threshold(table: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """The table with `Above threshold` set for the series whose MAPE exceeds `threshold` (%)."""
+    return table.assign(**{ABOVE_THRESHOLD: table[MAPE] > threshold})
 
 
 def series_of_row(table: pd.DataFrame, row: int) -> tuple[int, int]:

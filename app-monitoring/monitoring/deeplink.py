@@ -55,9 +55,7 @@ def parse_threshold(raw: str | None) -> tuple[float, str | None]:
     )
 
 
-def parse_series(
-    params: Mapping[str, str], available: Sequence[Series]
-) -> tuple[Series | None, str | None]:
+def parse_series(params: Mapping[str, str], available: Sequence[Series]) -> tuple[Series | None, str | None]:
     """The series the URL names if the monitoring data has it, else None and (if asked) a notice."""
     raw_area = params.get(AREA_PARAM)
     raw_type = params.get(CONSUMER_TYPE_PARAM)

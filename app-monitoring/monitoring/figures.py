@@ -18,9 +18,7 @@ AWAITING_LABEL = "awaiting observations"
 HALF_HOUR = pd.Timedelta(minutes=30)
 
 
-def mape_figure(
-    mape: pd.Series, threshold: float, rolling_mean: pd.Series | None = None
-) -> go.Figure:
+def mape_figure(mape: pd.Series, threshold: float, rolling_mean: pd.Series | None = None) -> go.Figure:
     """MAPE (%) per hour with the threshold line and the hours above it marked."""
     figure = go.Figure()
     figure.add_trace(
@@ -190,8 +188,6 @@ def series_figure(frame: pd.DataFrame, series: tuple[int, int]) -> go.Figure:
         bargap=0.1,
     )
     figure.update_yaxes(title_text="kWh", row=1, col=1)
-    figure.update_yaxes(
-        title_text="kWh", zeroline=True, zerolinecolor=theme.THRESHOLD, row=2, col=1
-    )
+    figure.update_yaxes(title_text="kWh", zeroline=True, zerolinecolor=theme.THRESHOLD, row=2, col=1)
     figure.update_xaxes(title_text="Hour (UTC)", row=2, col=1)
     return figure

@@ -33,10 +33,7 @@ def series_frame(errors: dict) -> pd.DataFrame:
             PREDICTION: errors["prediction"],
             OBSERVATION: errors["observation"],
             ERROR: errors["error"],
-            APE: [
-                None if value is None else value * 100
-                for value in errors["absolute_percentage_error"]
-            ],
+            APE: [None if value is None else value * 100 for value in errors["absolute_percentage_error"]],
         },
         index=index,
         dtype="float64",

@@ -42,14 +42,8 @@ def errors_from_values(values: dict, area: int, consumer_type: int) -> dict:
     hours = sorted(observed.keys() | predicted.keys())
     prediction = [predicted.get(hour) for hour in hours]
     observation = [observed.get(hour) for hour in hours]
-    error = [
-        None if p is None or o is None else p - o
-        for p, o in zip(prediction, observation, strict=True)
-    ]
-    ape = [
-        None if e is None or o == 0 else abs(e) / abs(o)
-        for e, o in zip(error, observation, strict=True)
-    ]
+    error = [None if p is None or o is None else p - o for p, o in zip(prediction, observation, strict=True)]
+    ape = [None if e is None or o == 0 else abs(e) / abs(o) for e, o in zip(error, observation, strict=True)]
     return {
         "area": area,
         "consumer_type": consumer_type,
@@ -79,8 +73,7 @@ def summary_entry(errors: dict) -> dict:
     compared = [e for e in errors["error"] if e is not None]
     apes = [a for a in errors["absolute_percentage_error"] if a is not None]
     awaiting = sum(
-        p is not None and o is None
-        for p, o in zip(errors["prediction"], errors["observation"], strict=True)
+        p is not None and o is None for p, o in zip(errors["prediction"], errors["observation"], strict=True)
     )
     return {
         "area": errors["area"],

@@ -10,6 +10,7 @@ from monitoring.breakdown import (
     MAPE,
     breakdown_csv,
     breakdown_table,
+    flag_above_threshold,
     mape_heatmap,
     row_of_series,
     series_of_row,
@@ -42,7 +43,7 @@ SUMMARY = {
 
 
 def test_table_lists_worst_mape_first_and_unmeasured_series_last():
-    table = breakdown_table(SUMMARY, threshold=10.0)
+    table = breakdown_table(SUMMARY)
     assert [series_of_row(table, row) for row in range(len(table))] == [
         (2, 111),
         (2, 462),
@@ -54,12 +55,13 @@ def test_table_lists_worst_mape_first_and_unmeasured_series_last():
 
 
 def test_table_marks_series_above_threshold_and_never_an_unmeasured_one():
-    table = breakdown_table(SUMMARY, threshold=5.0)
+    table = flag_above_threshold(breakdown_table(SUMMARY), threshold=5.0)
     assert table[ABOVE_THRESHOLD].tolist() == [True, True, False, False]
+    assert not breakdown_table(SUMMARY)[ABOVE_THRESHOLD].any()
 
 
 def test_area_zero_is_labelled_and_found_like_any_other_area():
-    table = breakdown_table(SUMMARY, threshold=10.0)
+    table = breakdown_table(SUMMARY)
     row = row_of_series(table, (0, 999))
     assert row == 3
     assert table[AREA_LABEL].iloc[row] == "DK (all Denmark)"
@@ -67,11 +69,11 @@ def test_area_zero_is_labelled_and_found_like_any_other_area():
 
 
 def test_a_series_the_table_does_not_list_has_no_row():
-    assert row_of_series(breakdown_table(SUMMARY, threshold=10.0), (1, 462)) is None
+    assert row_of_series(breakdown_table(SUMMARY), (1, 462)) is None
 
 
 def test_heatmap_has_consumer_types_as_rows_areas_as_columns_and_blanks_for_missing_pairs():
-    matrix = mape_heatmap(breakdown_table(SUMMARY, threshold=10.0))
+    matrix = mape_heatmap(breakdown_table(SUMMARY))
     assert list(matrix.index) == [111, 462, 999]
     assert list(matrix.columns) == [0, 1, 2]
     assert matrix.loc[111, 2] == pytest.approx(21.0)
@@ -81,13 +83,13 @@ def test_heatmap_has_consumer_types_as_rows_areas_as_columns_and_blanks_for_miss
 
 
 def test_empty_summary_gives_an_empty_table_with_all_columns():
-    table = breakdown_table({"window_from": None, "window_to": None, "series": []}, threshold=10.0)
+    table = breakdown_table({"window_from": None, "window_to": None, "series": []})
     assert table.empty
     assert MAPE in table.columns
 
 
 def test_csv_keeps_the_raw_codes_for_each_row():
-    table = breakdown_table(SUMMARY, threshold=10.0)
+    table = breakdown_table(SUMMARY)
     exported = pd.read_csv(io.BytesIO(breakdown_csv(table)))
     assert (exported["area"].iloc[0], exported["consumer_type"].iloc[0]) == (2, 111)
     assert len(exported) == 4

@@ -37,7 +37,7 @@ def test_rolling_mean_is_drawn_only_when_asked():
 
 
 def test_heatmap_cells_follow_the_matrix_and_blank_missing_pairs():
-    figure = heatmap_figure(mape_heatmap(breakdown_table(summary(), 10.0)), threshold=10.0)
+    figure = heatmap_figure(mape_heatmap(breakdown_table(summary())), threshold=10.0)
     heatmap = figure.data[0]
     assert list(heatmap.x) == ["DK (all Denmark)", "DK1 (west of the Great Belt)", "DK2 (east)"]
     z = np.array(heatmap.z, dtype=float)
@@ -61,9 +61,7 @@ def test_series_chart_shades_and_labels_awaiting_hours_in_both_panels():
     assert len(rects) == 2
     assert {rect.yref for rect in rects} == {"y domain", "y2 domain"}
     assert pd.Timestamp(rects[0].x0) == pd.Timestamp("2023-06-14 23:30", tz="UTC")
-    assert [a.text for a in figure.layout.annotations if a.text == AWAITING_LABEL] == [
-        AWAITING_LABEL
-    ]
+    assert [a.text for a in figure.layout.annotations if a.text == AWAITING_LABEL] == [AWAITING_LABEL]
     assert "24 h awaiting observations" in figure.layout.title.text
 
 
@@ -79,9 +77,7 @@ def test_awaiting_hours_have_no_error_bar_rather_than_a_zero():
 
 def test_series_chart_without_awaiting_hours_has_no_awaiting_marking():
     errors = all_errors()[(1, 111)]
-    observed_only = {
-        key: value[:336] if isinstance(value, list) else value for key, value in errors.items()
-    }
+    observed_only = {key: value[:336] if isinstance(value, list) else value for key, value in errors.items()}
     figure = series_figure(series_frame(observed_only), (1, 111))
     assert not [shape for shape in figure.layout.shapes if shape.type == "rect"]
     assert "awaiting" not in figure.layout.title.text

@@ -61,9 +61,7 @@ def test_awaiting_spans_are_runs_of_consecutive_awaiting_hours():
         "error": [None, 0.0, 4.0, None, None],
     }
     spans = awaiting_spans(series_frame(errors))
-    assert [
-        (first.value // 3_600_000_000_000, last.value // 3_600_000_000_000) for first, last in spans
-    ] == [
+    assert [(first.value // 3_600_000_000_000, last.value // 3_600_000_000_000) for first, last in spans] == [
         (100, 100),
         (104, 105),
     ]

@@ -1,0 +1,222 @@
+"""The model-monitoring dashboard: can the forecasts be trusted, and which series fail?
+
+Run from `app-monitoring/`: `streamlit run monitoring/main.py` (API address from
+`APP_MONITORING_API_URL`). The page reads top to bottom: freshness, the aggregated error over time,
+the per-series breakdown, then one series in detail. Links carry the series and the threshold,
+for example `?area=1&consumer_type=111&threshold=10`.
+"""
+
+from functools import partial
+
+import streamlit as st
+from dashboard_common.client import ApiError, SeriesNotFound, api_base_url
+from dashboard_common.freshness import render_api_unavailable, render_freshness
+from dashboard_common.labels import area_label, consumer_type_label
+from dashboard_common.theme import apply_theme
+
+from monitoring import breakdown
+from monitoring.aggregate import daily_rolling_mean, key_figures, mape_percent
+from monitoring.data import load_freshness, load_metrics, load_series_errors, load_summary
+from monitoring.deeplink import Series, link_params, parse_link
+from monitoring.figures import heatmap_figure, mape_figure, series_figure
+from monitoring.series import hours_awaiting, hours_compared, series_csv, series_frame
+
+TIME_FORMAT = "%d %b %Y %H:%M UTC"
+SERIES_KEY = "series"
+THRESHOLD_KEY = "threshold"
+TABLE_KEY = "breakdown_table"
+NOTICES_KEY = "link_notices"
+
+
+def forget_link_notices() -> None:
+    """Once the user changes the view, what the link asked for no longer matters."""
+    st.session_state[NOTICES_KEY] = []
+
+
+def select_series_from_table(series_by_row: list[Series]) -> None:
+    """Runs before the rerun when a table row is chosen, so the selectbox can follow it."""
+    rows = st.session_state[TABLE_KEY].selection.rows
+    if rows:
+        st.session_state[SERIES_KEY] = series_by_row[rows[0]]
+        forget_link_notices()
+
+
+def series_name(series: Series) -> str:
+    area, consumer_type = series
+    return f"{area_label(area)} · consumer type {consumer_type_label(consumer_type)}"
+
+
+def render_monitoring_unavailable(error: ApiError) -> None:
+    st.info(
+        f"No monitoring data to show yet: {error.message}. Monitoring data appears after the "
+        "pipeline's first monitoring run has compared predictions with observations.",
+        icon=":material/hourglass_empty:",
+    )
+    st.button("Check again", key="retry_monitoring", on_click=st.cache_data.clear, icon=":material/refresh:")
+
+
+st.set_page_config(page_title="Forecast monitoring", page_icon=":material/monitoring:", layout="wide")
+apply_theme()
+st.title("Forecast monitoring")
+st.caption(
+    "How far the hourly consumption forecasts were from what was observed afterwards, "
+    "over all series and per area and consumer type."
+)
+
+api_url = api_base_url("APP_MONITORING_API_URL")
+try:
+    freshness = load_freshness(api_url)
+except ApiError as error:
+    render_api_unavailable(error)
+    st.stop()
+render_freshness(freshness)
+
+snapshot = freshness["snapshot_id"]
+try:
+    metrics = load_metrics(api_url, snapshot)
+    summary = load_summary(api_url, snapshot)
+except ApiError as error:
+    render_monitoring_unavailable(error)
+    st.stop()
+
+table = breakdown.breakdown_table(summary)
+series_by_row = [breakdown.series_of_row(table, row) for row in range(len(table))]
+
+# The URL holds the view: it initialises whatever the session does not know yet (first visit, or
+# state dropped while the API was away); its notices are shown until the user changes the view.
+link = parse_link(st.query_params.to_dict(), series_by_row)
+st.session_state.setdefault(NOTICES_KEY, link.notices)
+st.session_state.setdefault(THRESHOLD_KEY, link.threshold)
+if series_by_row and st.session_state.get(SERIES_KEY) not in series_by_row:
+    st.session_state[SERIES_KEY] = link.series if link.series is not None else series_by_row[0]
+for notice in st.session_state[NOTICES_KEY]:
+    st.warning(notice, icon=":material/link_off:")
+
+st.header("Aggregated error over time")
+threshold_column, rolling_column = st.columns([1, 3], vertical_alignment="bottom")
+threshold = threshold_column.number_input(
+    "Threshold (MAPE, %)",
+    min_value=0.1,
+    max_value=1000.0,
+    step=0.5,
+    format="%.1f",
+    key=THRESHOLD_KEY,
+    on_change=forget_link_notices,
+    help="Hours and series whose MAPE is above this are highlighted.",
+)
+show_rolling_mean = rolling_column.toggle("Show the 24 h rolling mean", key="rolling_mean")
+
+mape = mape_percent(metrics)
+figures = key_figures(mape, threshold)
+if figures is None:
+    st.info("The monitoring window has no hour with a measured MAPE yet.", icon=":material/hourglass_empty:")
+else:
+    latest, mean, worst, share = st.columns(4)
+    latest.metric("Latest MAPE", f"{figures.latest_mape:.2f} %", help=f"{figures.latest_hour:{TIME_FORMAT}}")
+    mean.metric("Mean over the window", f"{figures.mean_mape:.2f} %", help=f"{figures.hours_measured} hours")
+    worst.metric("Worst hour", f"{figures.worst_mape:.2f} %", help=f"{figures.worst_hour:{TIME_FORMAT}}")
+    share.metric(
+        "Hours above threshold",
+        f"{figures.share_above_threshold:.0%}",
+        help=f"{figures.hours_above_threshold} of {figures.hours_measured} hours above {threshold:g} %",
+    )
+    st.caption(f"Latest hour {figures.latest_hour:{TIME_FORMAT}} · worst hour {figures.worst_hour:{TIME_FORMAT}}")
+rolling_mean = daily_rolling_mean(mape) if show_rolling_mean else None
+st.plotly_chart(mape_figure(mape, threshold, rolling_mean), theme=None, key="mape_chart")
+
+st.header("Breakdown by series")
+table = breakdown.flag_above_threshold(table, threshold)
+st.caption(
+    f"{len(table)} series, worst MAPE first; {int(table[breakdown.ABOVE_THRESHOLD].sum())} above "
+    f"{threshold:g} %. Choose a row to see that series below; click a column header to sort."
+)
+table_column, heatmap_column = st.columns([3, 2])
+with table_column:
+    st.dataframe(
+        table,
+        key=TABLE_KEY,
+        on_select=partial(select_series_from_table, series_by_row),
+        selection_mode="single-row",
+        hide_index=True,
+        height=640,
+        placeholder="–",
+        column_order=[
+            breakdown.AREA_LABEL,
+            breakdown.CONSUMER_TYPE_LABEL,
+            breakdown.MAPE,
+            breakdown.MAE,
+            breakdown.RMSE,
+            breakdown.HOURS_COMPARED,
+            breakdown.HOURS_AWAITING,
+            breakdown.ABOVE_THRESHOLD,
+        ],
+        column_config={
+            breakdown.MAPE: st.column_config.NumberColumn(format="%.2f"),
+            breakdown.MAE: st.column_config.NumberColumn(format="%.0f"),
+            breakdown.RMSE: st.column_config.NumberColumn(format="%.0f"),
+            breakdown.HOURS_AWAITING: st.column_config.NumberColumn("Hours awaiting"),
+        },
+    )
+    st.download_button(
+        "Download the table (CSV)",
+        breakdown.breakdown_csv(table),
+        file_name="monitoring_breakdown.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+with heatmap_column:
+    st.plotly_chart(heatmap_figure(breakdown.mape_heatmap(table), threshold), theme=None, key="heatmap")
+
+
+@st.fragment
+def series_detail() -> None:
+    """Changing the series reruns only this part of the page."""
+    st.header("One series")
+    if not series_by_row:
+        st.info("The monitoring data lists no series yet.", icon=":material/hourglass_empty:")
+        return
+    series = st.selectbox(
+        "Series (worst first)",
+        series_by_row,
+        format_func=series_name,
+        key=SERIES_KEY,
+        on_change=forget_link_notices,
+    )
+    st.query_params.from_dict(link_params(series, st.session_state[THRESHOLD_KEY]))
+    area, consumer_type = series
+    try:
+        errors = load_series_errors(api_url, snapshot, area, consumer_type)
+    except SeriesNotFound:
+        st.info(f"The API has no monitoring data for {series_name(series)}.", icon=":material/search_off:")
+        return
+    except ApiError as error:
+        render_api_unavailable(error, key="retry_series")
+        return
+    frame = series_frame(errors)
+    compared, awaiting = hours_compared(frame), hours_awaiting(frame)
+    if compared == 0:
+        st.info(
+            f"No observations yet for this series: all {awaiting} predicted hours are awaiting "
+            "observations, so there is no error to show.",
+            icon=":material/hourglass_empty:",
+        )
+    else:
+        row = table.iloc[breakdown.row_of_series(table, series)]
+        mape_column, mae_column, rmse_column, hours_column = st.columns(4)
+        mape_column.metric("MAPE", f"{row[breakdown.MAPE]:.2f} %")
+        mae_column.metric("MAE", f"{row[breakdown.MAE]:,.0f} kWh")
+        rmse_column.metric("RMSE", f"{row[breakdown.RMSE]:,.0f} kWh")
+        hours_column.metric("Hours compared", compared, help=f"{awaiting} more hours await observations")
+    st.plotly_chart(series_figure(frame, series), theme=None, key="series_chart")
+    st.download_button(
+        "Download this series (CSV)",
+        series_csv(frame),
+        file_name=f"monitoring_{area}_{consumer_type}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+series_detail()
