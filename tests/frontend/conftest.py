@@ -1,0 +1,50 @@
+"""Fixtures of the forecast-page tests: the scripted API for AppTest, and real processes for the browser."""
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from types import ModuleType
+
+import dashboard_common.client
+import pytest
+import streamlit as st
+from frontend_fakes import FakeApi
+
+ROOT_CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
+
+
+@pytest.fixture
+def fake_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApi]:
+    """The real client talking to `FakeApi`; Streamlit's caches are emptied around each test."""
+    api = FakeApi()
+    monkeypatch.setattr(dashboard_common.client.requests, "Session", api.session)
+    monkeypatch.setenv("APP_FRONTEND_API_URL", "http://api.test:8001/api/v1")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield api
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def shared_fixtures(pytestconfig: pytest.Config) -> ModuleType:
+    """tests/conftest.py as loaded by pytest (its helpers: running_api, running_streamlit, ARTIFACTS...)."""
+    return pytestconfig.pluginmanager.get_plugin(str(ROOT_CONFTEST))
+
+
+@pytest.fixture(scope="session")
+def start_dashboard(shared_fixtures: ModuleType) -> Callable[[str], AbstractContextManager[str]]:
+    """Runs the forecast dashboard as a process against the given API URL; yields its URL."""
+
+    def start(api_url: str) -> AbstractContextManager[str]:
+        return shared_fixtures.running_streamlit("app-frontend", "frontend/main.py", {"APP_FRONTEND_API_URL": api_url})
+
+    return start
+
+
+@pytest.fixture(scope="module")
+def dashboard_on_fixture_bucket(
+    api_on_fixture_bucket: str, start_dashboard: Callable[[str], AbstractContextManager[str]]
+) -> Iterator[str]:
+    with start_dashboard(api_on_fixture_bucket) as url:
+        yield url
