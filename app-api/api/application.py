@@ -16,7 +16,7 @@ from api.config import Settings, get_settings
 from api.demo import demo_is_outdated, write_demo_bucket
 from api.http_caching import data_cache_control
 from api.middleware import RequestIdMiddleware, unhandled_error
-from api.observability import AccessMiddleware, Metrics
+from api.observability import AccessMiddleware, Metrics, route_templates
 from api.routes import router
 from api.storage import LocalStorage, Storage, open_storage
 from api.store import DataStore
@@ -103,10 +103,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_methods=["GET"],
         allow_headers=["*"],
     )
-    route_paths = {id(route): prefix + route.path for route in router.routes if hasattr(route, "path")}
+    route_paths: dict[int, str] = {}  # filled below, once every route exists
     app.add_middleware(AccessMiddleware, metrics=metrics, route_paths=route_paths)
     app.add_middleware(RequestIdMiddleware)
     app.add_exception_handler(Exception, unhandled_error)
     app.include_router(router, prefix=prefix)
     app.add_route("/metrics", metrics.exposition, methods=["GET"], include_in_schema=False)
+    route_paths.update(route_templates(app.routes, router.routes, prefix))
     return app

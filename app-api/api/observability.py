@@ -13,12 +13,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoMetricFamily
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http_caching import add_default_no_store
@@ -136,8 +138,9 @@ class AccessMiddleware:
     """Pure ASGI: times each request, counts it, logs one line, marks uncacheable responses `no-store`.
 
     Sits inside `RequestIdMiddleware`, whose id it logs. The route is the matched template, so hostile
-    or unknown paths all count as `unmatched` instead of growing the label set. Routes of an included
-    router know only their own path; `route_paths` maps them (by id) to their full template.
+    or unknown paths all count as `unmatched` instead of growing the label set. The matched endpoint
+    is looked up in `route_paths` (see `route_templates`): routes of an included router know only
+    their own path, and top-level routes do not leave themselves in the scope.
     """
 
     def __init__(self, app: ASGIApp, metrics: Metrics, route_paths: dict[int, str]) -> None:
@@ -164,8 +167,7 @@ class AccessMiddleware:
             await self.app(scope, receive, send_and_watch)
         finally:
             duration = time.perf_counter() - started
-            matched = scope.get("route")
-            route = self.route_paths.get(id(matched)) or getattr(matched, "path", None) or UNMATCHED_ROUTE
+            route = self.route_paths.get(id(scope.get("endpoint")), UNMATCHED_ROUTE)
             method = scope["method"] if scope["method"] in METHODS else "OTHER"
             self.metrics.observe(method, route, status, duration)
             if access_logger.isEnabledFor(logging.INFO):
@@ -190,6 +192,20 @@ class AccessMiddleware:
                         "duration_ms": round(duration * 1000, 3),
                     },
                 )
+
+
+def route_templates(routes: list[BaseRoute], included: list[BaseRoute], prefix: str) -> dict[int, str]:
+    """Full path template of every endpoint, keyed by the endpoint's id (which the router puts in the scope)."""
+    templates = {}
+    for route in routes:
+        endpoint = getattr(route, "endpoint", None) or getattr(route, "app", None)
+        path = getattr(route, "path_format", None) or getattr(route, "path", None)
+        if endpoint is not None and path:
+            templates[id(endpoint)] = path
+    for route in included:
+        if isinstance(route, Route | APIRoute):
+            templates[id(route.endpoint)] = prefix + route.path
+    return templates
 
 
 _NOT_EXTRA = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName", "color_message"}

@@ -11,14 +11,19 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
+from api.http_caching import RenderedBody, prepare_body
+
 OBSERVATION_WINDOW_HOURS = 168
 
 SeriesKey = tuple[int, int]
 
 
-def render(body: object) -> bytes:
-    """Compact JSON; inputs never hold NaN or Infinity (the loader drops them), and json refuses them."""
-    return json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
+def render(body: object) -> RenderedBody:
+    """Compact JSON; inputs never hold NaN or Infinity (the loader drops them), and json refuses them.
+
+    The bytes come with their ETag and gzip encoding, so HTTP caching costs nothing per request.
+    """
+    return prepare_body(json.dumps(body, separators=(",", ":"), allow_nan=False).encode())
 
 
 Series = tuple[np.ndarray, np.ndarray]  # (hours, values), hours ascending
