@@ -49,5 +49,13 @@ if [[ ! -x ${CHROMIUM_PATH:-/usr/bin/chromium} ]]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
+# The proof needs the workspace's dev environment (httpx, Playwright); `python3 dev.py test` has
+# usually made it already.
+if [[ ! -x .venv/bin/python ]]; then
+  uv_bin=$(command -v uv || echo .tools/bin/uv)
+  [[ -x $uv_bin ]] || { echo "ci-compose: no .venv and no uv; run 'python3 dev.py test' first" >&2; exit 1; }
+  "$uv_bin" sync --all-packages --frozen --quiet
+fi
+
 # Cold build: no layer cache, so the recorded build time is real and a stale cache hides nothing.
-uv run --frozen python deploy/prove.py --cold --expect-demo
+.venv/bin/python deploy/prove.py --cold --expect-demo
