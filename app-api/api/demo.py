@@ -51,11 +51,13 @@ def _frame(rows: dict[str, list], value_column: str | None = "energy_consumption
     return frame.set_index(keys) if value_column else frame.set_index(keys).iloc[:, :0]
 
 
-def build_demo_frames(now: datetime | None = None, seed: int = 7) -> dict[str, pd.DataFrame]:
+def build_demo_frames(
+    now: datetime | None = None, seed: int = 7, observed_days: int = OBSERVED_DAYS
+) -> dict[str, pd.DataFrame]:
     """The six frames, indexed like the pipeline's, with the last observed hour just before `now`."""
     now = now or datetime.now(UTC)
     current_hour = int(now.timestamp() // 3600)
-    observed = np.arange(current_hour - OBSERVED_DAYS * 24, current_hour)
+    observed = np.arange(current_hour - observed_days * 24, current_hour)
     monitored = np.arange(current_hour - MONITORING_DAYS * 24, current_hour + FORECAST_HOURS)
     rng = np.random.default_rng(seed)
 
@@ -108,7 +110,7 @@ def build_demo_frames(now: datetime | None = None, seed: int = 7) -> dict[str, p
     return frames
 
 
-def write_demo_bucket(destination: str, now: datetime | None = None) -> None:
+def write_demo_bucket(destination: str, now: datetime | None = None, observed_days: int = OBSERVED_DAYS) -> None:
     """Write the six parquet files and the demo marker to a folder or any fsspec URL.
 
     Each object appears whole (a local file is written beside its name and renamed), as a
@@ -118,7 +120,8 @@ def write_demo_bucket(destination: str, now: datetime | None = None) -> None:
     filesystem, root = fsspec.core.url_to_fs(destination)
     filesystem.makedirs(root, exist_ok=True)
     local = isinstance(filesystem, fsspec.implementations.local.LocalFileSystem)
-    objects = {f"{name}.parquet": frame for name, frame in build_demo_frames(now).items()}
+    frames = build_demo_frames(now, observed_days=observed_days)
+    objects = {f"{name}.parquet": frame for name, frame in frames.items()}
     for name, frame in objects.items():
         target = f"{root}/{name}"
         with filesystem.open(f"{target}.partial" if local else target, "wb") as handle:
@@ -144,9 +147,10 @@ def demo_is_outdated(folder: Path, now: datetime | None = None) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("destination", help="folder or URL (gs://bucket/prefix) to write the six files to")
+    parser.add_argument("--observed-days", type=int, default=OBSERVED_DAYS, help="length of X and y in days")
     arguments = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    write_demo_bucket(arguments.destination)
+    write_demo_bucket(arguments.destination, observed_days=arguments.observed_days)
 
 
 if __name__ == "__main__":
