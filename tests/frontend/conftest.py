@@ -2,15 +2,12 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from pathlib import Path
-from types import ModuleType
 
 import dashboard_common.client
 import pytest
 import streamlit as st
 from frontend_fakes import FakeApi
-
-ROOT_CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
+from support import running_streamlit
 
 
 @pytest.fixture
@@ -27,17 +24,11 @@ def fake_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApi]:
 
 
 @pytest.fixture(scope="session")
-def shared_fixtures(pytestconfig: pytest.Config) -> ModuleType:
-    """tests/conftest.py as loaded by pytest (its helpers: running_api, running_streamlit, ARTIFACTS...)."""
-    return pytestconfig.pluginmanager.get_plugin(str(ROOT_CONFTEST))
-
-
-@pytest.fixture(scope="session")
-def start_dashboard(shared_fixtures: ModuleType) -> Callable[[str], AbstractContextManager[str]]:
+def start_dashboard() -> Callable[[str], AbstractContextManager[str]]:
     """Runs the forecast dashboard as a process against the given API URL; yields its URL."""
 
     def start(api_url: str) -> AbstractContextManager[str]:
-        return shared_fixtures.running_streamlit("app-frontend", "frontend/main.py", {"APP_FRONTEND_API_URL": api_url})
+        return running_streamlit("app-frontend", "frontend/main.py", {"APP_FRONTEND_API_URL": api_url})
 
     return start
 

@@ -4,12 +4,12 @@ Expected series come from the API itself (same process the dashboard talks to), 
 for any fixture data. Screenshots go to test-artifacts/ for a person to look at.
 """
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack
-from types import ModuleType
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 import httpx
 import pytest
+from support import ARTIFACTS, BUCKET_PANDAS15, running_api
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -59,7 +59,7 @@ def assert_no_traceback(page) -> None:
 
 
 def test_chart_shows_the_observed_week_and_the_24_hour_forecast(
-    page, dashboard_on_fixture_bucket: str, api_on_fixture_bucket: str, shared_fixtures: ModuleType
+    page, dashboard_on_fixture_bucket: str, api_on_fixture_bucket: str
 ) -> None:
     expected = api_predictions(api_on_fixture_bucket, 1, 111)
 
@@ -76,11 +76,11 @@ def test_chart_shows_the_observed_week_and_the_24_hour_forecast(
     assert page.get_by_text("Forecast for 15 Jun 2023 00:00 – 23:00 UTC").count() == 1
     assert page.get_by_text("Demo data").count() == 0
     assert_no_traceback(page)
-    page.screenshot(path=shared_fixtures.ARTIFACTS / "frontend-chart-1-111.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "frontend-chart-1-111.png", full_page=True)
 
 
 def test_switching_consumer_type_redraws_the_chart_for_that_series(
-    page, dashboard_on_fixture_bucket: str, api_on_fixture_bucket: str, shared_fixtures: ModuleType
+    page, dashboard_on_fixture_bucket: str, api_on_fixture_bucket: str
 ) -> None:
     expected = api_predictions(api_on_fixture_bucket, 1, 112)
     page.goto(dashboard_on_fixture_bucket)
@@ -95,12 +95,10 @@ def test_switching_consumer_type_redraws_the_chart_for_that_series(
     assert after[1]["first_value"] != before[1]["first_value"]
     assert [trace["points"] for trace in after] == [len(expected["datetime_utc"]), 24]
     page.wait_for_url("**/?area=1&consumer_type=112")
-    page.screenshot(path=shared_fixtures.ARTIFACTS / "frontend-switched-1-112.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "frontend-switched-1-112.png", full_page=True)
 
 
-def test_deep_link_opens_that_series(
-    page, dashboard_on_fixture_bucket: str, api_on_fixture_bucket: str, shared_fixtures: ModuleType
-) -> None:
+def test_deep_link_opens_that_series(page, dashboard_on_fixture_bucket: str, api_on_fixture_bucket: str) -> None:
     expected = api_predictions(api_on_fixture_bucket, 2, 462)
 
     page.goto(f"{dashboard_on_fixture_bucket}/?area=2&consumer_type=462")
@@ -110,41 +108,31 @@ def test_deep_link_opens_that_series(
     assert traces[1]["first_value"] == pytest.approx(expected["preds_energy_consumption"][0])
     assert page.get_by_role("combobox", name="Price area").input_value() == "DK2 (east)"
     assert page.get_by_role("combobox", name="Consumer type (DE35 code, type to search)").input_value() == "462"
-    page.screenshot(path=shared_fixtures.ARTIFACTS / "frontend-deep-link-2-462.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "frontend-deep-link-2-462.png", full_page=True)
 
 
-def test_invalid_deep_link_falls_back_with_a_notice(
-    page, dashboard_on_fixture_bucket: str, shared_fixtures: ModuleType
-) -> None:
+def test_invalid_deep_link_falls_back_with_a_notice(page, dashboard_on_fixture_bucket: str) -> None:
     page.goto(f"{dashboard_on_fixture_bucket}/?area=7&consumer_type=111")
     wait_for_chart(page, "DK1 (west of the Great Belt) · consumer type 111")
 
     assert page.get_by_text("The link asks for area 7, which has no data").count() == 1
     page.wait_for_url("**/?area=1&consumer_type=111")
-    page.screenshot(path=shared_fixtures.ARTIFACTS / "frontend-deep-link-invalid.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "frontend-deep-link-invalid.png", full_page=True)
 
 
 def test_stopping_the_api_shows_a_warning_naming_it_instead_of_a_traceback(
-    page,
-    shared_fixtures: ModuleType,
-    start_dashboard: Callable[[str], AbstractContextManager[str]],
+    page, start_dashboard: Callable[[str], AbstractContextManager[str]]
 ) -> None:
-    with (
-        ExitStack() as api_process,
-        start_dashboard_for_own_api(api_process, shared_fixtures, start_dashboard) as (
-            api_url,
-            dashboard_url,
-        ),
-    ):
+    with api_that_can_be_stopped() as (api_url, stop_api), start_dashboard(api_url) as dashboard_url:
         page.goto(dashboard_url)
         wait_for_chart(page, "consumer type 111")
 
-        api_process.close()
+        stop_api()
         choose(page, "Consumer type (DE35 code, type to search)", "112")
 
         warning = page.get_by_text(f"The forecast API is not answering at {api_url}/predictions/1/112")
         warning.wait_for(timeout=CHART_TIMEOUT_MS)
-        page.screenshot(path=shared_fixtures.ARTIFACTS / "frontend-api-stopped-selection.png", full_page=True)
+        page.screenshot(path=ARTIFACTS / "frontend-api-stopped-selection.png", full_page=True)
         page.get_by_role("button", name="Retry").wait_for()
         assert page.locator(CHART).count() == 0
         assert_no_traceback(page)
@@ -155,19 +143,23 @@ def test_stopping_the_api_shows_a_warning_naming_it_instead_of_a_traceback(
         page.get_by_text(f"The forecast API is not answering at {api_url}/freshness").wait_for(timeout=CHART_TIMEOUT_MS)
         assert page.get_by_role("heading", name="Hourly electricity consumption forecast").count() == 1
         assert_no_traceback(page)
-        page.screenshot(path=shared_fixtures.ARTIFACTS / "frontend-api-stopped-reload.png", full_page=True)
+        page.screenshot(path=ARTIFACTS / "frontend-api-stopped-reload.png", full_page=True)
 
 
-def start_dashboard_for_own_api(
-    api_process: ExitStack, shared_fixtures: ModuleType, start_dashboard: Callable[[str], AbstractContextManager[str]]
-):
-    """An API process owned by `api_process` (closing it stops the API) and a dashboard on it."""
-    from contextlib import contextmanager
+@contextmanager
+def api_that_can_be_stopped() -> Iterator[tuple[str, Callable[[], None]]]:
+    """An API process of this test alone, with a function that stops it early."""
+    api = running_api(BUCKET_PANDAS15)
+    api_url = api.__enter__()
+    stopped = False
 
-    @contextmanager
-    def both():
-        api_url = api_process.enter_context(shared_fixtures.running_api(shared_fixtures.BUCKET_PANDAS15))
-        with start_dashboard(api_url) as dashboard_url:
-            yield api_url, dashboard_url
+    def stop() -> None:
+        nonlocal stopped
+        if not stopped:
+            stopped = True
+            api.__exit__(None, None, None)
 
-    return both()
+    try:
+        yield api_url, stop
+    finally:
+        stop()
