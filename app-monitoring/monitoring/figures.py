@@ -91,7 +91,7 @@ def heatmap_figure(matrix: pd.DataFrame, threshold: float) -> go.Figure:
         )
     )
     figure.update_layout(
-        title="MAPE by consumer type and area",
+        title={"text": "MAPE by consumer type and area", "y": 0.99, "yanchor": "top"},
         xaxis={"title": "", "side": "top", "showgrid": False},
         yaxis={
             "title": "Consumer type (DE35)",
@@ -99,8 +99,9 @@ def heatmap_figure(matrix: pd.DataFrame, threshold: float) -> go.Figure:
             "autorange": "reversed",
             "showgrid": False,
         },
-        height=max(320, 18 * len(matrix.index) + 120),
+        height=max(320, 18 * len(matrix.index) + 150),
         hovermode="closest",
+        margin={"t": 100},
     )
     return figure
 
@@ -184,8 +185,10 @@ def series_figure(frame: pd.DataFrame, series: tuple[int, int]) -> go.Figure:
     subtitle = f" · {awaiting_hours} h awaiting observations" if awaiting_hours else ""
     figure.update_layout(
         title=f"{area_label(area)} · consumer type {consumer_type_label(consumer_type)}{subtitle}",
-        height=560,
+        height=600,
         bargap=0.1,
+        margin={"t": 110},
+        legend={"y": 1.08},
     )
     figure.update_yaxes(title_text="kWh", row=1, col=1)
     figure.update_yaxes(title_text="kWh", zeroline=True, zerolinecolor=theme.THRESHOLD, row=2, col=1)

@@ -128,7 +128,8 @@ st.header("Breakdown by series")
 table = breakdown.flag_above_threshold(table, threshold)
 st.caption(
     f"{len(table)} series, worst MAPE first; {int(table[breakdown.ABOVE_THRESHOLD].sum())} above "
-    f"{threshold:g} %. Choose a row to see that series below; click a column header to sort."
+    f"{threshold:g} %. Choose a row to see that series below; click a column header to sort. "
+    "Blank heatmap cells have no hour compared yet."
 )
 table_column, heatmap_column = st.columns([3, 2])
 with table_column:
@@ -151,15 +152,19 @@ with table_column:
             breakdown.ABOVE_THRESHOLD,
         ],
         column_config={
-            breakdown.MAPE: st.column_config.NumberColumn(format="%.2f"),
-            breakdown.MAE: st.column_config.NumberColumn(format="%.0f"),
-            breakdown.RMSE: st.column_config.NumberColumn(format="%.0f"),
-            breakdown.HOURS_AWAITING: st.column_config.NumberColumn("Hours awaiting"),
+            breakdown.AREA_LABEL: st.column_config.TextColumn(width="medium"),
+            breakdown.CONSUMER_TYPE_LABEL: st.column_config.TextColumn("Type", width="small"),
+            breakdown.MAPE: st.column_config.NumberColumn(format="%.2f", width="small"),
+            breakdown.MAE: st.column_config.NumberColumn(format="%.0f", width="small"),
+            breakdown.RMSE: st.column_config.NumberColumn(format="%.0f", width="small"),
+            breakdown.HOURS_COMPARED: st.column_config.NumberColumn("Compared (h)", width="small"),
+            breakdown.HOURS_AWAITING: st.column_config.NumberColumn("Awaiting (h)", width="small"),
+            breakdown.ABOVE_THRESHOLD: st.column_config.CheckboxColumn("Above", width="small"),
         },
     )
     st.download_button(
         "Download the table (CSV)",
-        breakdown.breakdown_csv(table),
+        partial(breakdown.breakdown_csv, table),
         file_name="monitoring_breakdown.csv",
         mime="text/csv",
         on_click="ignore",
@@ -211,7 +216,7 @@ def series_detail() -> None:
     st.plotly_chart(series_figure(frame, series), theme=None, key="series_chart")
     st.download_button(
         "Download this series (CSV)",
-        series_csv(frame),
+        partial(series_csv, frame),
         file_name=f"monitoring_{area}_{consumer_type}.csv",
         mime="text/csv",
         on_click="ignore",

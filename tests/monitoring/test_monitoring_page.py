@@ -11,7 +11,7 @@ import monitoring_canned as canned
 import numpy as np
 import pytest
 import requests
-from conftest import API_URL
+from monitoring_fakes import API_URL
 
 NOT_YET = (503, {"detail": "Monitoring data is not available yet: predictions_monitoring.parquet is missing"})
 
