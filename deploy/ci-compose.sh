@@ -4,9 +4,10 @@
 #
 #   deploy/ci-compose.sh            # from anywhere; .ci/run calls it after the test suite
 #
-# An engine is "present" when `docker info` (or the Docker API at $DOCKER_HOST) answers. Without
-# one, ../shared/tools/compose-lab (relative to the repo root) installs rootful Podman behind the
-# Docker API; this needs root and apt, and takes a few minutes on a fresh machine.
+# An engine is "present" when `docker info` (or the Docker API at $DOCKER_HOST) answers, or when a
+# compose-lab engine is already running. Without one, ../shared/tools/compose-lab (relative to the
+# repo root) installs rootful Podman behind the Docker API (needs root and apt; a few minutes on a
+# fresh machine), and is stopped again at the end.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -33,6 +34,8 @@ trap cleanup EXIT
 
 if engine_answers; then
   echo "ci-compose: using the Docker engine at ${DOCKER_HOST:-the default socket}"
+elif eval "$("$COMPOSE_LAB" env)" && engine_answers; then
+  echo "ci-compose: using the compose-lab engine that is already running (left running afterwards)"
 else
   echo "ci-compose: no Docker engine answers; starting compose-lab (log: test-artifacts/compose-lab-start.log)"
   mkdir -p test-artifacts
