@@ -16,64 +16,82 @@ def forecast_figure(observed: pd.Series, forecast: pd.Series, title: str) -> go.
     """Observed week (solid) and forecast (dashed, shaded) on one hourly UTC axis.
 
     Missing hours are NaN in the series and stay gaps (no line drawn across them). A dotted
-    vertical line marks where observations end and the forecast begins.
+    vertical line marks where observations end and the forecast begins. The figure is built in
+    one constructor call: Plotly's incremental helpers (add_vline, update_layout) cost ~10x more.
     """
-    figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=_naive_utc(observed.index),
-            y=observed.to_numpy(),
-            name="Observed",
-            mode="lines",
-            line={"color": theme.OBSERVED, "width": 2},
-            connectgaps=False,
-            hovertemplate="%{y:,.0f} kWh",
-        )
+    observed_hours, forecast_hours = _naive_utc(observed.index), _naive_utc(forecast.index)
+    all_hours = observed_hours.union(forecast_hours)
+    shapes, annotations = [], []
+    if len(forecast_hours):
+        boundary = forecast_hours[0] - HALF_HOUR
+        shapes = [
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": boundary,
+                "x1": forecast_hours[-1] + HALF_HOUR,
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": theme.FORECAST,
+                "opacity": 0.08,
+                "line": {"width": 0},
+                "layer": "below",
+            },
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": boundary,
+                "x1": boundary,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": theme.THRESHOLD, "width": 1.5, "dash": "dot"},
+            },
+        ]
+        annotations = [
+            {
+                "x": boundary,
+                "y": 1.0,
+                "xref": "x",
+                "yref": "paper",
+                "text": " forecast ›",
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "top",
+                "font": {"color": theme.MUTED_TEXT, "size": 12},
+            }
+        ]
+    observed_trace = go.Scatter(
+        x=observed_hours,
+        y=observed.to_numpy(),
+        name="Observed",
+        mode="lines",
+        line={"color": theme.OBSERVED, "width": 2},
+        connectgaps=False,
+        hovertemplate="%{y:,.0f} kWh",
     )
-    figure.add_trace(
-        go.Scatter(
-            x=_naive_utc(forecast.index),
-            y=forecast.to_numpy(),
-            name="Forecast (next 24 h)",
-            mode="lines+markers",
-            line={"color": theme.FORECAST, "width": 2.5, "dash": "dash"},
-            marker={"size": 4},
-            connectgaps=False,
-            hovertemplate="%{y:,.0f} kWh",
-        )
+    forecast_trace = go.Scatter(
+        x=forecast_hours,
+        y=forecast.to_numpy(),
+        name="Forecast (next 24 h)",
+        mode="lines+markers",
+        line={"color": theme.FORECAST, "width": 2.5, "dash": "dash"},
+        marker={"size": 4},
+        connectgaps=False,
+        hovertemplate="%{y:,.0f} kWh",
     )
-    if not forecast.empty:
-        boundary = _naive_utc(forecast.index[:1])[0] - HALF_HOUR
-        figure.add_vrect(
-            x0=boundary,
-            x1=_naive_utc(forecast.index[-1:])[0] + HALF_HOUR,
-            fillcolor=theme.FORECAST,
-            opacity=0.08,
-            line_width=0,
-            layer="below",
-        )
-        figure.add_vline(x=boundary, line={"color": theme.THRESHOLD, "width": 1.5, "dash": "dot"})
-        figure.add_annotation(
-            x=boundary,
-            y=1.0,
-            yref="paper",
-            text=" forecast ›",
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            font={"color": theme.MUTED_TEXT, "size": 12},
-        )
-    hours = observed.index.union(forecast.index)
-    x_range = [_naive_utc(hours[:1])[0] - HALF_HOUR, _naive_utc(hours[-1:])[0] + HALF_HOUR] if len(hours) else None
-    figure.update_layout(
+    layout = go.Layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         height=460,
         xaxis={
             "title": {"text": "Hour (UTC)"},
             "hoverformat": "%a %d %b %Y %H:%M UTC",
-            "range": x_range,
+            "range": [all_hours[0] - HALF_HOUR, all_hours[-1] + HALF_HOUR] if len(all_hours) else None,
         },
         yaxis={"title": {"text": "Consumption (kWh)"}, "tickformat": ",.0f", "rangemode": "tozero"},
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+        shapes=shapes,
+        annotations=annotations,
     )
-    return figure
+    return go.Figure(data=[observed_trace, forecast_trace], layout=layout)

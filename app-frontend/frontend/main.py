@@ -5,6 +5,8 @@ header and freshness, then the selectors, key figures, chart and data table. The
 is a fragment, so changing the selection reruns and redraws only that part.
 """
 
+from functools import partial
+
 import streamlit as st
 from dashboard_common.client import ApiError, api_base_url
 from dashboard_common.freshness import render_api_unavailable, render_freshness
@@ -126,7 +128,7 @@ def forecast_section() -> None:
         )
         st.download_button(
             "Download CSV",
-            data=chart_csv(series),
+            data=partial(chart_csv, series),
             file_name=f"forecast_area{area}_consumer_type{consumer_type}.csv",
             mime="text/csv",
             on_click="ignore",
