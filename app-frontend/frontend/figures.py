@@ -82,15 +82,16 @@ def forecast_figure(observed: pd.Series, forecast: pd.Series, title: str) -> go.
         hovertemplate="%{y:,.0f} kWh",
     )
     layout = go.Layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
-        height=460,
+        title={"text": title, "x": 0, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+        height=480,
+        margin={"t": 90},
         xaxis={
             "title": {"text": "Hour (UTC)"},
             "hoverformat": "%a %d %b %Y %H:%M UTC",
             "range": [all_hours[0] - HALF_HOUR, all_hours[-1] + HALF_HOUR] if len(all_hours) else None,
         },
         yaxis={"title": {"text": "Consumption (kWh)"}, "tickformat": ",.0f", "rangemode": "tozero"},
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
         shapes=shapes,
         annotations=annotations,
     )
