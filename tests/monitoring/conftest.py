@@ -7,16 +7,15 @@ client's own.
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import requests
 import streamlit as st
 from monitoring_fakes import API_URL, FakeApi, healthy_answers
 from streamlit.testing.v1 import AppTest
+from support import running_streamlit
 
 MAIN = Path(__file__).resolve().parents[2] / "app-monitoring" / "monitoring" / "main.py"
-ROOT_CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
 
 
 @pytest.fixture
@@ -47,16 +46,10 @@ def app(fake_api: FakeApi) -> Iterator[Callable[..., AppTest]]:
     st.cache_resource.clear()
 
 
-@pytest.fixture(scope="session")
-def shared_fixtures(pytestconfig: pytest.Config) -> ModuleType:
-    """tests/conftest.py as pytest loaded it (running_streamlit, ARTIFACTS, ...)."""
-    return pytestconfig.pluginmanager.get_plugin(str(ROOT_CONFTEST))
-
-
 @pytest.fixture(scope="module")
-def dashboard(api_on_fixture_bucket: str, shared_fixtures: ModuleType) -> Iterator[str]:
+def dashboard(api_on_fixture_bucket: str) -> Iterator[str]:
     """The monitoring dashboard as a process against the real API on bucket-pandas15; its URL."""
-    with shared_fixtures.running_streamlit(
+    with running_streamlit(
         "app-monitoring", "monitoring/main.py", {"APP_MONITORING_API_URL": api_on_fixture_bucket}
     ) as url:
         yield url

@@ -6,6 +6,7 @@ Screenshots go to test-artifacts/ (monitoring-*.png) so a person can look at wha
 import httpx
 import pytest
 from dashboard_common.labels import area_label
+from support import ARTIFACTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -53,13 +54,13 @@ def wait_for_detail(page, series: tuple[int, int]) -> None:
 
 
 @pytest.fixture
-def screenshot(shared_fixtures):
+def screenshot():
     """Saves the whole page (Streamlit scrolls inside its own container, so the window grows)."""
 
     def save(page, name: str) -> None:
         page.set_viewport_size(FULL_PAGE)
         page.wait_for_timeout(800)
-        page.screenshot(path=str(shared_fixtures.ARTIFACTS / name))
+        page.screenshot(path=str(ARTIFACTS / name))
 
     return save
 
