@@ -116,24 +116,27 @@ def forecast_section() -> None:
         config={"displaylogo": False},
     )
 
-    with st.expander("Data behind the chart"):
-        st.dataframe(
-            chart_table(series),
-            hide_index=True,
-            column_config={
-                "hour_utc": st.column_config.DatetimeColumn("Hour (UTC)", format="YYYY-MM-DD HH:mm"),
-                "observed_kwh": st.column_config.NumberColumn("Observed (kWh)", format="%.1f"),
-                "forecast_kwh": st.column_config.NumberColumn("Forecast (kWh)", format="%.1f"),
-            },
-        )
-        st.download_button(
-            "Download CSV",
-            data=partial(chart_csv, series),
-            file_name=f"forecast_area{area}_consumer_type{consumer_type}.csv",
-            mime="text/csv",
-            on_click="ignore",
-            icon=":material/download:",
-        )
+    # The table is built only while the expander is open: its grid code is a large download the
+    # browser would otherwise parse on every page load, competing with the chart.
+    with st.expander("Data behind the chart", key="data_behind_chart", on_change="rerun") as data_panel:
+        if data_panel.open:
+            st.dataframe(
+                chart_table(series),
+                hide_index=True,
+                column_config={
+                    "hour_utc": st.column_config.DatetimeColumn("Hour (UTC)", format="YYYY-MM-DD HH:mm"),
+                    "observed_kwh": st.column_config.NumberColumn("Observed (kWh)", format="%.1f"),
+                    "forecast_kwh": st.column_config.NumberColumn("Forecast (kWh)", format="%.1f"),
+                },
+            )
+            st.download_button(
+                "Download CSV",
+                data=partial(chart_csv, series),
+                file_name=f"forecast_area{area}_consumer_type{consumer_type}.csv",
+                mime="text/csv",
+                on_click="ignore",
+                icon=":material/download:",
+            )
 
 
 forecast_section()

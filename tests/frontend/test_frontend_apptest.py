@@ -172,3 +172,16 @@ def test_demo_data_and_stale_snapshot_are_flagged(fake_api: FakeApi) -> None:
     assert any("Demo data" in markdown.value for markdown in app.markdown)
     assert "not been able to refresh" in app.warning[0].value
     assert len(charts(app)) == 1
+
+
+def test_data_table_and_csv_are_built_only_when_the_expander_is_open(fake_api: FakeApi) -> None:
+    app = open_page()
+
+    assert not app.dataframe
+    assert not app.get("download_button")
+
+    app.session_state["data_behind_chart"] = True
+    app.run()
+
+    assert len(app.dataframe[0].value) == 192
+    assert len(app.get("download_button")) == 1

@@ -79,6 +79,24 @@ def test_chart_shows_the_observed_week_and_the_24_hour_forecast(
     page.screenshot(path=ARTIFACTS / "frontend-chart-1-111.png", full_page=True)
 
 
+def test_data_behind_the_chart_opens_as_a_table_and_downloads_as_csv(page, dashboard_on_fixture_bucket: str) -> None:
+    page.goto(f"{dashboard_on_fixture_bucket}/?area=2&consumer_type=462")
+    wait_for_chart(page, "DK2 (east) · consumer type 462")
+
+    page.get_by_text("Data behind the chart").click()
+    page.get_by_test_id("stDataFrame").wait_for(timeout=CHART_TIMEOUT_MS)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download CSV").click()
+    csv_lines = download_info.value.path().read_text().splitlines()
+
+    assert download_info.value.suggested_filename == "forecast_area2_consumer_type462.csv"
+    assert csv_lines[0] == "hour_utc,observed_kwh,forecast_kwh"
+    assert len(csv_lines) == 1 + 168 + 24
+    assert csv_lines[-1].startswith("2023-06-15T23:00Z,,")
+    page.set_viewport_size({"width": 1400, "height": 1700})
+    page.screenshot(path=ARTIFACTS / "frontend-data-table-2-462.png")
+
+
 def test_switching_consumer_type_redraws_the_chart_for_that_series(
     page, dashboard_on_fixture_bucket: str, api_on_fixture_bucket: str
 ) -> None:
