@@ -10,7 +10,7 @@ from functools import partial
 
 import streamlit as st
 from dashboard_common.client import ApiError, SeriesNotFound, api_base_url
-from dashboard_common.freshness import render_api_unavailable, render_freshness
+from dashboard_common.freshness import format_hour_window, render_api_unavailable, render_freshness
 from dashboard_common.labels import area_label, consumer_type_label
 from dashboard_common.theme import apply_theme
 
@@ -93,6 +93,12 @@ for notice in st.session_state[NOTICES_KEY]:
     st.warning(notice, icon=":material/link_off:")
 
 st.header("Aggregated error over time")
+if summary["window_from"] is not None and summary["window_to"] is not None:
+    st.caption(
+        "Monitoring window "
+        + format_hour_window(summary["window_from"], summary["window_to"])
+        + ": past predictions compared with the observations that have arrived since."
+    )
 threshold_column, rolling_column = st.columns([1, 3], vertical_alignment="bottom")
 threshold = threshold_column.number_input(
     "Threshold (MAPE, %)",

@@ -82,6 +82,7 @@ def test_page_shows_key_figures_three_charts_and_the_worst_series_by_default(app
     assert figures["Mean over the window"] == "3.85 %"
     assert figures["Worst hour"] == "4.94 %"
     assert figures["Hours above threshold"] == "0%"
+    assert "Monitoring window 01 Jun 2023 00:00 – 15 Jun 2023 23:00 UTC" in texts(page.caption)
     assert len(charts(page)) == 3
     assert page.selectbox(key="series").value == (2, 462)
     assert page.query_params["area"] == "2"
