@@ -4,7 +4,7 @@ Not a test: it prints figures. In one run it starts the API (warm, on a fixture 
 forecast dashboard, and a one-chart Streamlit page, then in headless Chromium measures
 - page load to chart drawn (navigation start to the first plotted trace, in-page clock), for both
   pages, each in a fresh browser context so nothing is cached in the browser;
-- selection change to chart redrawn on the dashboard (option picked to new series drawn).
+- selection change to chart redrawn on the dashboard (option pressed to new series drawn).
 
     uv run python scripts/measure_frontend.py [--bucket PATH] [--loads 7] [--switches 8]
 """
@@ -51,17 +51,21 @@ def load_to_chart_ms(browser, url: str, title_part: str | None = None) -> float:
 
 
 def switch_to_chart_ms(page: Page, consumer_type: int) -> float:
+    """From the user pressing the option (the browser's own event time) to the new series drawn."""
     box = page.get_by_role("combobox", name="Consumer type (DE35 code, type to search)")
     box.click()
     box.fill(str(consumer_type))
     option = page.get_by_role("option", name=str(consumer_type), exact=True)
     option.wait_for()
-    started = page.evaluate("performance.now()")
+    page.evaluate(
+        "() => { window.__pressedAt = null; document.addEventListener('pointerdown', "
+        "event => { window.__pressedAt = event.timeStamp; }, {capture: true, once: true}); }"
+    )
     option.click()
     drawn = page.wait_for_function(
         CHART_DRAWN, arg=f"consumer type {consumer_type}", polling="raf", timeout=60_000
     ).json_value()
-    return float(drawn) - float(started)
+    return float(drawn) - float(page.evaluate("window.__pressedAt"))
 
 
 def summary(label: str, values_ms: list[float]) -> str:
