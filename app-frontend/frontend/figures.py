@@ -82,7 +82,7 @@ def forecast_figure(observed: pd.Series, forecast: pd.Series, title: str) -> go.
         hovertemplate="%{y:,.0f} kWh",
     )
     layout = go.Layout(
-        title={"text": title, "x": 0, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+        title={"text": title, "x": 0, "xref": "paper", "xanchor": "left", "y": 0.97, "yanchor": "top"},
         height=480,
         margin={"t": 90},
         xaxis={
