@@ -10,6 +10,8 @@ from api.config import get_settings
 from api.demo import demo_is_outdated, write_demo_bucket
 from api.observability import logging_config
 
+WORKER_HEALTHCHECK_SECONDS = 30
+
 
 def main() -> None:
     settings = get_settings()
@@ -31,6 +33,9 @@ def main() -> None:
         log_level=settings.LOG_LEVEL,
         log_config=log_config,
         access_log=False,
+        # A worker answers the supervisor's ping only once its interpreter is up; on a busy host that takes
+        # longer than uvicorn's 5 s default, and it would kill and respawn workers forever.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         proxy_headers=True,
     )
 
