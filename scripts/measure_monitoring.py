@@ -8,11 +8,14 @@ in the same run, alternating the two pages:
 - series change: from the pointer press that chooses another series (in the selectbox, or a row of
   the breakdown table) to the detail chart showing that series.
 
-Targets: load within 1.3x the floor, series change under 0.5 s.
+Targets: load within 1.3x the floor, series change under 0.5 s. Wall times depend on what else
+the machine runs, so the script also prints the load average and the CPU seconds that Chromium and
+each Streamlit server used per page load (from /proc), which other processes do not inflate much.
 Run from the repository root: `uv run python scripts/measure_monitoring.py [--rounds 7]`.
 """
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -70,6 +73,34 @@ WATCH_DETAIL = """expected => {
     requestAnimationFrame(check);
 }"""
 ROW_HEIGHT = 35
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _descendants_cpu_seconds() -> dict[int, tuple[str, float]]:
+    """CPU seconds (user + system) and command line of every live process below this one."""
+    processes: dict[int, tuple[int, str, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        parent, user, system = int(fields[1]), int(fields[11]), int(fields[12])
+        processes[int(entry.name)] = (parent, command, (user + system) / CLOCK_TICKS)
+    mine = {os.getpid()}
+    grew = True
+    while grew:
+        below = {pid for pid, (parent, _, _) in processes.items() if parent in mine} - mine
+        grew = bool(below)
+        mine |= below
+    return {pid: processes[pid][1:] for pid in mine if pid in processes}
+
+
+def cpu_seconds(needle: str) -> float:
+    """CPU seconds used so far by the live processes below this one whose command line has `needle`."""
+    return sum(seconds for command, seconds in _descendants_cpu_seconds().values() if needle in command)
 
 
 def seconds_to_draw(page: Page, url: str, charts: int) -> float:
@@ -117,6 +148,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7, help="page loads of each page (default 7)")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     arguments = parser.parse_args()
+    load_before = f"{os.getloadavg()[0]:.1f}"
 
     with tempfile.TemporaryDirectory() as floor_dir:
         (Path(floor_dir) / "floor.py").write_text(FLOOR_APP)
@@ -131,15 +163,22 @@ def main() -> None:
             ):
                 browser = playwright.chromium.launch(executable_path=arguments.chromium, args=support.CHROMIUM_ARGS)
                 loads: dict[str, list[float]] = {"floor": [], "monitoring": []}
+                browser_cpu: dict[str, list[float]] = {"floor": [], "monitoring": []}
+                server_cpu: dict[str, list[float]] = {"floor": [], "monitoring": []}
+                server_needle = {"floor": "floor.py", "monitoring": "monitoring/main.py"}
                 selectbox_changes: list[float] = []
                 row_changes: list[float] = []
                 for round_number in range(arguments.rounds + 1):
                     for name, url, charts in (("floor", floor_url, 1), ("monitoring", dashboard_url, 3)):
                         context = browser.new_context(viewport={"width": 1400, "height": 1000})
                         page = context.new_page()
+                        browser_before = cpu_seconds("chromium")
+                        server_before = cpu_seconds(server_needle[name])
                         seconds = seconds_to_draw(page, url, charts)
                         if round_number > 0:  # round 0 warms both servers and the browser cache
                             loads[name].append(seconds)
+                            browser_cpu[name].append(cpu_seconds("chromium") - browser_before)
+                            server_cpu[name].append(cpu_seconds(server_needle[name]) - server_before)
                         if name == "monitoring" and round_number > 0:
                             target = worst_first[1 + round_number % 4]
                             selectbox_changes.append(change_with_selectbox(page, target))
@@ -149,11 +188,19 @@ def main() -> None:
                 browser.close()
 
     floor, monitoring = statistics.median(loads["floor"]), statistics.median(loads["monitoring"])
+    floor_cpu = statistics.median(browser_cpu["floor"]) + statistics.median(server_cpu["floor"])
+    monitoring_cpu = statistics.median(browser_cpu["monitoring"]) + statistics.median(server_cpu["monitoring"])
     lines = [
         "Monitoring dashboard, headless Chromium, API on bucket-pandas15 (76 series), same run:",
+        f"  load average before / after:               {load_before} / {os.getloadavg()[0]:.1f}"
+        f"  ({os.cpu_count()} CPUs)",
         f"  floor page, 1 chart, load to drawn:        {describe(loads['floor'])}",
         f"  monitoring page, 3 charts, load to drawn:  {describe(loads['monitoring'])}",
         f"  ratio of medians monitoring / floor:       {monitoring / floor:.2f}x  (target <= 1.3x)",
+        f"  CPU per load, floor: Chromium {statistics.median(browser_cpu['floor']):.2f} s + server "
+        f"{statistics.median(server_cpu['floor']):.2f} s; monitoring: Chromium "
+        f"{statistics.median(browser_cpu['monitoring']):.2f} s + server "
+        f"{statistics.median(server_cpu['monitoring']):.2f} s; ratio {monitoring_cpu / floor_cpu:.2f}x",
         f"  series change via selectbox, to redrawn:   {describe(selectbox_changes)}  (target < 0.5 s)",
         f"  series change via table row, to redrawn:   {describe(row_changes)}  (target < 0.5 s)",
     ]

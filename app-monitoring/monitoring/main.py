@@ -99,8 +99,7 @@ if summary["window_from"] is not None and summary["window_to"] is not None:
         + format_hour_window(summary["window_from"], summary["window_to"])
         + ": past predictions compared with the observations that have arrived since."
     )
-threshold_column, rolling_column = st.columns([1, 3], vertical_alignment="bottom")
-threshold = threshold_column.number_input(
+threshold = st.number_input(
     "Threshold (MAPE, %)",
     min_value=0.1,
     max_value=1000.0,
@@ -109,8 +108,8 @@ threshold = threshold_column.number_input(
     key=THRESHOLD_KEY,
     on_change=forget_link_notices,
     help="Hours and series whose MAPE is above this are highlighted.",
+    width=240,
 )
-show_rolling_mean = rolling_column.toggle("Show the 24 h rolling mean", key="rolling_mean")
 
 mape = mape_percent(metrics)
 figures = key_figures(mape, threshold)
@@ -127,8 +126,7 @@ else:
         help=f"{figures.hours_above_threshold} of {figures.hours_measured} hours above {threshold:g} %",
     )
     st.caption(f"Latest hour {figures.latest_hour:{TIME_FORMAT}} · worst hour {figures.worst_hour:{TIME_FORMAT}}")
-rolling_mean = daily_rolling_mean(mape) if show_rolling_mean else None
-st.plotly_chart(mape_figure(mape, threshold, rolling_mean), theme=None, key="mape_chart")
+st.plotly_chart(mape_figure(mape, threshold, daily_rolling_mean(mape)), theme=None, key="mape_chart")
 
 st.header("Breakdown by series")
 table = breakdown.flag_above_threshold(table, threshold)

@@ -30,10 +30,13 @@ def test_mape_chart_draws_the_threshold_line_at_the_threshold():
     assert figure.layout.yaxis.range[1] > 10.0
 
 
-def test_rolling_mean_is_drawn_only_when_asked():
+def test_rolling_mean_is_offered_hidden_in_the_legend():
     mape = mape_percent(golden("monitoring_metrics"))
-    assert "24 h rolling mean" not in traces_by_name(mape_figure(mape, 10.0))
-    assert "24 h rolling mean" in traces_by_name(mape_figure(mape, 10.0, daily_rolling_mean(mape)))
+    assert len(mape_figure(mape, 10.0).data) == 2
+    rolling = mape_figure(mape, 10.0, daily_rolling_mean(mape)).data[-1]
+    assert rolling.name == "24 h rolling mean (click to show)"
+    assert rolling.visible == "legendonly"
+    assert rolling.showlegend is not False
 
 
 def test_heatmap_cells_follow_the_matrix_and_blank_missing_pairs():

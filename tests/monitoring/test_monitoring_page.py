@@ -175,7 +175,7 @@ def test_series_request_failing_keeps_the_rest_of_the_page(app, fake_api):
 def test_answers_are_cached_between_reruns(app, fake_api):
     page = app().run()
     asked = len(fake_api.requested)
-    page.toggle(key="rolling_mean").set_value(True).run()
+    page.number_input(key="threshold").set_value(5.0).run()
     assert not page.exception
     assert len(fake_api.requested) == asked
-    assert any(trace["name"] == "24 h rolling mean" for trace in charts(page)[0]["data"])
+    assert [(shape["y0"], shape["y1"]) for shape in charts(page)[0]["layout"]["shapes"]] == [(5.0, 5.0)]
