@@ -272,6 +272,7 @@ async def soak(args: argparse.Namespace, gcs: FakeGcs, base_url: str, pid: int) 
             "p99": round(latencies[int(len(latencies) * 0.99)] * 1000, 2),
             "max": round(latencies[-1] * 1000, 2),
         },
+        "client_requests_over_1s": sum(latency > 1 for latency in latencies),
         "slowest": [
             f"t={o.started - run.origin:.1f} s {(o.ended - o.started) * 1000:.0f} ms {o.path}"
             for o in sorted(outcomes, key=lambda o: o.started - o.ended)[:5]
