@@ -5,10 +5,8 @@ import os
 
 import uvicorn
 
-from api.application import demo_folder
 from api.config import get_settings
-from api.demo import demo_is_outdated, write_demo_bucket
-from api.observability import logging_config
+from api.logs import logging_config
 
 WORKER_HEALTHCHECK_SECONDS = 30
 
@@ -18,6 +16,10 @@ def main() -> None:
     log_config = logging_config(settings.LOG_LEVEL, settings.LOG_FORMAT)
     logging.config.dictConfig(log_config)
     if settings.is_demo:
+        # Imported here: with several workers this process only supervises, and need not hold pandas.
+        from api.application import demo_folder
+        from api.demo import demo_is_outdated, write_demo_bucket
+
         # Workers are separate processes: they share one demo folder instead of each writing its own.
         folder = demo_folder(settings)
         if demo_is_outdated(folder):

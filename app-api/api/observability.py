@@ -1,11 +1,10 @@
-"""What the service tells its operators: Prometheus metrics, one log line per request, log formats.
+"""What the service tells its operators: Prometheus metrics and one log line per request (format: api.logs).
 
 Metrics live in a registry per app (so tests can build several apps). With several uvicorn workers
 every worker has its own registry and its own snapshot: a scrape of `/metrics` answers for the one
 worker that accepted the connection, named by `api_worker_info{pid=...}`.
 """
 
-import json
 import logging
 import os
 import time
@@ -206,52 +205,3 @@ def route_templates(routes: list[BaseRoute], included: list[BaseRoute], prefix: 
         if isinstance(route, Route | APIRoute):
             templates[id(route.endpoint)] = prefix + route.path
     return templates
-
-
-_NOT_EXTRA = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName", "color_message"}
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, any `extra` fields, and a traceback if any."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for key, value in vars(record).items():
-            if key not in _NOT_EXTRA:
-                entry[key] = value
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
-
-
-TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
-def logging_config(level: str, log_format: str) -> dict[str, Any]:
-    """A `logging.config.dictConfig` for the process and every uvicorn worker (uvicorn applies it in each).
-
-    Everything goes through the root logger's one handler, in the chosen format; uvicorn's own
-    access log is off because `AccessMiddleware` writes a better one.
-    """
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {
-            "text": {"format": TEXT_FORMAT},
-            "json": {"()": f"{__name__}.JsonFormatter"},
-        },
-        "handlers": {
-            "default": {"class": "logging.StreamHandler", "formatter": log_format, "stream": "ext://sys.stderr"},
-        },
-        "root": {"handlers": ["default"], "level": level.upper()},
-        "loggers": {
-            "uvicorn": {"handlers": [], "propagate": True},
-            "uvicorn.error": {"handlers": [], "propagate": True},
-            "uvicorn.access": {"handlers": [], "propagate": False},
-        },
-    }

@@ -10,7 +10,7 @@ import sys
 
 import httpx
 import pytest
-from api.observability import JsonFormatter, logging_config
+from api.logs import AlreadyLoggedFilter, JsonFormatter, logging_config
 from prometheus_client.parser import text_string_to_metric_families
 from support import ARTIFACTS, BUCKET_PANDAS15, running_api
 
@@ -171,6 +171,20 @@ def test_logging_config_routes_everything_through_one_handler_and_silences_uvico
     assert config["root"] == {"handlers": ["default"], "level": "INFO"}
     assert config["handlers"]["default"]["formatter"] == "json"
     assert config["loggers"]["uvicorn.access"]["propagate"] is False
+    assert config["loggers"]["uvicorn.error"]["filters"] == ["already_logged"]
+
+
+@pytest.mark.parametrize(
+    ("message", "kept"),
+    [
+        ("Exception in ASGI application\n", False),
+        ("Started server process [1]", True),
+        ("Exception in 'lifespan'", True),
+    ],
+)
+def test_only_uvicorns_repeat_of_a_request_error_is_dropped(message, kept):
+    record = logging.makeLogRecord({"name": "uvicorn.error", "levelno": logging.ERROR, "msg": message})
+    assert AlreadyLoggedFilter().filter(record) is kept
 
 
 @pytest.mark.e2e
