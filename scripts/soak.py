@@ -135,7 +135,12 @@ async def wait_for(check, run: Run, timeout: float) -> float | None:
     return None
 
 
-async def faults(client: httpx.AsyncClient, gcs: FakeGcs, run: Run, refresh: float) -> None:
+REPLACEMENTS = [("y.parquet", 1.5), ("predictions.parquet", 1.5), ("predictions.parquet", 2.0), ("y.parquet", 2.0)]
+
+
+async def faults(
+    client: httpx.AsyncClient, gcs: FakeGcs, run: Run, refresh: float, files: dict[tuple[str, float], bytes]
+) -> None:
     area, consumer_type = PROBE
     probe = f"predictions/{area}/{consumer_type}"
     baseline = (await client.get(probe)).json()
@@ -145,8 +150,10 @@ async def faults(client: httpx.AsyncClient, gcs: FakeGcs, run: Run, refresh: flo
         body = (await client.get(probe)).json()
         return abs(body[key][-1] - expected) < 1e-9 * max(1.0, abs(expected))
 
+    corrupt = b"PAR1" + random.randbytes(4096) + b"PAR1"
+
     async def replace(name: str, factor: float, key: str, label: str) -> None:
-        await asyncio.to_thread(lambda: gcs.upload(BUCKET, name, scaled(name, factor)))  # off the clients' loop
+        await asyncio.to_thread(gcs.upload, BUCKET, name, files[(name, factor)])
         run.log(f"uploaded {name} x{factor}")
         seconds = await wait_for(lambda: serves(key, baseline[key][-1] * factor), run, patience)
         run.served_after[label] = None if seconds is None else round(seconds, 2)
@@ -156,7 +163,7 @@ async def faults(client: httpx.AsyncClient, gcs: FakeGcs, run: Run, refresh: flo
     await replace("y.parquet", 1.5, "energy_consumption", "y.parquet replaced")
     await replace("predictions.parquet", 1.5, "preds_energy_consumption", "predictions.parquet replaced")
 
-    await asyncio.to_thread(gcs.upload, BUCKET, "predictions.parquet", b"PAR1" + random.randbytes(4096) + b"PAR1")
+    await asyncio.to_thread(gcs.upload, BUCKET, "predictions.parquet", corrupt)
     run.log("uploaded a corrupt predictions.parquet")
 
     async def corruption_reported() -> bool:
@@ -225,16 +232,18 @@ def read_log(path: Path) -> tuple[dict[str, int], dict[str, float]]:
 async def soak(args: argparse.Namespace, gcs: FakeGcs, base_url: str, pid: int) -> dict:
     with httpx.Client(base_url=base_url, timeout=10) as client:
         paths = data_paths(client)
-    limits = httpx.Limits(max_connections=args.concurrency + 2)
+    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
     async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
         for path in paths:  # warm-up: every body once, so the start figure is a serving process
             (await client.get(path)).raise_for_status()
         rss_start = rss_mb(pid)
+        # Built before the load: parquet work during it would hold the GIL and stall this process's clients.
+        files = {(name, factor): scaled(name, factor) for name, factor in REPLACEMENTS}
         run = Run(origin=time.monotonic())
         print(f"load: {args.concurrency} clients over {len(paths)} data paths; worker RSS {rss_start:.1f} MB")
         loaders = [asyncio.create_task(load(client, paths, run, seed)) for seed in range(args.concurrency)]
         async with httpx.AsyncClient(base_url=base_url, timeout=60) as probe_client:
-            await faults(probe_client, gcs, run, args.refresh)
+            await faults(probe_client, gcs, run, args.refresh, files)
         remaining = args.seconds - (time.monotonic() - run.origin)
         if remaining > 0:
             await asyncio.sleep(remaining)
