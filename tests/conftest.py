@@ -38,9 +38,14 @@ def chromium_path() -> str:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path: str) -> Iterator[object]:
-    """One headless Chromium for the session, driven by Playwright."""
+    """One headless Chromium per test module, driven by Playwright.
+
+    Module scope, not session: Playwright's sync API keeps an asyncio loop marked as running in
+    this thread while it is open, and the async (anyio) tests in later modules cannot start their
+    own loop until it is stopped.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
