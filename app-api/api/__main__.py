@@ -25,6 +25,8 @@ def main() -> None:
         if demo_is_outdated(folder):
             write_demo_bucket(str(folder))
         os.environ["APP_API_DEMO_DIR"] = str(folder)
+        # With one worker uvicorn runs the app in this process: re-read the settings so it sees the folder.
+        get_settings.cache_clear()
     uvicorn.run(
         "api.application:create_app",
         factory=True,

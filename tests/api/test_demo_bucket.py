@@ -66,3 +66,16 @@ def test_the_demo_is_rewritten_once_the_hour_it_was_made_in_is_over(demo):
 def test_the_same_seed_and_hour_give_the_same_data():
     first, second = build_demo_frames(NOW), build_demo_frames(NOW)
     assert np.array_equal(first["y"]["energy_consumption"].to_numpy(), second["y"]["energy_consumption"].to_numpy())
+
+
+def test_python_m_api_writes_one_demo_bucket_and_serves_it(tmp_path):
+    """`python -m api` with no bucket writes the demo once and the app serves that same folder."""
+    import httpx
+    from support import running_api
+
+    with running_api("", extra_env={"TMPDIR": str(tmp_path)}) as base_url:
+        freshness = httpx.get(f"{base_url}/freshness").json()
+    written = [path for path in tmp_path.iterdir() if path.name.startswith("energy-demo-bucket-")]
+    assert freshness["is_demo"] is True
+    assert len(written) == 1
+    assert (written[0] / "DEMO_BUCKET.json").exists()
