@@ -20,8 +20,9 @@ from pathlib import Path
 import httpx
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED = REPO_ROOT.parent / "shared"
-FIXTURES = SHARED / "fixtures"
+# A copy of the contract's fixtures (`../shared/fixtures`), so a clone runs its tests on its own.
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+SHARED_FIXTURES = REPO_ROOT.parent / "shared" / "fixtures"
 BUCKET_PANDAS15 = FIXTURES / "bucket-pandas15"
 BUCKET_PANDAS3 = FIXTURES / "bucket-pandas3"
 RESPONSES = FIXTURES / "responses"

@@ -1,4 +1,4 @@
-"""A scripted stand-in for the API transport: golden bodies from `shared/fixtures`, or refused connections.
+"""A scripted stand-in for the API transport: golden bodies from `tests/fixtures`, or refused connections.
 
 The page and the shared `ApiClient` run for real; only `requests.Session`, as the client module
 sees it, is replaced (see the `fake_api` fixture in conftest.py).
@@ -10,7 +10,7 @@ from pathlib import Path
 import requests
 from yarl import URL
 
-RESPONSES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "responses"
+RESPONSES = Path(__file__).resolve().parents[1] / "fixtures" / "responses"
 MAIN_SCRIPT = Path(__file__).resolve().parents[2] / "app-frontend" / "frontend" / "main.py"
 
 FRESHNESS_PANDAS15 = {

@@ -13,7 +13,7 @@ from frontend.keyfigures import format_change, format_kwh, key_figures
 from frontend.selection import choice_from_query
 from frontend.series import chart_csv, chart_table, forecast_series
 
-RESPONSES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "responses"
+RESPONSES = Path(__file__).resolve().parents[1] / "fixtures" / "responses"
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Canned API answers for the monitoring dashboard's tests, built from the golden responses.
 
-The golden bodies in `shared/fixtures/responses` predate `/monitoring/summary` and
+The golden bodies in `tests/fixtures/responses` predate `/monitoring/summary` and
 `/monitoring/errors`; those two are derived here from the golden `/monitoring/values` bodies
 with the contract's definitions, so the tests see the real numbers of bucket-pandas15.
 """
@@ -10,7 +10,7 @@ import math
 from functools import cache
 from pathlib import Path
 
-RESPONSES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "responses"
+RESPONSES = Path(__file__).resolve().parents[1] / "fixtures" / "responses"
 
 # A series with predictions but no observation at all yet (area 0 on purpose: it must work).
 UNOBSERVED_SERIES = (0, 999)
