@@ -100,3 +100,18 @@ def test_local_storage_versions_change_when_a_file_is_replaced(tmp_path):
     (tmp_path / "y.parquet.new").replace(tmp_path / "y.parquet")
     after = storage.versions(["y.parquet"])
     assert set(before) == {"y.parquet"} and before["y.parquet"].generation != after["y.parquet"].generation
+
+
+def test_env_default_is_a_valid_configuration_and_every_setting_is_documented(monkeypatch):
+    from support import REPO_ROOT
+
+    for variable in [f"APP_API_{name}" for name in Settings.model_fields]:
+        monkeypatch.delenv(variable, raising=False)
+    template = Settings(_env_file=REPO_ROOT / ".env.default")
+    assert template.is_demo and template.REFRESH_SECONDS == 60
+    readme = (REPO_ROOT / "README.md").read_text()
+    compose = (REPO_ROOT / "deploy" / "docker-compose.yml").read_text()
+    fixed_by_the_image = {"HOST", "PORT", "VERSION", "RELOAD", "DEMO_DIR"}
+    for name in Settings.model_fields:
+        assert f"| `APP_API_{name}` |" in readme, f"APP_API_{name} missing from the README's table"
+        assert (f"- APP_API_{name}\n" in compose) == (name not in fixed_by_the_image), f"compose and APP_API_{name}"
