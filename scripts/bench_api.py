@@ -77,8 +77,15 @@ def sequential(url: str) -> tuple[float, float]:
     return quantiles[49], quantiles[98]
 
 
+# wrk drops its connections at the end of a run; uvicorn keeps each dropped connection's objects until its
+# keep-alive timer (5 s) fires, and back-to-back runs measured that clean-up as latency (the floor's p99
+# at c=64 grew 37 -> 75 -> 195 -> 311 ms over four runs, and stayed ~35-43 ms with 8 s between runs).
+SETTLE_SECONDS = 6
+
+
 def wrk(url: str, connections: int, duration: int) -> tuple[float, float]:
     """Requests/s and p99 latency (ms) of a bounded wrk run with `connections` connections."""
+    time.sleep(SETTLE_SECONDS)
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s", url],
         capture_output=True,
