@@ -34,6 +34,9 @@ from urllib.parse import urlparse
 import httpx
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT / "tests"))
+from support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the browser the tests use, started the same way)
+
 COMPOSE_FILE = REPO_ROOT / "deploy" / "docker-compose.yml"
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 PROJECT = os.environ.get("PROOF_PROJECT_NAME", "energy-forecast-proof")
@@ -43,17 +46,6 @@ DASHBOARDS = {"frontend": "http://127.0.0.1:8501", "monitoring": "http://127.0.0
 HEALTHY_TIMEOUT_S = 300
 BUILD_TIMEOUT_S = 45 * 60
 CHART_TIMEOUT_S = 120
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Paths the existing clients call (contract.md section 2); the OpenAPI document must list them.
 CONTRACT_PATHS = (
     "/api/v1/health",

@@ -3,22 +3,14 @@
 import pytest
 from dashboard_common.freshness import format_age, format_hour_window, freshness_text
 from streamlit.testing.v1 import AppTest
+from support import freshness_body
 
-FRESHNESS = {
-    "source": "/data/bucket",
-    "is_demo": False,
-    "snapshot_id": 1,
-    "loaded_at": "2026-01-01T00:00:00+00:00",
-    "age_seconds": 125.0,
-    "last_successful_refresh_at": "2026-01-01T00:01:00+00:00",
-    "stale": False,
-    "observed_from": 467832,
-    "observed_to": 468551,
-    "forecast_from": 468552,
-    "forecast_to": 468575,
-    "series_count": 72,
-    "monitoring_available": True,
-}
+FRESHNESS = freshness_body(
+    source="/data/bucket",
+    loaded_at="2026-01-01T00:00:00+00:00",
+    age_seconds=125.0,
+    last_successful_refresh_at="2026-01-01T00:01:00+00:00",
+)
 
 
 @pytest.mark.parametrize(

@@ -8,26 +8,18 @@ import json
 from pathlib import Path
 
 import requests
+from support import freshness_body
 from yarl import URL
 
 RESPONSES = Path(__file__).resolve().parents[1] / "fixtures" / "responses"
 MAIN_SCRIPT = Path(__file__).resolve().parents[2] / "app-frontend" / "frontend" / "main.py"
 
-FRESHNESS_PANDAS15 = {
-    "source": "/fixtures/bucket-pandas15",
-    "is_demo": False,
-    "snapshot_id": 1,
-    "loaded_at": "2026-01-01T00:00:00+00:00",
-    "age_seconds": 90.0,
-    "last_successful_refresh_at": "2026-01-01T00:00:00+00:00",
-    "stale": False,
-    "observed_from": 467832,
-    "observed_to": 468551,
-    "forecast_from": 468552,
-    "forecast_to": 468575,
-    "series_count": 72,
-    "monitoring_available": True,
-}
+FRESHNESS_PANDAS15 = freshness_body(
+    source="/fixtures/bucket-pandas15",
+    loaded_at="2026-01-01T00:00:00+00:00",
+    age_seconds=90.0,
+    last_successful_refresh_at="2026-01-01T00:00:00+00:00",
+)
 
 
 def golden(name: str) -> object:

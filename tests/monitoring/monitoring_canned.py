@@ -10,6 +10,8 @@ import math
 from functools import cache
 from pathlib import Path
 
+from support import freshness_body
+
 RESPONSES = Path(__file__).resolve().parents[1] / "fixtures" / "responses"
 
 # A series with predictions but no observation at all yet (area 0 on purpose: it must work).
@@ -104,18 +106,4 @@ def summary() -> dict:
 
 
 def freshness(*, monitoring_available: bool = True, is_demo: bool = False) -> dict:
-    return {
-        "source": "fixtures/bucket-pandas15",
-        "is_demo": is_demo,
-        "snapshot_id": 1,
-        "loaded_at": "2023-06-15T00:05:00+00:00",
-        "age_seconds": 42.0,
-        "last_successful_refresh_at": "2023-06-15T00:05:00+00:00",
-        "stale": False,
-        "observed_from": 467832,
-        "observed_to": 468551,
-        "forecast_from": 468552,
-        "forecast_to": 468575,
-        "series_count": 72,
-        "monitoring_available": monitoring_available,
-    }
+    return freshness_body(monitoring_available=monitoring_available, is_demo=is_demo)
