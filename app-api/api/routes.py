@@ -25,7 +25,7 @@ from api.schemas import (
     SeriesErrors,
     UniqueValues,
 )
-from api.snapshot import Monitoring, Snapshot
+from api.snapshot import Monitoring, SeriesKey, Snapshot
 from api.store import FILE_SPECS, DataStore
 
 router = APIRouter()
@@ -76,11 +76,15 @@ def _json(body: bytes, snapshot: Snapshot) -> Response:
     return PrerenderedResponse(body, snapshot.id)
 
 
-def _series_not_found(area: int, consumer_type: int) -> HTTPException:
-    return HTTPException(
-        status_code=404,
-        detail=f"No data found for the given area and consumer type: {area}, {consumer_type}",
-    )
+def _series_json(bodies: dict[SeriesKey, bytes], area: int, consumer_type: int, snapshot: Snapshot) -> Response:
+    """The prerendered body of one series, or the contract's 404 when the snapshot has none."""
+    body = bodies.get((area, consumer_type))
+    if body is None:
+        raise HTTPException(
+            status_code=404,
+            detail=f"No data found for the given area and consumer type: {area}, {consumer_type}",
+        )
+    return _json(body, snapshot)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -193,10 +197,7 @@ async def consumer_type_values(snapshot: SnapshotDep) -> Response:
     "consumer type. 404 when the series has no observations.",
 )
 async def predictions(area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep) -> Response:
-    body = snapshot.predictions_bodies.get((area, consumer_type))
-    if body is None:
-        raise _series_not_found(area, consumer_type)
-    return _json(body, snapshot)
+    return _series_json(snapshot.predictions_bodies, area, consumer_type, snapshot)
 
 
 @router.get(
@@ -221,10 +222,7 @@ async def monitoring_metrics(snapshot: SnapshotDep, monitoring: MonitoringDep) -
 async def monitoring_values(
     area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep, monitoring: MonitoringDep
 ) -> Response:
-    body = monitoring.values_bodies.get((area, consumer_type))
-    if body is None:
-        raise _series_not_found(area, consumer_type)
-    return _json(body, snapshot)
+    return _series_json(monitoring.values_bodies, area, consumer_type, snapshot)
 
 
 @router.get(
@@ -250,7 +248,4 @@ async def monitoring_summary(snapshot: SnapshotDep, monitoring: MonitoringDep) -
 async def monitoring_errors(
     area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep, monitoring: MonitoringDep
 ) -> Response:
-    body = monitoring.errors_bodies.get((area, consumer_type))
-    if body is None:
-        raise _series_not_found(area, consumer_type)
-    return _json(body, snapshot)
+    return _series_json(monitoring.errors_bodies, area, consumer_type, snapshot)
