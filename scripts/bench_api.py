@@ -7,12 +7,14 @@ warning): the real-size fixture bucket, a generated three-year bucket (~2M rows 
 FastAPI endpoint returning a constant (the framework's floor on this machine). For each it prints
 per-endpoint p50/p99 of sequential requests, requests/s at 16 and 64 concurrent connections (wrk,
 bounded runs) with p99 at 64, cold start to ready and peak RSS. Then /predictions and the floor
-are measured back to back a few times (paired rounds) for the ratio to the floor. Each wrk run also
+are measured back to back a few times (paired rounds) for the ratio to the floor, with one uvicorn
+worker and with two (`--workers`; each side with as many). Each wrk run also
 reports the share of CPU time the hypervisor stole meanwhile: on a shared VM it explains most tails.
 Needs Debian's `wrk` (apt-get install wrk).
 """
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -174,10 +176,40 @@ def paired(floor_url: str, url: str, rounds: int, duration: int) -> dict[int, li
     return pairs
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children now (uvicorn's supervisor and its workers)."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        pids += [int(child) for child in (task / "children").read_text().split()]
+    return (
+        sum(int(re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{each}/status").read_text()).group(1)) for each in pids)
+        / 1024
+    )
+
+
+def report_pairs(pairs: dict[int, list[tuple[Run, Run]]]) -> None:
+    for connections, runs in pairs.items():
+        ratios = [ours.rate / floor.rate for floor, ours in runs]
+        described = ", ".join(
+            f"{ours.rate:.0f}/{floor.rate:.0f} req/s p99 {ours.p99:.0f}/{floor.p99:.0f} ms"
+            f" steal {ours.steal:.0%}/{floor.steal:.0%}"
+            for floor, ours in runs
+        )
+        print(
+            f"    c={connections}: median {statistics.median(ours.rate for _, ours in runs):.0f} req/s,"
+            f" {statistics.median(ratios):.0%} of the floor (range {min(ratios):.0%}-{max(ratios):.0%}),"
+            f" p99 median {statistics.median(ours.p99 for _, ours in runs):.1f} ms"
+            f" (floor {statistics.median(floor.p99 for floor, _ in runs):.1f} ms)   [ours/floor: {described}]"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="paired floor / /predictions runs per concurrency")
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1, 2], help="uvicorn worker counts for the paired runs"
+    )
     arguments = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
@@ -186,43 +218,57 @@ def main() -> None:
     python = sys.executable
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; wrk -t2, {arguments.duration} s per run")
 
-    port = free_port()
-    floor_command = [
-        python, "-m", "uvicorn", "floor_app:app", "--app-dir", "scripts", "--port", str(port),
-        "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
+    floors: dict[int, Server] = {}
     results = {}
-    with (
-        serve(floor_command, env, port, "/constant") as floor,
-        tempfile.TemporaryDirectory(prefix="bench-3y-") as three_years,
-    ):
-        table("floor (FastAPI, constant)", floor, ["/constant"], arguments.duration)
+    with contextlib.ExitStack() as stack:
+        for workers in arguments.workers:
+            port = free_port()
+            floor_command = [
+                python, "-m", "uvicorn", "floor_app:app", "--app-dir", "scripts", "--port", str(port),
+                "--log-level", "warning", "--no-access-log", "--workers", str(workers),
+            ]  # fmt: skip
+            floors[workers] = stack.enter_context(serve(floor_command, env, port, "/constant"))
+        floor = floors[arguments.workers[0]]
+        table(f"floor (FastAPI, constant, {arguments.workers[0]} worker)", floor, ["/constant"], arguments.duration)
+        three_years = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-3y-"))
         subprocess.run([python, "-m", "api.demo", three_years, "--observed-days", "1095"], check=True, env=env)
         (Path(three_years) / "DEMO_BUCKET.json").unlink()
         for name, bucket in (("fixture bucket (bucket-pandas15)", BUCKET_PANDAS15), ("three-year bucket", three_years)):
-            port = free_port()
-            run_env = {**env, "APP_API_GCP_BUCKET": str(bucket), "APP_API_PORT": str(port), "APP_API_HOST": "127.0.0.1"}
-            with serve([python, "-m", "api"], run_env, port, "/api/v1/ready") as api:
-                rows = table(name, api, ENDPOINTS, arguments.duration)
-                pairs = paired(floor.base + "/constant", api.base + PREDICTIONS, arguments.rounds, arguments.duration)
-                results[name] = (rows[PREDICTIONS], pairs, api.cold_start, peak_rss_mb(api.process.pid))
+            for workers in arguments.workers:
+                port = free_port()
+                run_env = {
+                    **env,
+                    "APP_API_GCP_BUCKET": str(bucket),
+                    "APP_API_PORT": str(port),
+                    "APP_API_HOST": "127.0.0.1",
+                    "APP_API_WORKERS_COUNT": str(workers),
+                }
+                with serve([python, "-m", "api"], run_env, port, "/api/v1/ready") as api:
+                    if workers == arguments.workers[0]:
+                        p50 = table(f"{name}, {workers} worker", api, ENDPOINTS, arguments.duration)[PREDICTIONS][0]
+                    else:
+                        p50, _ = sequential(api.base + PREDICTIONS)
+                    pairs = paired(
+                        floors[workers].base + "/constant", api.base + PREDICTIONS, arguments.rounds, arguments.duration
+                    )
+                    results[name, workers] = (
+                        p50,
+                        pairs,
+                        api.cold_start,
+                        peak_rss_mb(api.process.pid),
+                        tree_rss_mb(api.process.pid),
+                    )
 
-    print(f"\n## {PREDICTIONS} against the floor, {arguments.rounds} paired rounds (floor run, then ours)")
-    for name, ((p50, _, _, _), pairs, cold_start, rss) in results.items():
-        print(f"{name}: p50 {p50:.2f} ms sequential, ready {cold_start:.1f} s, peak RSS {rss:.0f} MB")
-        for connections, runs in pairs.items():
-            ratios = [ours.rate / floor.rate for floor, ours in runs]
-            described = ", ".join(
-                f"{ours.rate:.0f}/{floor.rate:.0f} req/s p99 {ours.p99:.0f}/{floor.p99:.0f} ms"
-                f" steal {ours.steal:.0%}/{floor.steal:.0%}"
-                for floor, ours in runs
-            )
-            print(
-                f"  c={connections}: median {statistics.median(ours.rate for _, ours in runs):.0f} req/s,"
-                f" {statistics.median(ratios):.0%} of the floor (range {min(ratios):.0%}-{max(ratios):.0%}),"
-                f" p99 median {statistics.median(ours.p99 for _, ours in runs):.1f} ms"
-                f" (floor {statistics.median(floor.p99 for floor, _ in runs):.1f} ms)   [ours/floor: {described}]"
-            )
+    print(
+        f"\n## {PREDICTIONS} against the floor with as many workers,"
+        f" {arguments.rounds} paired rounds (floor, then ours)"
+    )
+    for (name, workers), (p50, pairs, cold_start, peak_rss, rss) in results.items():
+        print(
+            f"{name}, {workers} worker(s): p50 {p50:.2f} ms sequential, ready {cold_start:.1f} s,"
+            f" peak RSS of the first process {peak_rss:.0f} MB, RSS of all processes {rss:.0f} MB"
+        )
+        report_pairs(pairs)
     print(
         "targets: /predictions >= 1000 req/s at c=16 and >= 50 % of the floor, p99 <= 50 ms at c=64;"
         " three-year bucket: ready <= 10 s, peak RSS <= 600 MB, p50 <= 5 ms"
