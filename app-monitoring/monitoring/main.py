@@ -129,60 +129,65 @@ else:
 st.plotly_chart(mape_figure(mape, threshold, daily_rolling_mean(mape)), theme=None, key="mape_chart")
 
 
-def breakdown_section() -> None:
-    """Every series with its errors, worst first, as a table (choosing a row picks the series) and a heatmap."""
-    st.header("Breakdown by series")
-    flagged = breakdown.flag_above_threshold(table, threshold)
-    st.caption(
-        f"{len(flagged)} series, worst MAPE first; {int(flagged[breakdown.ABOVE_THRESHOLD].sum())} above "
-        f"{threshold:g} %. Choose a row to see that series below; click a column header to sort. "
-        "Blank heatmap cells have no hour compared yet."
+st.header("Breakdown by series")
+flagged = breakdown.flag_above_threshold(table, threshold)
+st.caption(
+    f"{len(flagged)} series, worst MAPE first; {int(flagged[breakdown.ABOVE_THRESHOLD].sum())} above "
+    f"{threshold:g} %. Choose a row to see that series below; click a column header to sort. "
+    "Blank heatmap cells have no hour compared yet."
+)
+table_column, heatmap_column = st.columns([3, 2])
+# The heatmap depends on the threshold only: drawn here, it is left alone when a series is chosen.
+heatmap_column.plotly_chart(heatmap_figure(breakdown.mape_heatmap(flagged), threshold), theme=None, key="heatmap")
+
+
+def series_table() -> None:
+    """Every series with its errors, worst first; choosing a row picks the series shown below."""
+    st.dataframe(
+        flagged,
+        key=TABLE_KEY,
+        on_select=partial(select_series_from_table, series_by_row),
+        selection_mode="single-row",
+        hide_index=True,
+        height=640,
+        placeholder="–",
+        column_order=[
+            breakdown.AREA_LABEL,
+            breakdown.CONSUMER_TYPE_LABEL,
+            breakdown.MAPE,
+            breakdown.MAE,
+            breakdown.RMSE,
+            breakdown.HOURS_COMPARED,
+            breakdown.HOURS_AWAITING,
+            breakdown.ABOVE_THRESHOLD,
+        ],
+        column_config={
+            breakdown.AREA_LABEL: st.column_config.TextColumn(width="medium"),
+            breakdown.CONSUMER_TYPE_LABEL: st.column_config.TextColumn("Type", width="small"),
+            breakdown.MAPE: st.column_config.NumberColumn(format="%.2f", width="small"),
+            breakdown.MAE: st.column_config.NumberColumn(format="%.0f", width="small"),
+            breakdown.RMSE: st.column_config.NumberColumn(format="%.0f", width="small"),
+            breakdown.HOURS_COMPARED: st.column_config.NumberColumn("Compared (h)", width="small"),
+            breakdown.HOURS_AWAITING: st.column_config.NumberColumn("Awaiting (h)", width="small"),
+            breakdown.ABOVE_THRESHOLD: st.column_config.CheckboxColumn("Above", width="small"),
+        },
     )
-    table_column, heatmap_column = st.columns([3, 2])
-    with table_column:
-        st.dataframe(
-            flagged,
-            key=TABLE_KEY,
-            on_select=partial(select_series_from_table, series_by_row),
-            selection_mode="single-row",
-            hide_index=True,
-            height=640,
-            placeholder="–",
-            column_order=[
-                breakdown.AREA_LABEL,
-                breakdown.CONSUMER_TYPE_LABEL,
-                breakdown.MAPE,
-                breakdown.MAE,
-                breakdown.RMSE,
-                breakdown.HOURS_COMPARED,
-                breakdown.HOURS_AWAITING,
-                breakdown.ABOVE_THRESHOLD,
-            ],
-            column_config={
-                breakdown.AREA_LABEL: st.column_config.TextColumn(width="medium"),
-                breakdown.CONSUMER_TYPE_LABEL: st.column_config.TextColumn("Type", width="small"),
-                breakdown.MAPE: st.column_config.NumberColumn(format="%.2f", width="small"),
-                breakdown.MAE: st.column_config.NumberColumn(format="%.0f", width="small"),
-                breakdown.RMSE: st.column_config.NumberColumn(format="%.0f", width="small"),
-                breakdown.HOURS_COMPARED: st.column_config.NumberColumn("Compared (h)", width="small"),
-                breakdown.HOURS_AWAITING: st.column_config.NumberColumn("Awaiting (h)", width="small"),
-                breakdown.ABOVE_THRESHOLD: st.column_config.CheckboxColumn("Above", width="small"),
-            },
-        )
-        st.download_button(
-            "Download the table (CSV)",
-            partial(breakdown.breakdown_csv, flagged),
-            file_name="monitoring_breakdown.csv",
-            mime="text/csv",
-            on_click="ignore",
-            icon=":material/download:",
-        )
-    with heatmap_column:
-        st.plotly_chart(heatmap_figure(breakdown.mape_heatmap(flagged), threshold), theme=None, key="heatmap")
+    st.download_button(
+        "Download the table (CSV)",
+        partial(breakdown.breakdown_csv, flagged),
+        file_name="monitoring_breakdown.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
+@st.fragment
 def series_detail() -> None:
-    """One series in detail: the one chosen in the selectbox or the breakdown table."""
+    """One series in detail: the one chosen in the selectbox or the table.
+
+    A fragment of its own inside `table_and_series`, so the selectbox reruns only this part.
+    """
     st.header("One series")
     if not series_by_row:
         st.info("The monitoring data lists no series yet.", icon=":material/hourglass_empty:")
@@ -231,10 +236,11 @@ def series_detail() -> None:
 
 
 @st.fragment
-def breakdown_and_series() -> None:
-    """Choosing a series, with the selectbox or a row of the table, reruns only this part of the page."""
-    breakdown_section()
+def table_and_series() -> None:
+    """A row chosen in the table reruns the table and the series below, not the page or the heatmap."""
+    with table_column:
+        series_table()
     series_detail()
 
 
-breakdown_and_series()
+table_and_series()
