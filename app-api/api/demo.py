@@ -1,7 +1,10 @@
 """Writes a synthetic demo bucket: the six files shaped exactly like the pipeline's, ending now.
 
 Consumption follows a daily and a weekly cycle at a per-consumer-type scale; forecasts carry a
-per-series bias and hourly noise, so monitoring shows plausible, uneven errors. A `DEMO_BUCKET.json`
+per-series bias and hourly noise, so monitoring shows plausible, uneven errors. Five days ago,
+business consumer types used a fifth less for ten hours (a holiday the model did not know about),
+so the monitoring window has an incident: hours above a 10 % MAPE threshold and the series that
+caused them. A `DEMO_BUCKET.json`
 marker lets the API (and so the dashboards) say plainly that the data is synthetic.
 
     python -m api.demo ./demo-bucket          # a local folder
@@ -32,13 +35,20 @@ CONSUMER_TYPES = (
 OBSERVED_DAYS = 30
 MONITORING_DAYS = 14
 FORECAST_HOURS = 24
+INCIDENT_DAYS_AGO = 5
+INCIDENT_HOURS = range(7, 17)  # UTC hours of that day
+INCIDENT_FACTOR = 0.8  # observed consumption of business consumer types, against what the model expected
+
+
+def _is_business(consumer_type: int) -> bool:
+    return consumer_type < 300 or consumer_type >= 400
 
 
 def _truth(hours: np.ndarray, area: int, consumer_type: int, rng: np.random.Generator) -> np.ndarray:
     scale = np.exp(8.0 + 3.0 * ((consumer_type * 7919) % 97) / 97) * (1.3 if area == 1 else 1.0)
     hour_of_day = hours % 24
     day_of_week = (hours // 24 + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
-    business = consumer_type < 300 or consumer_type >= 400
+    business = _is_business(consumer_type)
     daily = 1.0 + (0.35 if business else 0.2) * np.sin(2 * np.pi * (hour_of_day - 8) / 24)
     weekly = np.where(day_of_week >= 5, 0.75 if business else 1.05, 1.0)
     return scale * daily * weekly * (1.0 + 0.03 * rng.standard_normal(hours.size))
@@ -60,6 +70,8 @@ def build_demo_frames(
     observed = np.arange(current_hour - observed_days * 24, current_hour)
     monitored = np.arange(current_hour - MONITORING_DAYS * 24, current_hour + FORECAST_HOURS)
     rng = np.random.default_rng(seed)
+    incident_day = (current_hour // 24 - INCIDENT_DAYS_AGO) * 24
+    incident = np.array([incident_day + hour for hour in INCIDENT_HOURS])
 
     series: dict[str, dict[str, list]] = {
         name: {"area": [], "consumer_type": [], "datetime_utc": [], "energy_consumption": []}
@@ -80,6 +92,8 @@ def build_demo_frames(
             bias = rng.normal(0.0, 0.04)
             noise = rng.uniform(0.02, 0.12)
             predicted = truth * (1.0 + bias + noise * rng.standard_normal(hours.size))
+            if _is_business(consumer_type):
+                truth = np.where(np.isin(hours, incident), truth * INCIDENT_FACTOR, truth)
             is_observed = hours < current_hour
             in_monitoring = hours >= monitored[0]
             is_forecast = hours >= current_hour

@@ -56,6 +56,21 @@ def test_forecast_error_is_plausible_and_uneven_across_series(demo):
     assert per_series.max() > 2 * per_series.min()
 
 
+def test_a_holiday_five_days_ago_pushes_some_hours_and_business_series_above_a_10_percent_threshold(demo):
+    frames, _ = demo
+    mape = frames["metrics_monitoring.parquet"].set_index("datetime_utc")["value"]
+    holiday = [(CURRENT_HOUR // 24 - 5) * 24 + hour for hour in range(7, 17)]
+    assert (mape.loc[holiday] > 0.10).all()
+    assert (mape.drop(holiday) < 0.10).mean() > 0.95
+    y = frames["y_monitoring.parquet"].set_index(["area", "consumer_type", "datetime_utc"])["value"]
+    predicted = frames["predictions_monitoring.parquet"].set_index(["area", "consumer_type", "datetime_utc"])["value"]
+    ape = ((predicted - y).abs() / y).dropna()
+    on_holiday = ape[ape.index.get_level_values("datetime_utc").isin(holiday)]
+    by_type = on_holiday.groupby(level="consumer_type").mean()
+    assert by_type.loc[111] > 0.15  # a business type: a fifth less than expected is 25 % off
+    assert by_type.loc[310] < 0.15  # a household type is untouched
+
+
 def test_the_demo_is_rewritten_once_the_hour_it_was_made_in_is_over(demo):
     _, folder = demo
     assert not demo_is_outdated(folder, now=NOW.replace(minute=59))
