@@ -82,6 +82,8 @@ def up() -> None:
     ]  # fmt: skip
     env["APP_FRONTEND_API_URL"] = env["APP_MONITORING_API_URL"] = api_url
     processes: list[subprocess.Popen] = []
+    # A process manager or `kill` stops us with SIGTERM: stop the services as Ctrl+C would.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         for name, command, cwd, health in services:
             say(f"starting the {name}")
