@@ -4,8 +4,8 @@ Consumption follows a daily and a weekly cycle at a per-consumer-type scale; for
 per-series bias and hourly noise, so monitoring shows plausible, uneven errors. Five days ago,
 business consumer types used a fifth less for ten hours (a holiday the model did not know about),
 so the monitoring window has an incident: hours above a 10 % MAPE threshold and the series that
-caused them. A `DEMO_BUCKET.json`
-marker lets the API (and so the dashboards) say plainly that the data is synthetic.
+caused them. A `DEMO_BUCKET.json` marker lets the API (and so the dashboards) say plainly that the
+data is synthetic.
 
     python -m api.demo ./demo-bucket          # a local folder
     python -m api.demo gs://my-bucket/demo    # any fsspec URL (uses default credentials)
