@@ -20,11 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shlex
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,10 +112,12 @@ class Compose:
             PROJECT,
         ]
 
-    def run(self, *args: str, timeout: float = 600, check_status: bool = True) -> subprocess.CompletedProcess:
+    def run(
+        self, *args: str, timeout: float = 600, check_status: bool = True, capture: bool = False
+    ) -> subprocess.CompletedProcess:
         command = [*self.base, *args]
         report(f"$ {shlex.join(command)}")
-        completed = subprocess.run(command, cwd=REPO_ROOT, timeout=timeout)
+        completed = subprocess.run(command, cwd=REPO_ROOT, timeout=timeout, capture_output=capture, text=capture)
         if check_status and completed.returncode != 0:
             raise ProofFailed(f"{shlex.join(args)} exited with {completed.returncode}")
         return completed
@@ -305,6 +309,40 @@ def check_api() -> dict[str, Any]:
     return {"checked": checked, "is_demo": demo_flags}
 
 
+def check_observability(compose: Compose) -> dict[str, Any]:
+    """`/metrics` and the access log of the running `api` container (after the dashboards' requests)."""
+    with httpx.Client(base_url="http://127.0.0.1:8001", timeout=30) as client:
+        metrics = client.get("/metrics")
+        check(metrics.status_code == 200, f"GET /metrics: HTTP {metrics.status_code}")
+        text = metrics.text
+        predictions = re.search(
+            r'^http_requests_total\{method="GET",route="/api/v1/predictions/\{area\}/\{consumer_type\}",'
+            r'status="200"\} (\S+)$',
+            text,
+            re.MULTILINE,
+        )
+        check(predictions is not None and float(predictions.group(1)) > 0, "/metrics: no /predictions requests counted")
+        for family in ("http_request_duration_seconds_bucket", "api_snapshot_id", "api_snapshot_age_seconds"):
+            check(re.search(rf"^{family}\b", text, re.MULTILINE) is not None, f"/metrics: no {family}")
+        check(re.search(r"^api_ready 1\.0$", text, re.MULTILINE) is not None, "/metrics: api_ready is not 1")
+        check(re.search(r"^api_refresh_successes_total [1-9]", text, re.MULTILINE) is not None, "/metrics: no refresh")
+
+        request_id = f"proof-{uuid.uuid4().hex[:12]}"
+        echoed = client.get("/api/v1/area_values", headers={"X-Request-ID": request_id}).headers.get("x-request-id")
+        check(echoed == request_id, f"X-Request-ID not echoed: {echoed!r}")
+    deadline = time.monotonic() + 20
+    while True:
+        logs = compose.run("logs", "--no-color", "api", timeout=120, capture=True).stdout
+        line = next((line for line in logs.splitlines() if request_id in line), None)
+        if line is not None or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    check(line is not None, f"the api container's log has no access line for request id {request_id}")
+    check("/api/v1/area_values" in line and re.search(r"\b200\b", line), f"access line lacks path or status: {line}")
+    report(f"observability: /metrics counts /predictions ({predictions.group(1)} so far); access line: {line[-140:]}")
+    return {"predictions_requests_counted": float(predictions.group(1)), "access_line": line}
+
+
 # --- Dashboards in headless Chromium ------------------------------------------------------------
 
 
@@ -414,6 +452,7 @@ def main() -> int:
                 check(api["is_demo"] and all(api["is_demo"]), f"API does not report the demo bucket: {api['is_demo']}")
                 report("api: serving the built-in demo bucket (zero configuration)")
             figures["dashboard_charts"] = check_dashboards()
+            figures["observability"] = check_observability(compose)
 
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "compose-proof.json").write_text(json.dumps(figures, indent=2))
