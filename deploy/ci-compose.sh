@@ -34,6 +34,10 @@ trap cleanup EXIT
 
 if engine_answers; then
   echo "ci-compose: using the Docker engine at ${DOCKER_HOST:-the default socket}"
+elif [[ ! -x $COMPOSE_LAB ]]; then
+  echo "ci-compose: no Docker engine answers and there is no $COMPOSE_LAB beside this clone:" \
+    "start a Docker engine (or set DOCKER_HOST) to run the compose proof" >&2
+  exit 1
 elif eval "$("$COMPOSE_LAB" env)" && engine_answers; then
   echo "ci-compose: using the compose-lab engine that is already running (left running afterwards)"
 else
