@@ -67,18 +67,22 @@ class PrerenderedResponse(Response):
     """200 with a body from the snapshot, or 304 when the client has it, gzip-encoded when it may be.
 
     Headers: `ETag`, `Cache-Control: public, max-age=N` (`APP_API_CACHE_MAX_AGE_SECONDS`, read from the
-    app's state), `Vary: Accept-Encoding` when a gzip encoding exists, and `X-Snapshot-Id`.
+    app's state), `Vary: Accept-Encoding` when a gzip encoding exists, `X-Snapshot-Id` (this process's
+    counter) and `X-Data-Version` (the data's content-derived name, equal on every replica).
     """
 
     media_type = "application/json"
 
-    def __init__(self, body: bytes, snapshot_id: int) -> None:
+    def __init__(
+        self, body: bytes, snapshot_id: int, data_version: str = "", media_type: bytes = b"application/json"
+    ) -> None:
         self.status_code = 200
         self.background = None
         self.body = body
         self.raw_headers = [
-            (b"content-type", b"application/json"),
+            (b"content-type", media_type),
             (b"x-snapshot-id", str(snapshot_id).encode()),
+            (b"x-data-version", data_version.encode()),
         ]
         self.etag: bytes | None = getattr(body, "etag", None)
         self.gzipped: bytes | None = getattr(body, "gzipped", None)

@@ -73,7 +73,7 @@ MonitoringDep = Annotated[Monitoring, Depends(get_monitoring)]
 
 
 def _json(body: bytes, snapshot: Snapshot) -> Response:
-    return PrerenderedResponse(body, snapshot.id)
+    return PrerenderedResponse(body, snapshot.id, snapshot.data_version)
 
 
 def _series_json(bodies: dict[SeriesKey, bytes], area: int, consumer_type: int, snapshot: Snapshot) -> Response:
@@ -153,6 +153,7 @@ async def freshness(store: StoreDep, snapshot: SnapshotDep) -> Freshness:
         source=snapshot.source,
         is_demo=snapshot.is_demo,
         snapshot_id=snapshot.id,
+        data_version=snapshot.data_version,
         loaded_at=snapshot.loaded_at.isoformat(),
         age_seconds=(now - snapshot.loaded_at).total_seconds(),
         last_successful_refresh_at=_iso(store.last_successful_refresh_at),

@@ -158,7 +158,14 @@ class Freshness(BaseModel):
         examples=["gs://hourly-batch-predictions"],
     )
     is_demo: bool = Field(description="True when the data is the built-in synthetic demo bucket.", examples=[False])
-    snapshot_id: int = Field(description="Number of the snapshot being served.", examples=[3])
+    snapshot_id: int = Field(
+        description="Number of the snapshot being served by this process (a per-process counter).", examples=[3]
+    )
+    data_version: str = Field(
+        description="Content-derived name of the data (from the bucket objects' generations): equal on every "
+        "replica that loaded the same objects. Key caches on it.",
+        examples=["3f9a0c1d2e4b5a69"],
+    )
     loaded_at: str = Field(
         description="When the served snapshot was built (ISO 8601, UTC).",
         examples=["2026-11-22T04:00:00+00:00"],

@@ -4,8 +4,9 @@ A `Snapshot` is immutable. It is built completely from normalised frames, then s
 store, so a request sees either the old data or the new, never a mix.
 """
 
+import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -75,7 +76,15 @@ class Snapshot:
     series_count: int
     monitoring: Monitoring | None
     monitoring_missing_reason: str | None = None
-    file_generations: dict[str, str] = field(default_factory=dict)
+    data_version: str = ""
+
+
+def data_version_of(file_generations: dict[str, str], is_demo: bool) -> str:
+    """A name for the data itself, from the objects' generations: two replicas that loaded the same
+    objects, in whatever order and at whatever time, give the same version (a per-process counter
+    would not)."""
+    text = "\n".join(f"{name}={generation}" for name, generation in sorted(file_generations.items()))
+    return hashlib.blake2b(f"{text}\ndemo={is_demo}".encode(), digest_size=8).hexdigest()
 
 
 def build_predictions(y: pd.DataFrame, predictions: pd.DataFrame) -> dict[SeriesKey, bytes]:
@@ -242,5 +251,5 @@ def build_snapshot(
         monitoring_missing_reason=(
             f"Monitoring data is not available yet: {', '.join(missing)} not loaded" if missing else None
         ),
-        file_generations=file_generations,
+        data_version=data_version_of(file_generations, is_demo),
     )

@@ -4,6 +4,7 @@ Both kinds answer the same two questions: which version of each object is there 
 listing), and what are the bytes of one object. Nothing connects until the first call.
 """
 
+import hashlib
 import logging
 import os
 import re
@@ -37,9 +38,15 @@ class Storage(Protocol):
 
 
 class LocalStorage:
+    """A folder; an object's generation is a hash of its content, so two processes (or replicas) that
+    read equal files agree on it, as they do on a GCS object's generation. The hash is kept per
+    (mtime, size, inode), so an unchanged file is not read again.
+    """
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.url = f"file://{folder}"
+        self._content_hashes: dict[str, tuple[tuple[int, int, int], str]] = {}
 
     def versions(self, names: list[str]) -> dict[str, ObjectVersion]:
         if not self.folder.is_dir():
@@ -48,15 +55,24 @@ class LocalStorage:
         for name in names:
             try:
                 stat = (self.folder / name).stat()
-            except FileNotFoundError:
+                generation = self._content_hash(name, (stat.st_mtime_ns, stat.st_size, stat.st_ino))
+            except FileNotFoundError:  # absent, or removed between the stat and the read
                 continue
             found[name] = ObjectVersion(
                 name=name,
-                generation=f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ino}",
+                generation=generation,
                 updated=datetime.fromtimestamp(stat.st_mtime, tz=UTC),
                 size=stat.st_size,
             )
         return found
+
+    def _content_hash(self, name: str, stat_key: tuple[int, int, int]) -> str:
+        cached = self._content_hashes.get(name)
+        if cached is not None and cached[0] == stat_key:
+            return cached[1]
+        digest = hashlib.blake2b(self.read(name), digest_size=12).hexdigest()
+        self._content_hashes[name] = (stat_key, digest)
+        return digest
 
     def read(self, name: str) -> bytes:
         return (self.folder / name).read_bytes()
