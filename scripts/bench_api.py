@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from support import BUCKET_PANDAS15, free_port, stop_process  # noqa: E402
+from devtools.paths import ARTIFACTS, BUCKET_PANDAS15, REPO_ROOT
+from devtools.processes import free_port, start_process, stop_process
+from devtools.stats import percentile
+from devtools.waiting import wait_for_http
 
 ENDPOINTS = [
     "/api/v1/health",
@@ -53,22 +53,17 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def start(command: list[str], env: dict[str, str], ready_url: str, cwd: Path) -> tuple[subprocess.Popen, float]:
+    """Start a server; the process and the seconds until `ready_url` answered (polled every 50 ms)."""
     started = time.perf_counter()
-    log = open(tempfile.mktemp(prefix="bench-server-", suffix=".log"), "w")  # noqa: SIM115
-    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
-    deadline = started + 120
-    with httpx.Client(timeout=1) as poller:  # one client: a new one per poll costs CPU the server needs
-        while time.perf_counter() < deadline:
-            try:
-                if poller.get(ready_url).status_code == 200:
-                    return process, time.perf_counter() - started
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None:
-                raise SystemExit(f"server exited; see {log.name}")
-            time.sleep(0.05)
-    stop_process(process)
-    raise SystemExit(f"server not ready in 120 s; see {log.name}")
+    log_path = ARTIFACTS / f"bench-server-{ready_url.split(':')[2].split('/')[0]}.log"
+    log_path.unlink(missing_ok=True)
+    process = start_process(command, cwd, env, log_path)
+    try:
+        wait_for_http(ready_url, timeout=120, process=process, interval=0.05)
+    except Exception as error:
+        stop_process(process)
+        raise SystemExit(f"server not ready: {error}; see {log_path}") from error
+    return process, time.perf_counter() - started
 
 
 def sequential(url: str) -> tuple[float, float]:
@@ -81,8 +76,7 @@ def sequential(url: str) -> tuple[float, float]:
             response = client.get(url)
             timings.append((time.perf_counter() - began) * 1000)
             assert response.status_code == 200, (url, response.status_code)
-    quantiles = statistics.quantiles(timings, n=100)
-    return quantiles[49], quantiles[98]
+    return percentile(timings, 50), percentile(timings, 99)
 
 
 # wrk drops its connections at the end of a run; uvicorn keeps each dropped connection's objects until its
@@ -134,7 +128,7 @@ class Server:
 @contextmanager
 def serve(command: list[str], env: dict[str, str], port: int, ready_path: str) -> Iterator[Server]:
     base = f"http://127.0.0.1:{port}"
-    process, cold_start = start(command, env, base + ready_path, ROOT)
+    process, cold_start = start(command, env, base + ready_path, REPO_ROOT)
     try:
         yield Server(base, process, cold_start)
     finally:
@@ -210,13 +204,31 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, nargs="+", default=[1, 2], help="uvicorn worker counts for the paired runs"
     )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="only the paired floor / /predictions runs on the fixture bucket (no tables, no three-year bucket)",
+    )
+    parser.add_argument(
+        "--access-log",
+        choices=["off", "text", "json"],
+        default="off",
+        help="API log level info with this log format (default off: level warning, no access lines)",
+    )
     arguments = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
 
-    env = {**os.environ, "GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT": "false", "APP_API_LOG_LEVEL": "warning"}
+    env = {**os.environ, "APP_API_LOG_LEVEL": "warning"}
+    api_env = dict(env)
+    if arguments.access_log != "off":
+        # The API's log goes to the server log file in test-artifacts/, one access line per request.
+        api_env |= {"APP_API_LOG_LEVEL": "info", "APP_API_LOG_FORMAT": arguments.access_log}
     python = sys.executable
-    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; wrk -t2, {arguments.duration} s per run")
+    print(
+        f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; wrk -t2, {arguments.duration} s per run;"
+        f" API access log {arguments.access_log}"
+    )
 
     floors: dict[int, Server] = {}
     results = {}
@@ -229,22 +241,25 @@ def main() -> None:
             ]  # fmt: skip
             floors[workers] = stack.enter_context(serve(floor_command, env, port, "/constant"))
         floor = floors[arguments.workers[0]]
-        table(f"floor (FastAPI, constant, {arguments.workers[0]} worker)", floor, ["/constant"], arguments.duration)
-        three_years = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-3y-"))
-        subprocess.run([python, "-m", "api.demo", three_years, "--observed-days", "1095"], check=True, env=env)
-        (Path(three_years) / "DEMO_BUCKET.json").unlink()
-        for name, bucket in (("fixture bucket (bucket-pandas15)", BUCKET_PANDAS15), ("three-year bucket", three_years)):
+        buckets: list[tuple[str, str | Path]] = [("fixture bucket (bucket-pandas15)", BUCKET_PANDAS15)]
+        if not arguments.quick:
+            table(f"floor (FastAPI, constant, {arguments.workers[0]} worker)", floor, ["/constant"], arguments.duration)
+            three_years = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-3y-"))
+            subprocess.run([python, "-m", "api.demo", three_years, "--observed-days", "1095"], check=True, env=env)
+            (Path(three_years) / "DEMO_BUCKET.json").unlink()
+            buckets.append(("three-year bucket", three_years))
+        for name, bucket in buckets:
             for workers in arguments.workers:
                 port = free_port()
                 run_env = {
-                    **env,
+                    **api_env,
                     "APP_API_GCP_BUCKET": str(bucket),
                     "APP_API_PORT": str(port),
                     "APP_API_HOST": "127.0.0.1",
                     "APP_API_WORKERS_COUNT": str(workers),
                 }
                 with serve([python, "-m", "api"], run_env, port, "/api/v1/ready") as api:
-                    if workers == arguments.workers[0]:
+                    if workers == arguments.workers[0] and not arguments.quick:
                         p50 = table(f"{name}, {workers} worker", api, ENDPOINTS, arguments.duration)[PREDICTIONS][0]
                     else:
                         p50, _ = sequential(api.base + PREDICTIONS)

@@ -85,19 +85,23 @@ def running_api(bucket: str | Path, extra_env: dict[str, str] | None = None, tim
         yield base_url
 
 
-def streamlit_command(script: str, port: int, address: str = "127.0.0.1") -> list[str]:
-    """`streamlit run <script>` headless on `address:port`, without telemetry or a file watcher."""
+def streamlit_command(script: str, port: int, address: str | None = "127.0.0.1", watch: bool = False) -> list[str]:
+    """`streamlit run <script>` headless on `address:port` (None: every interface), without telemetry.
+
+    `watch` keeps Streamlit's file watcher (rerun on save) for development; tests and measurements
+    turn it off.
+    """
     return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
         script,
-        f"--server.address={address}",
+        *([f"--server.address={address}"] if address else []),
         f"--server.port={port}",
         "--server.headless=true",
         "--browser.gatherUsageStats=false",
-        "--server.fileWatcherType=none",
+        *([] if watch else ["--server.fileWatcherType=none"]),
     ]
 
 
