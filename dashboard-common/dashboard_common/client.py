@@ -87,9 +87,6 @@ class ApiClient:
     def monitoring_metrics(self) -> dict[str, Any]:
         return self._get("monitoring", "metrics")
 
-    def monitoring_values(self, area: int, consumer_type: int) -> dict[str, Any]:
-        return self._get("monitoring", "values", str(area), str(consumer_type))
-
     def monitoring_summary(self) -> dict[str, Any]:
         return self._get("monitoring", "summary")
 

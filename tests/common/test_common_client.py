@@ -80,7 +80,6 @@ def test_predictions_returns_the_parsed_body_from_the_area_and_type_path(
     [
         ("freshness", (), "freshness"),
         ("monitoring_metrics", (), "monitoring/metrics"),
-        ("monitoring_values", (2, 462), "monitoring/values/2/462"),
         ("monitoring_summary", (), "monitoring/summary"),
         ("monitoring_errors", (1, 999), "monitoring/errors/1/999"),
     ],
