@@ -49,7 +49,7 @@ def stop_process(process: subprocess.Popen, timeout: float = 10, stop_signal: in
 def running(
     command: Sequence[str],
     cwd: Path,
-    env: Mapping[str, str],
+    env: Mapping[str, str] | None,
     ready_url: str,
     log_path: Path | None = None,
     timeout: float = 60,
