@@ -14,6 +14,7 @@ import pandas as pd
 
 from api.catalog import Catalog, aligned, build_catalog, split_by_series
 from api.http_caching import RenderedBody, prepare_body
+from api.quality import Quality
 from api.totals import EMPTY, HourlyValues
 from api.totals import SeriesKey as AnySeriesKey
 from api.v2.bodies import series_body
@@ -65,6 +66,11 @@ class Snapshot:
     catalog: Catalog | None = None
     v2_series_bodies: dict[AnySeriesKey, RenderedBody] = field(default_factory=dict)  # UTC, latest week, JSON
     v2_rendered: dict[tuple, RenderedBody] = field(default_factory=dict)  # bulk answers by (what, tz, form)
+
+    @property
+    def quality(self) -> Quality | None:
+        """Error figures of past forecasts (None without monitoring data)."""
+        return self.catalog.quality if self.catalog is not None else None
 
 
 def data_version_of(file_generations: dict[str, str], is_demo: bool) -> str:
