@@ -8,6 +8,7 @@ and kept (the bulk tables).
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
+from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 
@@ -48,6 +49,7 @@ TABLE_CONTENT = {
 }
 MAX_RENDERED_VARIANTS = 64
 CODE_PATTERN = r"^(all|-?\d{1,9})$"
+TIME_ZONES = sorted(available_timezones() | {"UTC"})
 
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 FormDep = Annotated[Form, Depends(negotiated_form)]
@@ -80,6 +82,7 @@ TimeZoneQuery = Annotated[
         "with its daylight-saving offsets) or `UTC`.",
         examples=["Europe/Copenhagen"],
         max_length=64,
+        json_schema_extra={"enum": TIME_ZONES},
     ),
 ]
 StartQuery = Annotated[
