@@ -163,6 +163,32 @@ def write_demo_bucket(destination: str, now: datetime | None = None, observed_da
     logger.info("wrote demo bucket to %s", destination)
 
 
+def forecast_coverage(folder: str | Path, seed: int, now: datetime) -> tuple[float, float, int]:
+    """Write a demo bucket at `now`, serve it as the API would, and check its forecast against the future
+    the generator knows: the share of the next 24 hours (all series) inside the 80 % and 95 % ranges."""
+    from api.storage import LocalStorage
+    from api.store import DataStore
+
+    frames = build_demo_frames(now, seed=seed, with_future=True)
+    future = frames.pop("y_future")["energy_consumption"]
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        frame.to_parquet(folder / f"{name}.parquet")
+    store = DataStore(LocalStorage(folder), refresh_seconds=60)
+    if not store.refresh():
+        raise RuntimeError(f"the demo bucket in {folder} did not load: {store.last_refresh_error}")
+    catalog = store.current.catalog
+    inside_80 = inside_95 = total = 0
+    for key in catalog.observed_keys:
+        forecast = catalog.series[key].forecast
+        truth = future.loc[key].reindex(pd.PeriodIndex.from_ordinals(forecast.hours, freq="h")).to_numpy()
+        inside_80 += int(np.sum((truth >= forecast.lower_80) & (truth <= forecast.upper_80)))
+        inside_95 += int(np.sum((truth >= forecast.lower_95) & (truth <= forecast.upper_95)))
+        total += truth.size
+    return inside_80 / total, inside_95 / total, total
+
+
 def demo_is_outdated(folder: Path, now: datetime | None = None) -> bool:
     """True when a local demo folder is missing or was generated before the current hour began."""
     try:

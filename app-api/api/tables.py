@@ -58,7 +58,7 @@ def _from_accept(accept: str) -> Form | None:
     return best[2] if best else None
 
 
-def negotiated_form(
+async def negotiated_form(
     format: Annotated[
         Form | None,
         Query(

@@ -2,7 +2,8 @@
 
 The default form of each answer (UTC, latest week, JSON) was rendered with the snapshot; other zones,
 ranges and forms are built per request from arrays already in memory, or rendered once per snapshot
-and kept (the bulk tables).
+and kept (the bulk tables). Building runs in a worker thread, so a long range never holds the event
+loop; the dependencies are `async` because they only check strings (a thread hop would cost more).
 """
 
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from typing import Annotated
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from fastapi.concurrency import run_in_threadpool
 
 from api.catalog import Catalog, SeriesData
 from api.http_caching import PrerenderedResponse, RenderedBody
@@ -104,7 +106,7 @@ EndQuery = Annotated[
 ]
 
 
-def valid_zone(tz: TimeZoneQuery = "UTC") -> str:
+async def valid_zone(tz: TimeZoneQuery = "UTC") -> str:
     try:
         zone(tz)
     except BadTimeParameter as error:
@@ -115,7 +117,7 @@ def valid_zone(tz: TimeZoneQuery = "UTC") -> str:
 ZoneDep = Annotated[str, Depends(valid_zone)]
 
 
-def hour_range(tz: ZoneDep, start: StartQuery = None, end: EndQuery = None) -> tuple[int | None, int | None]:
+async def hour_range(tz: ZoneDep, start: StartQuery = None, end: EndQuery = None) -> tuple[int | None, int | None]:
     try:
         first = None if start is None else hour_boundary(start, tz, "start")
         last = None if end is None else hour_boundary(end, tz, "end")
@@ -129,7 +131,7 @@ def hour_range(tz: ZoneDep, start: StartQuery = None, end: EndQuery = None) -> t
 RangeDep = Annotated[tuple[int | None, int | None], Depends(hour_range)]
 
 
-def _catalog(snapshot: SnapshotDep) -> Catalog:
+async def _catalog(snapshot: SnapshotDep) -> Catalog:
     if snapshot.catalog is None:  # pragma: no cover - every snapshot is built with one
         raise HTTPException(status_code=503, detail="Data is still being prepared")
     return snapshot.catalog
@@ -138,7 +140,7 @@ def _catalog(snapshot: SnapshotDep) -> Catalog:
 CatalogDep = Annotated[Catalog, Depends(_catalog)]
 
 
-def _quality(snapshot: SnapshotDep, catalog: CatalogDep) -> Quality:
+async def _quality(snapshot: SnapshotDep, catalog: CatalogDep) -> Quality:
     if catalog.quality is None:
         raise HTTPException(status_code=503, detail=snapshot.monitoring_missing_reason or "No monitoring data")
     return catalog.quality
@@ -162,13 +164,14 @@ def _answer(snapshot: Snapshot, body: RenderedBody, form: Form) -> Response:
     return PrerenderedResponse(body, snapshot.id, snapshot.data_version, MEDIA_TYPES[form].encode())
 
 
-def _once_per_snapshot(snapshot: Snapshot, key: tuple, build: Callable[[], RenderedBody]) -> RenderedBody:
-    """Bulk answers are built once per snapshot, zone and form, then served from memory."""
+async def _once_per_snapshot(snapshot: Snapshot, key: tuple, build: Callable[[], RenderedBody]) -> RenderedBody:
+    """Bulk answers are built once per snapshot, zone and form (in a worker thread), then served from memory."""
     body = snapshot.v2_rendered.get(key)
     if body is None:
+        body = await run_in_threadpool(build)
         if len(snapshot.v2_rendered) >= MAX_RENDERED_VARIANTS:
             snapshot.v2_rendered.clear()
-        body = snapshot.v2_rendered[key] = build()
+        snapshot.v2_rendered[key] = body
     return body
 
 
@@ -222,7 +225,7 @@ async def series_list(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, f
             return json_body(bodies.series_list_body(catalog, tz))
         return table_body(bodies.series_list_table(catalog), form, tz, time_columns=bodies.SERIES_LIST_TIMES)
 
-    return _answer(snapshot, _once_per_snapshot(snapshot, ("series", tz, form), build), form)
+    return _answer(snapshot, await _once_per_snapshot(snapshot, ("series", tz, form), build), form)
 
 
 @router.get(
@@ -249,7 +252,8 @@ async def series(
     first, end = hours
     if form == "json" and first is None and end is None and tz == "UTC":
         return _answer(snapshot, snapshot.v2_series_bodies[data.key], form)
-    body = _table_or_json(
+    body = await run_in_threadpool(
+        _table_or_json,
         form,
         tz,
         table=lambda: bodies.series_table(data, first, end),
@@ -274,7 +278,7 @@ async def forecasts(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, for
             return json_body({"rows": bodies.rows(table, tz)})
         return table_body(table, form, tz, time_columns=("time",))
 
-    return _answer(snapshot, _once_per_snapshot(snapshot, ("forecasts", tz, form), build), form)
+    return _answer(snapshot, await _once_per_snapshot(snapshot, ("forecasts", tz, form), build), form)
 
 
 @router.get(
@@ -294,7 +298,7 @@ async def monitoring_summary(snapshot: SnapshotDep, quality: QualityDep, tz: Zon
             return json_body(bodies.summary_body(quality, tz))
         return table_body(bodies.summary_table(quality), form, tz, time_columns=())
 
-    return _answer(snapshot, _once_per_snapshot(snapshot, ("summary", tz, form), build), form)
+    return _answer(snapshot, await _once_per_snapshot(snapshot, ("summary", tz, form), build), form)
 
 
 @router.get(
@@ -313,7 +317,7 @@ async def monitoring_hourly(snapshot: SnapshotDep, quality: QualityDep, tz: Zone
             return json_body({"hours": bodies.rows(table, tz)})
         return table_body(table, form, tz, time_columns=("time",))
 
-    return _answer(snapshot, _once_per_snapshot(snapshot, ("hourly", tz, form), build), form)
+    return _answer(snapshot, await _once_per_snapshot(snapshot, ("hourly", tz, form), build), form)
 
 
 @router.get(
@@ -339,9 +343,16 @@ async def monitoring_series(
     data = _series(catalog, area, consumer_type)
     if data.monitored is None:  # pragma: no cover - quality exists only with monitoring data
         raise HTTPException(status_code=503, detail=snapshot.monitoring_missing_reason)
-    table = bodies.monitored_table(data)
-    if form == "json":
-        body = json_body({"area": data.key[0], "consumer_type": data.key[1], "tz": tz, "hours": bodies.rows(table, tz)})
-    else:
-        body = table_body(table, form, tz, time_columns=("time",))
+    body = await run_in_threadpool(
+        _table_or_json,
+        form,
+        tz,
+        table=lambda: bodies.monitored_table(data),
+        json=lambda: {
+            "area": data.key[0],
+            "consumer_type": data.key[1],
+            "tz": tz,
+            "hours": bodies.rows(bodies.monitored_table(data), tz),
+        },
+    )
     return _answer(snapshot, body, form)
