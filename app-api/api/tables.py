@@ -81,9 +81,9 @@ async def negotiated_form(
     return form
 
 
-def json_body(body: object) -> RenderedBody:
+def json_body(body: object, compress: bool = False) -> RenderedBody:
     """Compact JSON; NaN and infinity are refused (bodies carry None for missing values)."""
-    return prepare_body(json.dumps(body, separators=(",", ":"), allow_nan=False).encode(), compress=False)
+    return prepare_body(json.dumps(body, separators=(",", ":"), allow_nan=False).encode(), compress=compress)
 
 
 def table_body(columns: Mapping[str, Sequence | np.ndarray], form: Form, tz: str, time_columns: Sequence[str]) -> bytes:
