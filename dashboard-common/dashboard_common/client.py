@@ -16,7 +16,6 @@ from yarl import URL
 
 from dashboard_common.addresses import DEFAULT_API_URL
 
-__all__ = ["DEFAULT_API_URL", "ApiClient", "ApiError", "ApiUnavailable", "SeriesNotFound", "api_base_url"]
 RETRY_PAUSE_SECONDS = 0.2
 TRANSIENT_STATUS_CODES = frozenset({502, 503, 504})
 
