@@ -32,14 +32,14 @@ from devtools.paths import ARTIFACTS, REPO_ROOT
 from devtools.prometheus import sample_value, samples
 from devtools.waiting import wait_until
 
-pytestmark = pytest.mark.docker
-
 PROJECT = os.environ.get("PROOF_PROJECT_NAME", "energy-forecast-proof")
 API_BASE = f"http://127.0.0.1:{API_PORT}"
 DASHBOARDS = {"frontend": f"http://127.0.0.1:{FRONTEND_PORT}", "monitoring": f"http://127.0.0.1:{MONITORING_PORT}"}
 HEALTHY_TIMEOUT_S = 300
 BUILD_TIMEOUT_S = 45 * 60
 CHART_TIMEOUT_S = 120
+# The suite-wide per-test timeout counts fixture setup too: the first test here also builds and starts.
+pytestmark = [pytest.mark.docker, pytest.mark.timeout(BUILD_TIMEOUT_S + HEALTHY_TIMEOUT_S + 900)]
 # Paths the existing clients call (contract.md section 2); the OpenAPI document must list them.
 CONTRACT_PATHS = (
     "/api/v1/health",
