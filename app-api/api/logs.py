@@ -21,10 +21,11 @@ class JsonFormatter(_LibraryJsonFormatter):
     """One JSON object per line (python-json-logger): level, logger, message, any `extra` fields, the
     traceback, if any, as `exception`, and `time` (UTC ISO 8601).
 
-    It replaced a hand-written formatter at no measurable cost (2026-12-02, shared 2-core machine):
-    about 10-11 us per access line for either in a micro-benchmark, and, with JSON access logs on,
-    /predictions at 38 %/38 % (c=16) and 38 %/35 % (c=64) of the floor against 29-52 % and 25-45 % for
-    the hand-written one in alternating runs of `scripts/bench_api.py --quick --access-log json`.
+    It replaced a hand-written formatter that was about 2 us per line faster (9.3 against 11.7 us,
+    median, on this 2-core machine): under 1 % of a request, and not measurable in throughput, where
+    /predictions with JSON access lines ran at 38 %/38 % (c=16) and 38 %/35 % (c=64) of the floor
+    against 29-52 % and 25-45 % hand-written (alternating runs of `scripts/bench_api.py --quick
+    --access-log json`, BENCHMARKS.md). Less code of our own is worth those 2 us.
     """
 
     def __init__(self) -> None:
