@@ -16,7 +16,16 @@ started_lab=false
 
 engine_answers() {
   if command -v docker >/dev/null && timeout 20 docker info >/dev/null 2>&1; then return 0; fi
-  [[ ${DOCKER_HOST:-} == unix://* ]] && curl -fs --max-time 5 --unix-socket "${DOCKER_HOST#unix://}" http://d/_ping >/dev/null 2>&1
+  [[ ${DOCKER_HOST:-} == unix://* ]] && curl -fs --max-time 20 --unix-socket "${DOCKER_HOST#unix://}" http://d/_ping >/dev/null 2>&1
+}
+
+# A busy engine (another build on the same cores) can miss one ping: ask for up to $1 seconds.
+engine_answers_within() {
+  local deadline=$((SECONDS + $1))
+  until engine_answers; do
+    ((SECONDS < deadline)) || return 1
+    sleep 5
+  done
 }
 
 cleanup() {
@@ -37,7 +46,9 @@ elif [[ ! -x $COMPOSE_LAB ]]; then
   echo "ci-engine: no Docker engine answers and there is no $COMPOSE_LAB beside this clone:" \
     "start a Docker engine (or set DOCKER_HOST)" >&2
   exit 1
-elif eval "$("$COMPOSE_LAB" env)" && engine_answers; then
+elif eval "$("$COMPOSE_LAB" env)" && [[ -S ${DOCKER_HOST#unix://} ]]; then
+  # Its socket exists: someone else started it (maybe shared with other work). Use it, never stop it.
+  engine_answers_within 120 || { echo "ci-engine: compose-lab's socket $DOCKER_HOST does not answer" >&2; exit 1; }
   echo "ci-engine: using the compose-lab engine that is already running (left running afterwards)"
   export COMPOSE_LAB
 else

@@ -57,8 +57,8 @@ class Compose:
         completed = subprocess.run([*self.command, "version"], capture_output=True, text=True, timeout=60)
         return (completed.stdout or completed.stderr).strip().splitlines()[0]
 
-    def down(self) -> None:
-        self.run("down", "--volumes", "--remove-orphans", "--timeout", "10", check=False, timeout=300)
+    def down(self) -> subprocess.CompletedProcess:
+        return self.run("down", "--volumes", "--remove-orphans", "--timeout", "10", check=False, timeout=300)
 
 
 def docker_api() -> httpx.Client:

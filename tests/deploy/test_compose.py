@@ -107,9 +107,18 @@ def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
                 diagnosis = compose.run("ps", check=False, timeout=120).stdout
                 diagnosis += compose.run("logs", "--no-color", "--tail=200", check=False, timeout=120).stdout
                 (ARTIFACTS / "compose-proof-logs.txt").write_text(diagnosis)
-            compose.down()
             signal.signal(signal.SIGTERM, previous_handler)
             (ARTIFACTS / "compose-proof.json").write_text(json.dumps(figures, indent=2))
+            tear_down(compose, docker)
+
+
+def tear_down(compose: Compose, docker: httpx.Client) -> None:
+    """`down`, and make sure: a half-created stack (a failed `up`) can need a second one."""
+    for _ in range(2):
+        outcome = compose.down()
+        if not project_containers(docker, PROJECT):
+            return
+    raise RuntimeError(f"containers of {PROJECT} left after `down`: {outcome.stdout[-1000:]}{outcome.stderr[-1000:]}")
 
 
 @pytest.fixture(scope="module")
