@@ -51,6 +51,9 @@ class FakeSession:
     def __init__(self, api: FakeApi) -> None:
         self.api = api
 
+    def mount(self, prefix: str, adapter: object) -> None:
+        """The client mounts its retry adapter; this fake answers without one (tests/common covers retries)."""
+
     def get(self, url: str, timeout: float) -> requests.Response:
         assert timeout > 0, "every call needs a timeout"
         path = URL(url).path.removeprefix("/api/v1/")
