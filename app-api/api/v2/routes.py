@@ -66,7 +66,11 @@ AreaPath = Annotated[
     Path(
         pattern=CODE_PATTERN,
         description="Price area code (1 = DK1 west, 2 = DK2 east, 0 = DK), or `all` for the sum over the price areas.",
-        examples=["1", "all"],
+        openapi_examples={
+            "DK1": {"summary": "DK1 (west of the Great Belt)", "value": "1"},
+            "DK2": {"summary": "DK2 (east)", "value": "2"},
+            "all": {"summary": "All of Denmark (DK1 + DK2)", "value": "all"},
+        },
     ),
 ]
 ConsumerTypePath = Annotated[
@@ -74,7 +78,10 @@ ConsumerTypePath = Annotated[
     Path(
         pattern=CODE_PATTERN,
         description="DE35 consumer type code (e.g. 111), or `all` for the sum over all consumer types.",
-        examples=["111", "all"],
+        openapi_examples={
+            "111": {"summary": "111", "value": "111"},
+            "all": {"summary": "All consumer types", "value": "all"},
+        },
     ),
 ]
 TimeZoneQuery = Annotated[
@@ -82,7 +89,10 @@ TimeZoneQuery = Annotated[
     Query(
         description="IANA time zone for every time in the answer, e.g. `Europe/Copenhagen` (Danish local time, "
         "with its daylight-saving offsets) or `UTC`.",
-        examples=["Europe/Copenhagen"],
+        openapi_examples={
+            "Danish time": {"summary": "Danish local time", "value": "Europe/Copenhagen"},
+            "UTC": {"summary": "UTC", "value": "UTC"},
+        },
         max_length=64,
         json_schema_extra={"enum": TIME_ZONES},
     ),
