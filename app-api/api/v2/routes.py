@@ -185,10 +185,28 @@ async def _once_per_snapshot(snapshot: Snapshot, key: tuple, build: Callable[[],
     return body
 
 
-def _table_or_json(form: Form, tz: str, table: Callable[[], dict], json: Callable[[], dict]) -> RenderedBody:
+def _table_or_json(
+    form: Form, tz: str, table: Callable[[], dict], json: Callable[[], dict], time_columns: tuple[str, ...] = ("time",)
+) -> RenderedBody:
     if form == "json":
         return json_body(json())
-    return table_body(table(), form, tz, time_columns=("time",))
+    return table_body(table(), form, tz, time_columns=time_columns)
+
+
+async def _bulk(
+    snapshot: Snapshot,
+    name: str,
+    tz: str,
+    form: Form,
+    table: Callable[[], dict],
+    json: Callable[[], dict],
+    time_columns: tuple[str, ...] = ("time",),
+) -> Response:
+    """An answer about all series: built once per snapshot, zone and form."""
+    body = await _once_per_snapshot(
+        snapshot, (name, tz, form), lambda: _table_or_json(form, tz, table, json, time_columns)
+    )
+    return _answer(snapshot, body, form)
 
 
 @router.get(
@@ -230,12 +248,15 @@ async def status(store: StoreDep, snapshot: SnapshotDep, tz: ZoneDep) -> Respons
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
 async def series_list(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, form: FormDep) -> Response:
-    def build() -> RenderedBody:
-        if form == "json":
-            return json_body(bodies.series_list_body(catalog, tz))
-        return table_body(bodies.series_list_table(catalog), form, tz, time_columns=bodies.SERIES_LIST_TIMES)
-
-    return _answer(snapshot, await _once_per_snapshot(snapshot, ("series", tz, form), build), form)
+    return await _bulk(
+        snapshot,
+        "series",
+        tz,
+        form,
+        table=lambda: bodies.series_list_table(catalog),
+        json=lambda: bodies.series_list_body(catalog, tz),
+        time_columns=bodies.SERIES_LIST_TIMES,
+    )
 
 
 @router.get(
@@ -282,13 +303,14 @@ async def series(
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
 async def forecasts(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, form: FormDep) -> Response:
-    def build() -> RenderedBody:
-        table = bodies.forecasts_table(catalog)
-        if form == "json":
-            return json_body({"rows": bodies.rows(table, tz)})
-        return table_body(table, form, tz, time_columns=("time",))
-
-    return _answer(snapshot, await _once_per_snapshot(snapshot, ("forecasts", tz, form), build), form)
+    return await _bulk(
+        snapshot,
+        "forecasts",
+        tz,
+        form,
+        table=lambda: bodies.forecasts_table(catalog),
+        json=lambda: {"rows": bodies.rows(bodies.forecasts_table(catalog), tz)},
+    )
 
 
 @router.get(
@@ -303,12 +325,15 @@ async def forecasts(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, for
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
 async def monitoring_summary(snapshot: SnapshotDep, quality: QualityDep, tz: ZoneDep, form: FormDep) -> Response:
-    def build() -> RenderedBody:
-        if form == "json":
-            return json_body(bodies.summary_body(quality, tz))
-        return table_body(bodies.summary_table(quality), form, tz, time_columns=())
-
-    return _answer(snapshot, await _once_per_snapshot(snapshot, ("summary", tz, form), build), form)
+    return await _bulk(
+        snapshot,
+        "summary",
+        tz,
+        form,
+        table=lambda: bodies.summary_table(quality),
+        json=lambda: bodies.summary_body(quality, tz),
+        time_columns=(),
+    )
 
 
 @router.get(
@@ -321,13 +346,14 @@ async def monitoring_summary(snapshot: SnapshotDep, quality: QualityDep, tz: Zon
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
 async def monitoring_hourly(snapshot: SnapshotDep, quality: QualityDep, tz: ZoneDep, form: FormDep) -> Response:
-    def build() -> RenderedBody:
-        table = bodies.hourly_table(quality)
-        if form == "json":
-            return json_body({"hours": bodies.rows(table, tz)})
-        return table_body(table, form, tz, time_columns=("time",))
-
-    return _answer(snapshot, await _once_per_snapshot(snapshot, ("hourly", tz, form), build), form)
+    return await _bulk(
+        snapshot,
+        "hourly",
+        tz,
+        form,
+        table=lambda: bodies.hourly_table(quality),
+        json=lambda: {"hours": bodies.rows(bodies.hourly_table(quality), tz)},
+    )
 
 
 @router.get(

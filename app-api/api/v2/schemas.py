@@ -71,15 +71,9 @@ class SeriesList(BaseModel):
     totals: list[TotalEntry] = Field(description="The totals that can be asked for with `all`.")
 
 
-class ForecastRow(BaseModel):
+class ForecastRow(ForecastHour):
     area: int = Field(description="Price area code.", examples=[1])
     consumer_type: int = Field(description="DE35 consumer type code.", examples=[111])
-    time: str = Field(description="Start of the hour. " + TIME)
-    kwh: float = Field(description="Forecast consumption in kWh.", examples=[55453.63])
-    lower_80: float | None = Field(description="Lower end of the 80 % range.")
-    upper_80: float | None = Field(description="Upper end of the 80 % range.")
-    lower_95: float | None = Field(description="Lower end of the 95 % range.")
-    upper_95: float | None = Field(description="Upper end of the 95 % range.")
 
 
 class Forecasts(BaseModel):
