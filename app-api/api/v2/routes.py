@@ -50,7 +50,7 @@ TABLE_CONTENT = {
     }
 }
 MAX_RENDERED_VARIANTS = 64
-CODE_PATTERN = r"^(all|-?\d{1,9})$"
+CODE_PATTERN = r"^(all|-?[0-9]{1,9})$"
 TIME_ZONES = sorted(available_timezones() | {"UTC"})
 
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
