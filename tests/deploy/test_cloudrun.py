@@ -65,6 +65,6 @@ def test_only_the_documented_placeholders_need_filling_in():
         values = [spec["serviceAccountName"], container["image"], *(e["value"] for e in container["env"])]
         tokens = {token for value in values for token in re.findall(r"[A-Z][A-Z_]{3,}", value)}
         assert tokens <= set(PLACEHOLDERS), tokens
-        assert f"deploy/cloudrun/{app}.yaml" in readme
+        assert f"cloudrun/{app}.yaml" in readme
     for placeholder in PLACEHOLDERS:
         assert placeholder in readme
