@@ -26,6 +26,8 @@ PREFIX = "daily/"
 REFRESH_TIMEOUT_S = 60
 # Fields of /freshness that describe the process, not the data.
 PER_PROCESS = {"snapshot_id", "loaded_at", "age_seconds", "last_successful_refresh_at"}
+# Endpoints about the process (its snapshot's age, its health), compared field by field instead.
+PER_PROCESS_PATHS = {"health", "ready", "freshness", "status", "openapi.json", "docs", "redoc"}
 
 
 def changed_parquet(name: str, scale: float) -> bytes:
@@ -55,33 +57,38 @@ def all_refreshed_past(replicas: list[str], old_version: str | None) -> str:
 
 
 def data_paths(base_url: str) -> list[str]:
-    """Every GET path of the API's own OpenAPI document except the per-process ones, with path
-    parameters filled for every (area, consumer type) pair, including pairs without data (404)."""
+    """Every GET path in the API's own OpenAPI documents (v1, and v2 where it exists) except the
+    per-process ones, with path parameters filled for every (area, consumer type) pair, including
+    pairs without data (404). Paths are relative to the server's root."""
+    root = base_url.removesuffix("/api/v1")
     with httpx.Client(timeout=10) as client:
-        spec = client.get(f"{base_url}/openapi.json").json()
+        specs = [client.get(f"{base_url}/openapi.json").json()]
+        v2 = client.get(f"{root}/api/v2/openapi.json")
+        if v2.status_code == 200:
+            specs.append(v2.json())
         areas = client.get(f"{base_url}/area_values").json()["values"]
         types = client.get(f"{base_url}/consumer_type_values").json()["values"]
-    paths = []
-    for template, operations in spec["paths"].items():
-        path = template.removeprefix("/api/v1")
-        if "get" not in operations or path in ("/health", "/ready", "/freshness"):
-            continue
-        if "{area}" in path:
-            paths += [path.format(area=a, consumer_type=c) for a, c in product(areas, types)]
-        else:
-            paths.append(path)
-    return paths
+    paths: list[str] = []
+    for spec in specs:
+        for template, operations in spec["paths"].items():
+            if "get" not in operations or template.rsplit("/", 1)[-1] in PER_PROCESS_PATHS:
+                continue
+            if "{area}" in template:
+                paths += [template.format(area=a, consumer_type=c) for a, c in product(areas, types)]
+            else:
+                paths.append(template)
+    return sorted(set(paths))
 
 
 def assert_replicas_agree(replicas: list[str]) -> int:
     """Same answers from every replica on every data path; returns how many paths were compared."""
     paths = data_paths(replicas[0])
-    assert any(path.startswith("/predictions/") for path in paths)
-    assert any(path.startswith("/monitoring/") for path in paths)
-    clients = [httpx.Client(base_url=url, timeout=10) for url in replicas]
+    assert any(path.startswith("/api/v1/predictions/") for path in paths)
+    assert any(path.startswith("/api/v1/monitoring/") for path in paths)
+    clients = [httpx.Client(base_url=url.removesuffix("/api/v1"), timeout=10) for url in replicas]
     try:
         for path in paths:
-            answers = [client.get(path.lstrip("/")) for client in clients]
+            answers = [client.get(path) for client in clients]
             first = answers[0]
             for other in answers[1:]:
                 assert other.status_code == first.status_code, path
