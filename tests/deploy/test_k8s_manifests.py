@@ -4,6 +4,7 @@ holding the properties the deploy README promises (probes, limits, restricted po
 """
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -198,3 +199,29 @@ def test_checkov_would_catch_a_privileged_pod(checkov_command, kubectl, tmp_path
     report = json.loads(result.stdout)
     failed = {check["check_id"] for check in report["results"]["failed_checks"]}
     assert "CKV_K8S_20" in failed  # "Containers should not run with allowPrivilegeEscalation"
+
+
+def test_the_key_in_a_secret_alternative_of_the_gcs_readme_renders_and_validates(kubectl, tmp_path):
+    """The patch `overlays/gcs/README.md` gives for clusters without Workload Identity still applies."""
+    readme = (K8S / "overlays" / "gcs" / "README.md").read_text()
+    patch = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    relative = os.path.relpath(K8S / "overlays" / "gcs", tmp_path)
+    (tmp_path / "kustomization.yaml").write_text(
+        f"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - {relative}\n"
+        f"patches:\n{patch}"
+    )
+    rendered = subprocess.run([kubectl, "kustomize", str(tmp_path)], capture_output=True, text=True)
+    assert rendered.returncode == 0, rendered.stderr
+    path = tmp_path / "rendered.yaml"
+    path.write_text(rendered.stdout)
+    assert validate(path).returncode == 0
+    (deployment,) = [
+        doc
+        for doc in yaml.safe_load_all(rendered.stdout)
+        if doc["kind"] == "Deployment" and doc["metadata"]["name"] == "energy-forecast-api"
+    ]
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e["value"] for e in container["env"]}
+    key_path = env["APP_API_GCP_SERVICE_ACCOUNT_JSON_PATH"]
+    mounts = {m["name"]: m for m in container["volumeMounts"]}
+    assert key_path.startswith(mounts["reader-key"]["mountPath"]) and mounts["reader-key"]["readOnly"]
