@@ -22,6 +22,7 @@ from support import BUCKET_PANDAS3, REPO_ROOT, running_api
 pytestmark = pytest.mark.e2e
 
 FRONTEND = REPO_ROOT / "app-frontend" / "frontend" / "main.py"
+MONITORING = REPO_ROOT / "app-monitoring" / "monitoring" / "main.py"
 LAG_CAPTION = "An API replica answered with older data"
 SWITCHING = "replicas are switching to new data"
 
@@ -119,3 +120,21 @@ def test_data_requests_accept_only_the_version_the_page_shows(api_and_folder):
     with pytest.raises(DataVersionMismatch, match=version):
         client.for_version("0123456789abcdef").predictions(1, 111)
     assert client.expected_version is None  # pinning makes a copy; the shared client stays unpinned
+
+
+def test_the_monitoring_page_also_keeps_newer_data(api_and_folder, monkeypatch):
+    from monitoring import data
+
+    api_url, folder = api_and_folder
+    monkeypatch.setenv("APP_MONITORING_API_URL", api_url)
+    new_version = httpx.get(f"{api_url}/freshness", timeout=5).json()["data_version"]
+    app = AppTest.from_file(str(MONITORING), default_timeout=30).run()
+    assert not app.exception
+    assert "Forecast for 16 Jun 2023" in captions(app) and LAG_CAPTION not in captions(app)
+
+    serve_version(api_url, folder, shift_hours=0, old_version=new_version)
+    data.load_freshness.clear()
+    app.run()
+    assert not app.exception
+    assert "Forecast for 16 Jun 2023" in captions(app) and "Forecast for 15 Jun 2023" not in captions(app)
+    assert LAG_CAPTION in captions(app)
