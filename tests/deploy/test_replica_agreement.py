@@ -16,7 +16,7 @@ from itertools import product
 import httpx
 import pandas as pd
 import pytest
-from emulator import FakeGcs
+from devtools.emulator import FakeGcs
 from support import BUCKET_PANDAS3, running_api
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e]
