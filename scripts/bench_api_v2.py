@@ -97,10 +97,11 @@ def main() -> None:
     print("\n## forecast ranges against the next 24 hours the demo generator knows (all 76 series)")
     with tempfile.TemporaryDirectory(prefix="bench-coverage-") as folder:
         for seed, now in COVERAGE_BUCKETS:
-            inside_80, inside_95, count = forecast_coverage(Path(folder) / str(seed), seed, now)
+            coverage = forecast_coverage(Path(folder) / str(seed), seed, now)
             print(
-                f"seed {seed}, now {now:%Y-%m-%d %H:%M} UTC: 80 % range {inside_80:.1%},"
-                f" 95 % range {inside_95:.1%} of {count} hours"
+                f"seed {seed}, now {now:%Y-%m-%d %H:%M} UTC: hours inside the 80 % range {coverage.hourly_80:.1%},"
+                f" the 95 % range {coverage.hourly_95:.1%} (of {coverage.hours});"
+                f" 24-hour totals inside {coverage.total_80:.1%} / {coverage.total_95:.1%} (of {coverage.series})"
             )
     print(
         "targets: default form >= 1000 req/s at c=16 and >= 30 % of the floor; tz + range p50 <= 5 ms;"

@@ -63,7 +63,7 @@ async def negotiated_form(
         Form | None,
         Query(
             description="Form of the answer: `json` (default), `csv` or `parquet`. Overrides the `Accept` header.",
-            examples=["json"],
+            openapi_examples={"JSON": {"summary": "JSON", "value": "json"}, "CSV": {"summary": "CSV", "value": "csv"}},
         ),
     ] = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,

@@ -5,6 +5,7 @@ once (urllib3's `Retry`, mounted on the session), then surfaces as `ApiUnavailab
 show a warning instead of a traceback.
 """
 
+import copy
 import os
 from typing import Any
 
@@ -51,6 +52,11 @@ class ApiUnavailable(ApiError):
     """The API is unreachable, timed out, or has no data to serve (5xx)."""
 
 
+class DataVersionMismatch(ApiUnavailable):
+    """The replica that answered serves other data than the version the page is showing (replicas
+    briefly out of step during a refresh); nothing of it should be cached or shown as that version."""
+
+
 class SeriesNotFound(ApiError):
     """The (area, consumer type) pair has no data (404)."""
 
@@ -66,10 +72,18 @@ class ApiClient:
     def __init__(self, base_url: str, timeout: float = 5.0) -> None:
         self.base_url = URL(base_url.rstrip("/"))
         self.timeout = timeout
+        self.expected_version: str | None = None
         self._session = requests.Session()
         adapter = HTTPAdapter(max_retries=transient_retry())
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
+
+    def for_version(self, data_version: str) -> "ApiClient":
+        """This client, sharing its connections, accepting only answers of `data_version` (the
+        `X-Data-Version` header); any other raises `DataVersionMismatch`. See `versions.py`."""
+        pinned = copy.copy(self)
+        pinned.expected_version = data_version
+        return pinned
 
     def freshness(self) -> dict[str, Any]:
         return self._get("freshness")
@@ -100,6 +114,11 @@ class ApiClient:
             response = self._session.get(str(url), timeout=self.timeout)
         except requests.RequestException as error:
             raise ApiUnavailable(str(url), f"cannot reach the API: {_cause(error)}") from error
+        answered = response.headers.get("X-Data-Version")
+        if self.expected_version and answered and answered != self.expected_version:
+            raise DataVersionMismatch(
+                str(url), f"this replica serves data version {answered}, not {self.expected_version}"
+            )
         if response.status_code == 404:
             raise SeriesNotFound(str(url), _detail(response))
         if response.status_code >= 500:

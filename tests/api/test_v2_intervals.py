@@ -17,10 +17,18 @@ GENERATED_BUCKETS = [
 
 @pytest.mark.parametrize(("seed", "now"), GENERATED_BUCKETS)
 def test_ranges_contain_what_then_happens_as_often_as_they_claim(tmp_path, seed, now):
-    coverage_80, coverage_95, hours = forecast_coverage(tmp_path, seed, now)
-    assert hours == 76 * 24
-    assert 0.70 <= coverage_80 <= 0.90
-    assert 0.88 <= coverage_95 <= 0.995
+    coverage = forecast_coverage(tmp_path, seed, now)
+    assert coverage.hours == 76 * 24
+    assert 0.70 <= coverage.hourly_80 <= 0.90
+    assert 0.88 <= coverage.hourly_95 <= 0.995
+
+
+def test_the_24_hour_totals_ranges_are_calibrated_too(tmp_path):
+    """76 totals a bucket are few, so the check pools the four buckets (304 totals)."""
+    results = [forecast_coverage(tmp_path / str(seed), seed, now) for seed, now in GENERATED_BUCKETS]
+    series = sum(result.series for result in results)
+    assert 0.70 <= sum(r.total_80 * r.series for r in results) / series <= 0.90
+    assert 0.88 <= sum(r.total_95 * r.series for r in results) / series <= 0.995
 
 
 def past(hours: np.ndarray, predicted: np.ndarray, observed: np.ndarray) -> PastErrors:

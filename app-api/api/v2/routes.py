@@ -50,7 +50,7 @@ TABLE_CONTENT = {
     }
 }
 MAX_RENDERED_VARIANTS = 64
-CODE_PATTERN = r"^(all|-?\d{1,9})$"
+CODE_PATTERN = r"^(all|-?[0-9]{1,9})$"
 TIME_ZONES = sorted(available_timezones() | {"UTC"})
 
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
@@ -66,7 +66,11 @@ AreaPath = Annotated[
     Path(
         pattern=CODE_PATTERN,
         description="Price area code (1 = DK1 west, 2 = DK2 east, 0 = DK), or `all` for the sum over the price areas.",
-        examples=["1", "all"],
+        openapi_examples={
+            "DK1": {"summary": "DK1 (west of the Great Belt)", "value": "1"},
+            "DK2": {"summary": "DK2 (east)", "value": "2"},
+            "all": {"summary": "All of Denmark (DK1 + DK2)", "value": "all"},
+        },
     ),
 ]
 ConsumerTypePath = Annotated[
@@ -74,7 +78,10 @@ ConsumerTypePath = Annotated[
     Path(
         pattern=CODE_PATTERN,
         description="DE35 consumer type code (e.g. 111), or `all` for the sum over all consumer types.",
-        examples=["111", "all"],
+        openapi_examples={
+            "111": {"summary": "111", "value": "111"},
+            "all": {"summary": "All consumer types", "value": "all"},
+        },
     ),
 ]
 TimeZoneQuery = Annotated[
@@ -82,7 +89,10 @@ TimeZoneQuery = Annotated[
     Query(
         description="IANA time zone for every time in the answer, e.g. `Europe/Copenhagen` (Danish local time, "
         "with its daylight-saving offsets) or `UTC`.",
-        examples=["Europe/Copenhagen"],
+        openapi_examples={
+            "Danish time": {"summary": "Danish local time", "value": "Europe/Copenhagen"},
+            "UTC": {"summary": "UTC", "value": "UTC"},
+        },
         max_length=64,
         json_schema_extra={"enum": TIME_ZONES},
     ),
@@ -175,10 +185,28 @@ async def _once_per_snapshot(snapshot: Snapshot, key: tuple, build: Callable[[],
     return body
 
 
-def _table_or_json(form: Form, tz: str, table: Callable[[], dict], json: Callable[[], dict]) -> RenderedBody:
+def _table_or_json(
+    form: Form, tz: str, table: Callable[[], dict], json: Callable[[], dict], time_columns: tuple[str, ...] = ("time",)
+) -> RenderedBody:
     if form == "json":
         return json_body(json())
-    return table_body(table(), form, tz, time_columns=("time",))
+    return table_body(table(), form, tz, time_columns=time_columns)
+
+
+async def _bulk(
+    snapshot: Snapshot,
+    name: str,
+    tz: str,
+    form: Form,
+    table: Callable[[], dict],
+    json: Callable[[], dict],
+    time_columns: tuple[str, ...] = ("time",),
+) -> Response:
+    """An answer about all series: built once per snapshot, zone and form."""
+    body = await _once_per_snapshot(
+        snapshot, (name, tz, form), lambda: _table_or_json(form, tz, table, json, time_columns)
+    )
+    return _answer(snapshot, body, form)
 
 
 @router.get(
@@ -220,12 +248,15 @@ async def status(store: StoreDep, snapshot: SnapshotDep, tz: ZoneDep) -> Respons
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
 async def series_list(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, form: FormDep) -> Response:
-    def build() -> RenderedBody:
-        if form == "json":
-            return json_body(bodies.series_list_body(catalog, tz))
-        return table_body(bodies.series_list_table(catalog), form, tz, time_columns=bodies.SERIES_LIST_TIMES)
-
-    return _answer(snapshot, await _once_per_snapshot(snapshot, ("series", tz, form), build), form)
+    return await _bulk(
+        snapshot,
+        "series",
+        tz,
+        form,
+        table=lambda: bodies.series_list_table(catalog),
+        json=lambda: bodies.series_list_body(catalog, tz),
+        time_columns=bodies.SERIES_LIST_TIMES,
+    )
 
 
 @router.get(
@@ -272,13 +303,14 @@ async def series(
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
 async def forecasts(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, form: FormDep) -> Response:
-    def build() -> RenderedBody:
-        table = bodies.forecasts_table(catalog)
-        if form == "json":
-            return json_body({"rows": bodies.rows(table, tz)})
-        return table_body(table, form, tz, time_columns=("time",))
-
-    return _answer(snapshot, await _once_per_snapshot(snapshot, ("forecasts", tz, form), build), form)
+    return await _bulk(
+        snapshot,
+        "forecasts",
+        tz,
+        form,
+        table=lambda: bodies.forecasts_table(catalog),
+        json=lambda: {"rows": bodies.rows(bodies.forecasts_table(catalog), tz)},
+    )
 
 
 @router.get(
@@ -293,12 +325,15 @@ async def forecasts(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, for
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
 async def monitoring_summary(snapshot: SnapshotDep, quality: QualityDep, tz: ZoneDep, form: FormDep) -> Response:
-    def build() -> RenderedBody:
-        if form == "json":
-            return json_body(bodies.summary_body(quality, tz))
-        return table_body(bodies.summary_table(quality), form, tz, time_columns=())
-
-    return _answer(snapshot, await _once_per_snapshot(snapshot, ("summary", tz, form), build), form)
+    return await _bulk(
+        snapshot,
+        "summary",
+        tz,
+        form,
+        table=lambda: bodies.summary_table(quality),
+        json=lambda: bodies.summary_body(quality, tz),
+        time_columns=(),
+    )
 
 
 @router.get(
@@ -311,13 +346,14 @@ async def monitoring_summary(snapshot: SnapshotDep, quality: QualityDep, tz: Zon
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
 async def monitoring_hourly(snapshot: SnapshotDep, quality: QualityDep, tz: ZoneDep, form: FormDep) -> Response:
-    def build() -> RenderedBody:
-        table = bodies.hourly_table(quality)
-        if form == "json":
-            return json_body({"hours": bodies.rows(table, tz)})
-        return table_body(table, form, tz, time_columns=("time",))
-
-    return _answer(snapshot, await _once_per_snapshot(snapshot, ("hourly", tz, form), build), form)
+    return await _bulk(
+        snapshot,
+        "hourly",
+        tz,
+        form,
+        table=lambda: bodies.hourly_table(quality),
+        json=lambda: {"hours": bodies.rows(bodies.hourly_table(quality), tz)},
+    )
 
 
 @router.get(
