@@ -10,6 +10,7 @@ Run with an engine: `deploy/ci-engine.sh .venv/bin/python -m pytest -m kube test
 `compose-lab start` then `uv run pytest -m kube tests/deploy`.
 """
 
+import contextlib
 import json
 import os
 import subprocess
@@ -21,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from devtools.waiting import WaitTimeout, wait_until
 from support import ARTIFACTS, CHROMIUM_ARGS, REPO_ROOT
 
 pytestmark = pytest.mark.kube
@@ -174,11 +176,13 @@ def played(podman, kubectl, images, tmp_path_factory) -> Iterator[tuple[list[Pod
         played_in = time.monotonic() - started
         pods = pods_of(podman, replicas)
         waiting = set(range(len(pods)))
-        with httpx.Client(timeout=3) as client:
-            deadline = time.monotonic() + ANSWER_TIMEOUT_S
-            while waiting and time.monotonic() < deadline:
-                waiting = {i for i in waiting if not answers(client, pods[i])}
-                time.sleep(0.25)
+        with httpx.Client(timeout=3) as client, contextlib.suppress(WaitTimeout):  # the check below names them
+
+            def all_answer() -> bool:
+                waiting.difference_update({i for i in waiting if answers(client, pods[i])})
+                return not waiting
+
+            wait_until(all_answer, timeout=ANSWER_TIMEOUT_S, what="every pod answering", interval=0.25)
         answered_in = time.monotonic() - started
         if waiting:
             logs = {
