@@ -322,6 +322,7 @@ def test_figure_draws_both_ranges_named_for_what_they_are() -> None:
     assert names == [None, RANGE_95_TEXT, None, RANGE_80_TEXT, "Observed", "Forecast (next 24 h)"]
     assert "80 % of past errors fall inside" in RANGE_80_TEXT
     lower_95, upper_95, lower_80, upper_80 = figure.data[:4]
+    assert list(lower_95.y) == list(view.forecast["lower_95"])
     assert upper_95.fill == upper_80.fill == "tonexty"
     assert list(lower_80.y) == list(view.forecast["lower_80"])
     assert list(upper_95.y) == list(view.forecast["upper_95"])
