@@ -25,6 +25,9 @@ RANGE_80_TEXT = "80 % range: 80 % of past errors fall inside"
 RANGE_95_TEXT = "95 % range: 95 % of past errors fall inside"
 PAST_FORECAST_COLOR = "#b07cf0"
 HOLIDAY_COLOR = "#3ecf8e"
+# Below the axis: on a phone a legend above the plot wraps into rows that cover the title. Trace
+# order "normal": with filled bands Plotly would reverse it, and the hover box follows the legend.
+LEGEND_BELOW = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.14, "yanchor": "top", "traceorder": "normal"}
 COMPARE_COLORS = [theme.OBSERVED, theme.FORECAST, theme.GOOD, theme.ERROR, "#b07cf0", "#2ec4c6", "#e86ad1", "#c8b04c"]
 
 
@@ -48,11 +51,28 @@ def day_ticks(first: pd.Timestamp, last: pd.Timestamp) -> tuple[list[pd.Timestam
     days = pd.date_range(first.tz_localize(None).normalize(), last.tz_localize(None).normalize(), freq="D")
     midnights = [day.tz_localize(zone) for day in days]
     midnights = [midnight for midnight in midnights if first - HALF_HOUR <= midnight <= last + HALF_HOUR]
-    return [instants(pd.DatetimeIndex([m]))[0] for m in midnights], [f"{m:%a}<br>{m:%d %b}" for m in midnights]
+    # Short labels so a week fits a phone's width; the month is named on the first tick and on the 1st.
+    texts = [f"{m:%a}<br>{m:%-d %b}" if i == 0 or m.day == 1 else f"{m:%a}<br>{m:%-d}" for i, m in enumerate(midnights)]
+    return [instants(pd.DatetimeIndex([m]))[0] for m in midnights], texts
+
+
+def _title(text: str, zone_name: str) -> dict:
+    """The chart's title, naming the zone of its hours (in place of an axis title the legend would crowd)."""
+    return {
+        "text": f"{text}<br><sup>Hours in {zone_name}</sup>",
+        "x": 0,
+        "xref": "paper",
+        "xanchor": "left",
+        "y": 0.98,
+        "yanchor": "top",
+    }
 
 
 def _time_axis(index: pd.DatetimeIndex, zone_name: str) -> dict:
-    axis = {"title": {"text": f"Hour ({zone_name})"}, "unifiedhovertitle": {"text": "%{customdata[0]}"}}
+    # The hover box's title can only format x (a UTC instant here), so it names UTC; in Danish time
+    # the first row of the box (`_time_row`) gives the local hour with its offset.
+    title = "%{x|%H:%M} UTC" if zone_name != "UTC" else "%{x|%a %d %b %H:%M} UTC"
+    axis = {"unifiedhovertitle": {"text": title}, "tickangle": 0}
     if len(index):
         tickvals, ticktext = day_ticks(index[0], index[-1])
         drawn = instants(index)
@@ -146,6 +166,28 @@ def _forecast_marks(forecast_index: pd.DatetimeIndex) -> tuple[list[dict], list[
     return shapes, annotations
 
 
+def _time_row(index: pd.DatetimeIndex, values: np.ndarray, zone_name: str) -> list[go.Scatter]:
+    """An invisible trace whose hover row is the hour in the page's zone ('Sun 29 Oct 02:00 CET').
+
+    Plotly.js cannot show a zone's wall clock in the hover title, so this row does; it sits at the
+    drawn values so that it is hovered wherever the lines are. None in UTC (the title says it).
+    """
+    if zone_name == "UTC" or not len(index):
+        return []
+    return [
+        go.Scatter(
+            x=instants(index),
+            y=values,
+            customdata=_labels(index),
+            name=zone_name,
+            mode="markers",
+            marker={"opacity": 0, "size": 1},
+            showlegend=False,
+            hovertemplate="<b>%{customdata}</b><extra></extra>",
+        )
+    ]
+
+
 def _band(forecast: pd.DataFrame, level: int, alpha: float, text: str) -> list[go.Scatter]:
     """A shaded range: an invisible lower edge, then the upper edge filled down to it."""
     x = instants(forecast.index)
@@ -188,7 +230,8 @@ def forecast_figure(
     """
     observed, forecast = view.observed, view.forecast
     all_hours = observed.index.union(forecast.index)
-    traces: list[go.Scatter] = []
+    line_values = pd.concat([observed, forecast["kwh"]]).groupby(level=0).first().reindex(all_hours)
+    traces = _time_row(all_hours, line_values.to_numpy(), zone_name)
     if view.has_ranges:
         traces += _band(forecast, 95, 0.16, RANGE_95_TEXT) + _band(forecast, 80, 0.34, RANGE_80_TEXT)
     traces.append(
@@ -245,12 +288,12 @@ def forecast_figure(
     shapes, annotations = _forecast_marks(forecast.index)
     holiday_shapes, holiday_annotations = _holiday_marks(list(holidays))
     layout = go.Layout(
-        title={"text": title, "x": 0, "xref": "paper", "xanchor": "left", "y": 0.98, "yanchor": "top"},
+        title=_title(title, zone_name),
         height=500,
-        margin={"t": 110, "l": 10, "r": 10},
+        margin={"t": 70, "l": 10, "r": 10},
         xaxis=_time_axis(all_hours, zone_name),
         yaxis={"title": {"text": "Consumption (kWh)"}, "tickformat": ",.0f", "rangemode": "tozero"},
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+        legend=LEGEND_BELOW,
         shapes=holiday_shapes + shapes,
         annotations=holiday_annotations + annotations,
     )
@@ -283,6 +326,9 @@ def compare_figure(
     ]
     rows = len(members) if small_multiples else 1
     traces = []
+    if members:
+        first = pd.concat([members[0].observed, members[0].forecast]).groupby(level=0).first()
+        traces += _time_row(first.index, first.to_numpy(), zone_name)
     all_hours = pd.DatetimeIndex([])
     for number, member in enumerate(members):
         color = COMPARE_COLORS[number % len(COMPARE_COLORS)]
@@ -319,11 +365,11 @@ def compare_figure(
     if not small_multiples:
         axes["yaxis"]["title"] = {"text": y_title}
     layout = go.Layout(
-        title={"text": title, "x": 0, "xref": "paper", "xanchor": "left", "y": 0.98, "yanchor": "top"},
+        title=_title(title, zone_name),
         height=max(500, 160 * rows + 120) if small_multiples else 500,
-        margin={"t": 110, "l": 10, "r": 10},
+        margin={"t": 70, "l": 10, "r": 10},
         xaxis={**_time_axis(all_hours, zone_name), "anchor": f"y{rows if rows > 1 else ''}"},
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+        legend=LEGEND_BELOW,
         shapes=_forecast_marks(members[0].forecast.index)[0] if members else [],
         **axes,
     )

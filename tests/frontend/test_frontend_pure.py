@@ -175,7 +175,7 @@ def test_forecast_without_ranges_says_so() -> None:
 
     assert not view.has_ranges
     figure = forecast_figure(view, "t", "Danish time")
-    assert [trace.name for trace in figure.data] == ["Observed", "Forecast (next 24 h)"]
+    assert [trace.name for trace in figure.data] == ["Danish time", "Observed", "Forecast (next 24 h)"]
 
 
 def test_table_and_csv_carry_every_hour_with_its_offset_and_the_ranges() -> None:
@@ -319,9 +319,9 @@ def test_figure_draws_both_ranges_named_for_what_they_are() -> None:
     figure = forecast_figure(view, "DK1 · all", "Danish time")
 
     names = [trace.name for trace in figure.data]
-    assert names == [None, RANGE_95_TEXT, None, RANGE_80_TEXT, "Observed", "Forecast (next 24 h)"]
+    assert names == ["Danish time", None, RANGE_95_TEXT, None, RANGE_80_TEXT, "Observed", "Forecast (next 24 h)"]
     assert "80 % of past errors fall inside" in RANGE_80_TEXT
-    lower_95, upper_95, lower_80, upper_80 = figure.data[:4]
+    lower_95, upper_95, lower_80, upper_80 = figure.data[1:5]
     assert list(lower_95.y) == list(view.forecast["lower_95"])
     assert upper_95.fill == upper_80.fill == "tonexty"
     assert list(lower_80.y) == list(view.forecast["lower_80"])
@@ -339,24 +339,27 @@ def test_figure_places_a_fall_back_day_on_25_evenly_spaced_hours_labelled_in_dan
 
     figure = forecast_figure(view, "", "Danish time")
 
-    observed = figure.data[4]
+    time_row, observed = figure.data[0], figure.data[5]
     x = pd.DatetimeIndex(observed.x)
     assert x.tz is None and set(x[1:] - x[:-1]) == {pd.Timedelta(hours=1)}, "every hour once, one hour apart"
-    labels = [row[0] for row in observed.customdata]
+    labels = list(time_row.customdata)
     assert "Sun 29 Oct 02:00 CEST" in labels and "Sun 29 Oct 02:00 CET" in labels
-    assert figure.layout.xaxis.unifiedhovertitle.text == "%{customdata[0]}"
-    assert "Danish time" in figure.layout.xaxis.title.text
+    assert len(labels) == len(set(labels)) == 192
+    assert list(time_row.x) == list(observed.x) + list(figure.data[-1].x)
+    assert time_row.marker.opacity == 0 and time_row.showlegend is False
+    assert figure.layout.xaxis.unifiedhovertitle.text == "%{x|%H:%M} UTC"
+    assert "Hours in Danish time" in figure.layout.title.text
     ticks = dict(zip(figure.layout.xaxis.ticktext, figure.layout.xaxis.tickvals, strict=True))
     # Local midnight of 29 Oct is 22:00 UTC the day before; of 30 Oct, 23:00 UTC (a 25-hour day).
-    assert pd.Timestamp(ticks["Sun<br>29 Oct"]) == pd.Timestamp("2023-10-28T22:00")
-    assert pd.Timestamp(ticks["Mon<br>30 Oct"]) == pd.Timestamp("2023-10-29T23:00")
+    assert pd.Timestamp(ticks["Sun<br>29"]) == pd.Timestamp("2023-10-28T22:00")
+    assert pd.Timestamp(ticks["Mon<br>30"]) == pd.Timestamp("2023-10-29T23:00")
 
 
 def test_day_ticks_in_utc_are_utc_midnights() -> None:
     index = hours("2023-06-08T00:00Z", 48)
     values, texts = day_ticks(index[0], index[-1])
     assert [pd.Timestamp(v) for v in values] == [pd.Timestamp("2023-06-08"), pd.Timestamp("2023-06-09")]
-    assert texts == ["Thu<br>08 Jun", "Fri<br>09 Jun"]
+    assert texts == ["Thu<br>8 Jun", "Fri<br>9"]
 
 
 def test_figure_marks_the_boundary_half_an_hour_before_the_first_forecast_hour() -> None:
@@ -364,6 +367,8 @@ def test_figure_marks_the_boundary_half_an_hour_before_the_first_forecast_hour()
 
     figure = forecast_figure(view, "", "UTC")
 
+    assert "UTC" not in [trace.name for trace in figure.data], "in UTC the hover title names the hour; no extra row"
+    assert figure.layout.xaxis.unifiedhovertitle.text == "%{x|%a %d %b %H:%M} UTC"
     boundary = pd.Timestamp("2023-06-14T23:30")
     assert [pd.Timestamp(s.x0) for s in figure.layout.shapes if s.type == "line"] == [boundary]
 
@@ -410,9 +415,10 @@ def test_missing_hours_stay_gaps_in_the_figure() -> None:
 
     figure = forecast_figure(view, "", "Danish time")
 
-    observed_y = list(figure.data[4].y)
+    observed = next(trace for trace in figure.data if trace.name == "Observed")
+    observed_y = list(observed.y)
     assert len(observed_y) == 5 and math.isnan(observed_y[2]) and math.isnan(observed_y[3])
-    assert figure.data[4].connectgaps is False
+    assert observed.connectgaps is False
 
 
 # --- compare -----------------------------------------------------------------------------------
@@ -451,8 +457,8 @@ def test_compare_overlaid_draws_each_series_once_observed_and_forecast_on_one_ax
     figure = compare_figure(compare_members(), "t", "Danish time", as_share=False, small_multiples=False)
 
     assert [trace.name for trace in figure.data if trace.showlegend] == ["111", "112", "119"]
-    assert len(figure.data) == 6
-    assert {trace.yaxis for trace in figure.data} == {"y"}
+    assert len(figure.data) == 1 + 6
+    assert {trace.yaxis for trace in figure.data[1:]} == {"y"}
     assert figure.layout.yaxis.title.text == "Consumption (kWh)"
 
 
@@ -468,7 +474,7 @@ def test_compare_as_share_puts_different_sizes_on_the_same_scale() -> None:
 def test_compare_small_multiples_gives_each_series_its_own_row() -> None:
     figure = compare_figure(compare_members(), "t", "Danish time", as_share=False, small_multiples=True)
 
-    assert [trace.yaxis for trace in figure.data] == ["y", "y", "y2", "y2", "y3", "y3"]
+    assert [trace.yaxis for trace in figure.data[1:]] == ["y", "y", "y2", "y2", "y3", "y3"]
     assert figure.layout.yaxis3.title.text == "119"
     assert figure.layout.yaxis.domain[0] > figure.layout.yaxis2.domain[1] > figure.layout.yaxis3.domain[1]
     assert figure.layout.xaxis.anchor == "y3"
