@@ -67,7 +67,7 @@ def up() -> None:
         ("API", [str(VENV_PYTHON), "-m", "api"], ROOT, f"{api_url}/ready"),
         (
             "forecast dashboard",
-            [str(VENV_PYTHON), "-m", "streamlit", "run", "frontend/main.py", "--server.port=8501",
+            [str(VENV_PYTHON), "-m", "frontend", "--server.port=8501",
              "--server.headless=true", "--browser.gatherUsageStats=false"],
             ROOT / "app-frontend",
             "http://localhost:8501/_stcore/health",

@@ -106,8 +106,11 @@ def running_api(bucket: str | Path, extra_env: dict[str, str] | None = None) -> 
 
 
 @contextmanager
-def running_streamlit(app_dir: str, script: str, env_overrides: dict[str, str]) -> Iterator[str]:
-    """Run `streamlit run <script>` from `<app_dir>` headless on a free port and yield its URL."""
+def running_streamlit(
+    app_dir: str, script: str, env_overrides: dict[str, str], module: str | None = None
+) -> Iterator[str]:
+    """Run `streamlit run <script>` (or `python -m <module>`, which passes the flags on to it) from
+    `<app_dir>` headless on a free port and yield its URL."""
     port = free_port()
     env = {**os.environ, **env_overrides}
     ARTIFACTS.mkdir(exist_ok=True)
@@ -116,9 +119,7 @@ def running_streamlit(app_dir: str, script: str, env_overrides: dict[str, str]) 
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            script,
+            *(["streamlit", "run", script] if module is None else [module]),
             "--server.address=127.0.0.1",
             f"--server.port={port}",
             "--server.headless=true",

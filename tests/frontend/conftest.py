@@ -28,7 +28,9 @@ def start_dashboard() -> Callable[[str], AbstractContextManager[str]]:
     """Runs the forecast dashboard as a process against the given API URL; yields its URL."""
 
     def start(api_url: str) -> AbstractContextManager[str]:
-        return running_streamlit("app-frontend", "frontend/main.py", {"APP_FRONTEND_API_URL": api_url})
+        return running_streamlit(
+            "app-frontend", "frontend/main.py", {"APP_FRONTEND_API_URL": api_url}, module="frontend"
+        )
 
     return start
 
