@@ -39,7 +39,7 @@ def zone_label(zone: str) -> str:
 
 def choices(codes: Sequence[int]) -> list[str]:
     """The total first (what readers look at first), then the codes in ascending order."""
-    return [TOTAL, *(str(code) for code in sorted(set(codes)))]
+    return [TOTAL, *(str(code) for code in sorted({int(code) for code in codes}))]
 
 
 def choice_from_link(raw: str | None, options: Sequence[str]) -> LinkValue:

@@ -31,7 +31,15 @@ from frontend.links import (
     zone_from_link,
     zone_label,
 )
-from frontend.series import chart_csv, chart_table, past_errors, past_forecast, series_view, time_label
+from frontend.series import (
+    chart_csv,
+    chart_table,
+    forecast_window_text,
+    past_errors,
+    past_forecast,
+    series_view,
+    time_label,
+)
 
 # Below 640 px Streamlit already stacks columns; these rules keep the rest inside a phone's width.
 PHONE_CSS = """
@@ -64,7 +72,8 @@ except ApiError as error:
     render_api_unavailable(error)
     st.stop()
 
-render_freshness(status)
+# The shared freshness line without its UTC window: the window is written below, in the page's zone.
+render_freshness({**status, "forecast_from": None, "forecast_to": None})
 if not listed:
     st.info("The API serves no series yet. Come back once the batch pipeline has written data.")
     st.stop()
@@ -306,6 +315,7 @@ def forecast_section() -> None:
     )
     zone = zone_column.radio("Times in", [DANISH_TIME, UTC], format_func=zone_label, horizontal=True, key="zone")
     _keep_choice_in_link(area, consumer_type, zone)
+    st.caption(forecast_window_text(status.get("forecast_from"), status.get("forecast_to"), zone))
     compare_column, past_column = st.columns(2)
     compare = compare_column.toggle("Compare several series", key="compare")
     show_past = past_column.toggle(

@@ -78,6 +78,14 @@ def time_label(hour: pd.Timestamp) -> str:
     return f"{hour:%a %d %b %H:%M} {hour.tzname()}"
 
 
+def forecast_window_text(first: str | None, last: str | None, zone: str) -> str:
+    """'Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST' from the API's status times."""
+    if not first or not last:
+        return "No forecast window reported by the API."
+    start, end = hourly_index([first, last], zone)
+    return f"Forecast for {time_label(start)} – {time_label(end)}"
+
+
 def chart_table(view: SeriesView) -> pd.DataFrame:
     """One row per hour on the chart, observed and forecast with its ranges side by side."""
     table = pd.concat([view.observed, view.forecast.rename(columns={"kwh": "forecast_kwh"})], axis=1)

@@ -27,7 +27,15 @@ from frontend.keyfigures import (
     total_ranges,
 )
 from frontend.links import DANISH_TIME, UTC, choice_from_link, choices, zone_from_link
-from frontend.series import chart_csv, chart_table, past_errors, past_forecast, series_view, time_label
+from frontend.series import (
+    chart_csv,
+    chart_table,
+    forecast_window_text,
+    past_errors,
+    past_forecast,
+    series_view,
+    time_label,
+)
 
 DK = "Europe/Copenhagen"
 
@@ -478,3 +486,12 @@ def test_compare_small_multiples_gives_each_series_its_own_row() -> None:
     assert figure.layout.yaxis3.title.text == "119"
     assert figure.layout.yaxis.domain[0] > figure.layout.yaxis2.domain[1] > figure.layout.yaxis3.domain[1]
     assert figure.layout.xaxis.anchor == "y3"
+
+
+def test_forecast_window_is_written_in_the_zone_shown() -> None:
+    assert (
+        forecast_window_text("2023-06-15T00:00:00+00:00", "2023-06-15T23:00:00+00:00", DK)
+        == "Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST"
+    )
+    assert forecast_window_text("2023-06-15T00:00:00+00:00", "2023-06-15T23:00:00Z", UTC).endswith("23:00 UTC")
+    assert forecast_window_text(None, None, DK) == "No forecast window reported by the API."
