@@ -26,7 +26,8 @@ CHART_TRACES = """() => {
         x: Array.from(trace.x),
         values: Array.from(trace.y).filter(value => value !== null && !Number.isNaN(value)).length,
         first_value: trace.y[0],
-        customdata: trace.customdata ? Array.from(trace.customdata).map(row => Array.isArray(row) ? row[0] : row) : null,
+        customdata: trace.customdata
+            ? Array.from(trace.customdata).map(row => Array.isArray(row) ? row[0] : row) : null,
         fill: trace.fill,
     }));
 }"""
