@@ -18,11 +18,11 @@ MAIN_SCRIPT = Path(__file__).resolve().parent / "main.py"
 def warm_up() -> float:
     """Build and serialise both charts once, as the page would; returns the seconds it took."""
     started = time.perf_counter()
+    import dashboard_common.client  # noqa: F401 - the HTTP client stack (requests, yarl)
     import pandas as pd
     import plotly.io
     from dashboard_common.theme import apply_theme
 
-    import frontend.data  # noqa: F401 - imports the client stack (requests, yarl) and Streamlit's caching
     from frontend.calendar_days import holidays_between
     from frontend.figures import CompareMember, compare_figure, forecast_figure
     from frontend.keyfigures import key_figures

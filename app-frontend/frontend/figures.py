@@ -63,8 +63,9 @@ def _title(text: str, zone_name: str) -> dict:
         "x": 0,
         "xref": "paper",
         "xanchor": "left",
-        "y": 0.98,
+        "y": 0.97,
         "yanchor": "top",
+        "pad": {"t": 4},
     }
 
 
@@ -233,7 +234,7 @@ def forecast_figure(
     line_values = pd.concat([observed, forecast["kwh"]]).groupby(level=0).first().reindex(all_hours)
     traces = _time_row(all_hours, line_values.to_numpy(), zone_name)
     if view.has_ranges:
-        traces += _band(forecast, 95, 0.16, RANGE_95_TEXT) + _band(forecast, 80, 0.34, RANGE_80_TEXT)
+        traces += _band(forecast, 95, 0.22, RANGE_95_TEXT) + _band(forecast, 80, 0.45, RANGE_80_TEXT)
     traces.append(
         go.Scatter(
             x=instants(observed.index),

@@ -178,7 +178,9 @@ def single_series(area: str, consumer_type: str, zone: str, show_past: bool) -> 
             f"No range: {figures.total_range_days} complete past days of forecasts, too few to learn one from."
         )
     peak_hour.metric(
-        f"Peak hour ({zone_label(zone)})", "—" if figures.peak_hour is None else time_label(figures.peak_hour)
+        f"Peak hour ({zone_label(zone)})",
+        "—" if figures.peak_hour is None else f"{figures.peak_hour:%a %H:%M} {figures.peak_hour.tzname()}",
+        help=None if figures.peak_hour is None else time_label(figures.peak_hour),
     )
     peak.metric("Peak consumption", format_kwh(figures.peak_kwh))
     if figures.peak_range_80 is not None:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from conftest import MAIN_SCRIPT
 from frontend.keyfigures import format_kwh
-from frontend.series import series_view, time_label
+from frontend.series import series_view
 from streamlit.testing.v1 import AppTest
 from support import BUCKET_PANDAS15, running_api
 
@@ -107,7 +107,7 @@ def test_ranges_are_drawn_and_their_measured_coverage_stated(
     view = series_view(body)
     peak = view.forecast["kwh"].idxmax()
     peak_row = view.forecast.loc[peak]
-    assert metric_values(app)["Peak hour (Danish time)"] == time_label(peak)
+    assert metric_values(app)["Peak hour (Danish time)"] == f"{peak:%a %H:%M} {peak.tzname()}"
     assert f"80 % range {peak_row['lower_80']:,.0f} – {peak_row['upper_80']:,.0f} kWh" in captions
 
 
