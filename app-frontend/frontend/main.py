@@ -126,7 +126,7 @@ def _monitoring(area: str, consumer_type: str, zone: str) -> tuple[dict | None, 
     try:
         body = data.monitoring_series(api_url, area, consumer_type, zone, data_version)
     except ApiError as error:
-        return None, f"Past forecasts are not available right now ({error.message})."
+        return None, f"Past forecasts are not available: {error.message}."
     if body is None or not body.get("hours"):
         return None, "The API has no past forecasts for this series yet."
     return body, None

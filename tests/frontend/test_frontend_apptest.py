@@ -356,7 +356,7 @@ def test_without_monitoring_files_the_page_shows_the_forecast_and_says_what_is_m
     assert not app.exception
     assert len(charts(app)) == 1
     assert "What the model had predicted for these hours" not in trace_names(app)
-    assert any("past forecasts" in notice for notice in texts(app.info))
+    assert any("past forecasts are not available" in notice.lower() for notice in texts(app.info))
     assert metric_values(app)["Forecast, next 24 h"] != "—"
 
 
