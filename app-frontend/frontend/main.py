@@ -47,7 +47,7 @@ PHONE_CSS = """
 @media (max-width: 640px) {
   .block-container { padding-left: 0.75rem; padding-right: 0.75rem; }
   [data-testid="stMetricValue"] { font-size: 1.5rem; }
-  h1 { font-size: 1.6rem; }
+  h1 { font-size: 1.7rem !important; }
 }
 </style>
 """

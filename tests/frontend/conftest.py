@@ -87,6 +87,15 @@ def page_on(monkeypatch: pytest.MonkeyPatch, sent_requests: list[str]) -> Callab
 
 
 @pytest.fixture
+def page(browser) -> Iterator[object]:
+    """A desktop-sized page, tall enough that screenshots hold chart, legend and notes."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1700})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def closed_port_url() -> str:
     """An API URL where nothing listens: connections are refused, as when the API is down."""
     return f"http://127.0.0.1:{free_port()}/api/v1"

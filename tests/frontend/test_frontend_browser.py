@@ -155,7 +155,8 @@ def test_holiday_in_the_window_is_marked(page, dashboard_on_spring_forward_bucke
 def test_phone_width_stacks_the_controls_and_nothing_overflows_sideways(
     browser, dashboard_on_spring_forward_bucket: str
 ) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    # A phone's width; tall enough that the screenshot holds the whole page (Streamlit scrolls inside it).
+    context = browser.new_context(viewport={"width": 390, "height": 2200}, device_scale_factor=2, is_mobile=True)
     page = context.new_page()
     try:
         page.goto(f"{dashboard_on_spring_forward_bucket}/?area=1&consumer_type=all")
@@ -171,6 +172,8 @@ def test_phone_width_stacks_the_controls_and_nothing_overflows_sideways(
 
         page.get_by_text("Compare several series").click()
         wait_for_chart(page, "3 consumer types")
+        page.get_by_text("small multiples").click()
+        page.wait_for_function(f'() => document.querySelector("{CHART}").layout.yaxis3 !== undefined')
         assert page.evaluate(NO_SIDEWAYS_OVERFLOW)
         page.screenshot(path=ARTIFACTS / "frontend-phone-390-compare.png", full_page=True)
         assert_no_traceback(page)
