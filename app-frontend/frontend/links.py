@@ -29,6 +29,11 @@ def area_choice_label(choice: str) -> str:
     return "All of Denmark (DK1 + DK2)" if choice == TOTAL else area_label(int(choice))
 
 
+def area_short_label(choice: str) -> str:
+    """'DK1', 'DK2', 'All Denmark': chart titles must fit a phone's width without wrapping."""
+    return "All Denmark" if choice == TOTAL else area_label(int(choice)).split(" ")[0]
+
+
 def consumer_type_choice_label(choice: str) -> str:
     return "All consumer types" if choice == TOTAL else consumer_type_label(int(choice))
 

@@ -25,6 +25,7 @@ from frontend.links import (
     TOTAL,
     UTC,
     area_choice_label,
+    area_short_label,
     choice_from_link,
     choices,
     consumer_type_choice_label,
@@ -121,6 +122,10 @@ def _series_title(area: str, consumer_type: str) -> str:
     return f"{area_choice_label(area)} · {consumer_type_choice_label(consumer_type)}"
 
 
+def _chart_title(area: str, consumer_type: str) -> str:
+    return f"{area_short_label(area)} · {consumer_type_choice_label(consumer_type)}"
+
+
 def _monitoring(area: str, consumer_type: str, zone: str) -> tuple[dict | None, str | None]:
     """Past predictions of the series, or None and why there are none (the page goes on without)."""
     try:
@@ -170,7 +175,8 @@ def single_series(area: str, consumer_type: str, zone: str, show_past: bool) -> 
             + (f"; 95 % range {format_range(figures.total_range_95)}" if figures.total_range_95 else ""),
             help=(
                 f"From how far the model's 24-hour totals for these hours of day were from what was observed on "
-                f"{figures.total_range_days} earlier days (not the sum of the hourly ranges)."
+                f"{figures.total_range_days} earlier days (not the sum of the hourly ranges). It sits off-centre "
+                "when the model has been consistently high or low on those days."
             ),
         )
     elif figures.total_kwh is not None:
@@ -202,7 +208,7 @@ def single_series(area: str, consumer_type: str, zone: str, show_past: bool) -> 
     past = past_forecast(monitoring, zone) if show_past and monitoring is not None else None
     st.plotly_chart(
         forecast_figure(
-            view, _series_title(area, consumer_type), zone_label(zone), holidays=holidays, past_forecast=past
+            view, _chart_title(area, consumer_type), zone_label(zone), holidays=holidays, past_forecast=past
         ),
         theme=None,
         width="stretch",
@@ -292,7 +298,7 @@ def compared_series(area: str, consumer_type: str, zone: str) -> None:
     title = (
         f"Both areas · {consumer_type_choice_label(consumer_type)}"
         if by_area
-        else f"{area_choice_label(area)} · {len(compared)} consumer types"
+        else f"{area_short_label(area)} · {len(compared)} consumer types"
     )
     st.plotly_chart(
         compare_figure(compared, title, zone_label(zone), as_share=as_share, small_multiples=small_multiples),

@@ -203,7 +203,7 @@ def test_link_to_an_area_total_opens_it(page_on: Callable[[str], None], api_on_f
 
     assert app.selectbox(key="area").value == "1"
     assert app.selectbox(key="consumer_type").value == "all"
-    assert charts(app)[0]["layout"]["title"]["text"].startswith("DK1 (west of the Great Belt) · All consumer types")
+    assert charts(app)[0]["layout"]["title"]["text"].startswith("DK1 · All consumer types")
     assert metric_values(app)["Forecast, next 24 h"] == forecast_total(api_series(api_on_fixture_bucket, "1", "all"))
     assert not app.info
 

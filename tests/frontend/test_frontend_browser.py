@@ -94,7 +94,7 @@ def test_page_opens_on_all_of_denmark_with_ranges_in_danish_time(
     expected = api_series(api_on_fixture_bucket, "all", "all")
 
     page.goto(dashboard_on_fixture_bucket)
-    wait_for_chart(page, "All of Denmark (DK1 + DK2) · All consumer types")
+    wait_for_chart(page, "All Denmark · All consumer types")
 
     traces = traces_by_name(page)
     assert len(traces["Observed"]["x"]) == len(expected["observations"])
@@ -120,7 +120,7 @@ def test_a_daylight_saving_week_is_drawn_hour_by_hour_without_a_folded_or_missin
     expected = api_series(api_url, "1", "111")
 
     page.goto(f"{dashboard}/?area=1&consumer_type=111")
-    wait_for_chart(page, "DK1 (west of the Great Belt) · 111")
+    wait_for_chart(page, "DK1 · 111")
 
     traces = traces_by_name(page)
     time_row = traces["Danish time"]
@@ -144,7 +144,7 @@ def test_a_daylight_saving_week_is_drawn_hour_by_hour_without_a_folded_or_missin
 
 def test_holiday_in_the_window_is_marked(page, dashboard_on_spring_forward_bucket: str) -> None:
     page.goto(f"{dashboard_on_spring_forward_bucket}/?area=all&consumer_type=all")
-    wait_for_chart(page, "All of Denmark")
+    wait_for_chart(page, "All Denmark")
 
     annotations = page.evaluate(f'() => document.querySelector("{CHART}").layout.annotations.map(a => a.text)')
     assert " Maundy Thursday (public holiday)" in annotations
@@ -160,7 +160,7 @@ def test_phone_width_stacks_the_controls_and_nothing_overflows_sideways(
     page = context.new_page()
     try:
         page.goto(f"{dashboard_on_spring_forward_bucket}/?area=1&consumer_type=all")
-        wait_for_chart(page, "DK1 (west of the Great Belt) · All consumer types")
+        wait_for_chart(page, "DK1 · All consumer types")
 
         assert page.evaluate(NO_SIDEWAYS_OVERFLOW)
         area = page.get_by_role("combobox", name="Price area").bounding_box()
@@ -199,7 +199,7 @@ def test_data_behind_the_chart_downloads_as_csv_with_offsets(
 ) -> None:
     expected = api_series(api_on_fall_back_bucket, "2", "all")
     page.goto(f"{dashboard_on_fall_back_bucket}/?area=2&consumer_type=all")
-    wait_for_chart(page, "DK2 (east) · All consumer types")
+    wait_for_chart(page, "DK2 · All consumer types")
 
     page.get_by_text("Data behind the chart").click()
     page.get_by_test_id("stDataFrame").wait_for(timeout=CHART_TIMEOUT_MS)
@@ -223,7 +223,7 @@ def test_switching_consumer_type_redraws_the_chart_for_that_series(
     wait_for_chart(page, "· 111")
 
     choose(page, CONSUMER_TYPE_BOX, "112")
-    wait_for_chart(page, "DK1 (west of the Great Belt) · 112")
+    wait_for_chart(page, "DK1 · 112")
 
     forecast = traces_by_name(page)["Forecast (next 24 h)"]
     assert forecast["first_value"] == pytest.approx(expected["forecast"][0]["kwh"])
@@ -232,7 +232,7 @@ def test_switching_consumer_type_redraws_the_chart_for_that_series(
 
 def test_past_forecasts_overlay_the_observed_week(page, dashboard_on_fixture_bucket: str) -> None:
     page.goto(f"{dashboard_on_fixture_bucket}/?area=2&consumer_type=all")
-    wait_for_chart(page, "DK2 (east) · All consumer types")
+    wait_for_chart(page, "DK2 · All consumer types")
 
     page.get_by_text("Show what the model had predicted for the past week").click()
     page.wait_for_function(
@@ -247,7 +247,7 @@ def test_past_forecasts_overlay_the_observed_week(page, dashboard_on_fixture_buc
 
 def test_invalid_link_falls_back_with_a_notice(page, dashboard_on_fixture_bucket: str) -> None:
     page.goto(f"{dashboard_on_fixture_bucket}/?area=7&consumer_type=111&tz=Mars")
-    wait_for_chart(page, "All of Denmark (DK1 + DK2) · 111")
+    wait_for_chart(page, "All Denmark · 111")
 
     assert page.get_by_text("The link asks for area 7, which has no data").count() == 1
     assert page.get_by_text("The link asks for time zone Mars").count() == 1
@@ -259,7 +259,7 @@ def test_stopping_the_api_shows_a_warning_naming_it_instead_of_a_traceback(
 ) -> None:
     with api_that_can_be_stopped() as (api_url, stop_api), start_dashboard(api_url) as dashboard_url:
         page.goto(dashboard_url)
-        wait_for_chart(page, "All of Denmark")
+        wait_for_chart(page, "All Denmark")
 
         stop_api()
         choose(page, CONSUMER_TYPE_BOX, "112")

@@ -26,7 +26,7 @@ from frontend.keyfigures import (
     past_total_ratios,
     total_ranges,
 )
-from frontend.links import DANISH_TIME, UTC, choice_from_link, choices, zone_from_link
+from frontend.links import DANISH_TIME, UTC, area_short_label, choice_from_link, choices, zone_from_link
 from frontend.series import (
     chart_csv,
     chart_table,
@@ -92,6 +92,10 @@ def week_and_day(start_utc: str, zone: str = DK, **kwargs) -> dict:
 
 
 # --- links -------------------------------------------------------------------------------------
+
+
+def test_short_area_labels_fit_a_chart_title_on_a_phone() -> None:
+    assert [area_short_label(choice) for choice in ["all", "0", "1", "2"]] == ["All Denmark", "DK", "DK1", "DK2"]
 
 
 def test_choices_put_the_total_first() -> None:
