@@ -108,10 +108,11 @@ def _holiday_marks(holidays: list[Holiday], y_top: float = 1.0) -> tuple[list[di
         annotations.append(
             {
                 "x": start - HALF_HOUR,
-                "y": 0.0,
+                "y": 0.02,
                 "xref": "x",
                 "yref": "paper",
-                "text": f" {holiday.name} (public holiday)",
+                "text": f"{holiday.name} (public holiday)",
+                "textangle": -90,
                 "showarrow": False,
                 "xanchor": "left",
                 "yanchor": "bottom",

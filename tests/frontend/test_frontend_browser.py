@@ -147,7 +147,7 @@ def test_holiday_in_the_window_is_marked(page, dashboard_on_spring_forward_bucke
     wait_for_chart(page, "All Denmark")
 
     annotations = page.evaluate(f'() => document.querySelector("{CHART}").layout.annotations.map(a => a.text)')
-    assert " Maundy Thursday (public holiday)" in annotations
+    assert "Maundy Thursday (public holiday)" in annotations
     assert page.get_by_text("Public holidays in this window: Maundy Thursday (Thu 02 Apr).").count() == 1
     assert page.get_by_text("Demo data").count() == 1
 

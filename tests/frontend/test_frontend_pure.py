@@ -392,7 +392,7 @@ def test_holidays_are_shaded_and_named_on_the_chart() -> None:
     figure = forecast_figure(view, "", "Danish time", holidays=found)
 
     texts = [annotation.text for annotation in figure.layout.annotations]
-    assert " Christmas Day (public holiday)" in texts
+    assert "Christmas Day (public holiday)" in texts
     holiday_rects = [s for s in figure.layout.shapes if s.type == "rect" and s.fillcolor == "#3ecf8e"]
     assert len(holiday_rects) == len(found) == 2
 
