@@ -182,8 +182,8 @@ def _time_row(index: pd.DatetimeIndex, values: np.ndarray, zone_name: str) -> li
             y=values,
             customdata=_labels(index),
             name=zone_name,
-            mode="markers",
-            marker={"opacity": 0, "size": 1},
+            mode="lines",
+            line={"width": 0},
             showlegend=False,
             hovertemplate="<b>%{customdata}</b><extra></extra>",
         )

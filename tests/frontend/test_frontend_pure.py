@@ -358,7 +358,7 @@ def test_figure_places_a_fall_back_day_on_25_evenly_spaced_hours_labelled_in_dan
     assert "Sun 29 Oct 02:00 CEST" in labels and "Sun 29 Oct 02:00 CET" in labels
     assert len(labels) == len(set(labels)) == 192
     assert list(time_row.x) == list(observed.x) + list(figure.data[-1].x)
-    assert time_row.marker.opacity == 0 and time_row.showlegend is False
+    assert time_row.line.width == 0 and time_row.showlegend is False
     assert figure.layout.xaxis.unifiedhovertitle.text == "%{x|%H:%M} UTC"
     assert "Hours in Danish time" in figure.layout.title.text
     ticks = dict(zip(figure.layout.xaxis.ticktext, figure.layout.xaxis.tickvals, strict=True))
