@@ -31,6 +31,12 @@ LEGEND_BELOW = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.14, "yanc
 COMPARE_COLORS = [theme.OBSERVED, theme.FORECAST, theme.GOOD, theme.ERROR, "#b07cf0", "#2ec4c6", "#e86ad1", "#c8b04c"]
 
 
+def _scatter(**properties: object) -> dict:
+    """A scatter trace as a plain dict: the figure is built without Plotly's per-property validation
+    (`_validate=False`), which cost more than the rest of a redraw; the tests render every figure."""
+    return {"type": "scatter", **properties}
+
+
 def _rgba(hex_color: str, alpha: float) -> str:
     red, green, blue = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{alpha})"
@@ -168,7 +174,7 @@ def _forecast_marks(forecast_index: pd.DatetimeIndex) -> tuple[list[dict], list[
     return shapes, annotations
 
 
-def _time_row(index: pd.DatetimeIndex, values: np.ndarray, zone_name: str) -> list[go.Scatter]:
+def _time_row(index: pd.DatetimeIndex, values: np.ndarray, zone_name: str) -> list[dict]:
     """An invisible trace whose hover row is the hour in the page's zone ('Sun 29 Oct 02:00 CET').
 
     Plotly.js cannot show a zone's wall clock in the hover title, so this row does; it sits at the
@@ -177,7 +183,7 @@ def _time_row(index: pd.DatetimeIndex, values: np.ndarray, zone_name: str) -> li
     if zone_name == "UTC" or not len(index):
         return []
     return [
-        go.Scatter(
+        _scatter(
             x=instants(index),
             y=values,
             customdata=_labels(index),
@@ -190,13 +196,13 @@ def _time_row(index: pd.DatetimeIndex, values: np.ndarray, zone_name: str) -> li
     ]
 
 
-def _band(forecast: pd.DataFrame, level: int, alpha: float, text: str) -> list[go.Scatter]:
+def _band(forecast: pd.DataFrame, level: int, alpha: float, text: str) -> list[dict]:
     """A shaded range: an invisible lower edge, then the upper edge filled down to it."""
     x = instants(forecast.index)
     edge = {"mode": "lines", "line": {"width": 0}, "hoverinfo": "skip", "connectgaps": False}
     return [
-        go.Scatter(x=x, y=forecast[f"lower_{level}"].to_numpy(), showlegend=False, legendgroup=f"r{level}", **edge),
-        go.Scatter(
+        _scatter(x=x, y=forecast[f"lower_{level}"].to_numpy(), showlegend=False, legendgroup=f"r{level}", **edge),
+        _scatter(
             x=x,
             y=forecast[f"upper_{level}"].to_numpy(),
             name=text,
@@ -237,7 +243,7 @@ def forecast_figure(
     if view.has_ranges:
         traces += _band(forecast, 95, 0.22, RANGE_95_TEXT) + _band(forecast, 80, 0.45, RANGE_80_TEXT)
     traces.append(
-        go.Scatter(
+        _scatter(
             x=instants(observed.index),
             y=observed.to_numpy(),
             customdata=_labels(observed.index)[:, None],
@@ -251,7 +257,7 @@ def forecast_figure(
     if past_forecast is not None and not past_forecast.dropna().empty and len(observed):
         shown = past_forecast[(past_forecast.index >= observed.index[0]) & (past_forecast.index <= observed.index[-1])]
         traces.append(
-            go.Scatter(
+            _scatter(
                 x=instants(shown.index),
                 y=shown.to_numpy(),
                 customdata=_labels(shown.index)[:, None],
@@ -275,7 +281,7 @@ def forecast_figure(
     )
     ranges_hover = "<br>80 % range: %{customdata[1]}<br>95 % range: %{customdata[2]}" if view.has_ranges else ""
     traces.append(
-        go.Scatter(
+        _scatter(
             x=instants(forecast.index),
             y=forecast["kwh"].to_numpy(),
             customdata=customdata,
@@ -289,7 +295,7 @@ def forecast_figure(
     )
     shapes, annotations = _forecast_marks(forecast.index)
     holiday_shapes, holiday_annotations = _holiday_marks(list(holidays))
-    layout = go.Layout(
+    layout = dict(
         title=_title(title, zone_name),
         height=500,
         margin={"t": 70, "l": 10, "r": 10},
@@ -299,7 +305,7 @@ def forecast_figure(
         shapes=holiday_shapes + shapes,
         annotations=holiday_annotations + annotations,
     )
-    return go.Figure(data=traces, layout=layout)
+    return go.Figure(data=traces, layout=layout, _validate=False)
 
 
 @dataclass(frozen=True)
@@ -339,7 +345,7 @@ def compare_figure(
         value = "%{y:.0%}" if as_share else "%{y:,.0f} kWh"
         for part, series, dash in (("observed", member.observed, None), ("forecast", member.forecast, "dash")):
             traces.append(
-                go.Scatter(
+                _scatter(
                     x=instants(series.index),
                     y=series.to_numpy(),
                     customdata=_labels(series.index)[:, None],
@@ -366,7 +372,7 @@ def compare_figure(
             axes[name]["title"] = {"text": members[row].label, "font": {"size": 11}}
     if not small_multiples:
         axes["yaxis"]["title"] = {"text": y_title}
-    layout = go.Layout(
+    layout = dict(
         title=_title(title, zone_name),
         height=max(500, 160 * rows + 120) if small_multiples else 500,
         margin={"t": 70, "l": 10, "r": 10},
@@ -375,4 +381,4 @@ def compare_figure(
         shapes=_forecast_marks(members[0].forecast.index)[0] if members else [],
         **axes,
     )
-    return go.Figure(data=traces, layout=layout)
+    return go.Figure(data=traces, layout=layout, _validate=False)

@@ -48,17 +48,17 @@ def past_total_ratios(past: pd.DataFrame, forecast_hours: pd.DatetimeIndex, max_
     """
     if past.empty or not len(forecast_hours):
         return np.array([])
-    past = past.tz_convert("UTC") if past.index.tz is not None else past
-    hours = forecast_hours.tz_convert("UTC")
-    ratios = []
-    for days_back in range(1, max_days + 1):
-        window = past.reindex(hours - days_back * ONE_DAY)
-        if window.isna().any().any():
-            continue
-        predicted, observed = window["predicted_kwh"].sum(), window["observed_kwh"].sum()
-        if predicted > 0:
-            ratios.append(observed / predicted)
-    return np.asarray(ratios, dtype="float64")
+    past = past.set_axis(past.index.tz_convert("UTC").as_unit("ns"))
+    hours_ns = forecast_hours.tz_convert("UTC").as_unit("ns").asi8
+    days_back = np.arange(1, max_days + 1, dtype="int64")
+    # One lookup for every (earlier day, hour): rows are days, columns the forecast's hours.
+    wanted = (hours_ns[None, :] - days_back[:, None] * ONE_DAY.value).ravel()
+    window = past.reindex(pd.to_datetime(wanted, unit="ns", utc=True))
+    predicted = window["predicted_kwh"].to_numpy().reshape(max_days, len(hours_ns))
+    observed = window["observed_kwh"].to_numpy().reshape(max_days, len(hours_ns))
+    complete = np.isfinite(predicted).all(axis=1) & np.isfinite(observed).all(axis=1)
+    predicted_totals, observed_totals = predicted[complete].sum(axis=1), observed[complete].sum(axis=1)
+    return observed_totals[predicted_totals > 0] / predicted_totals[predicted_totals > 0]
 
 
 def total_ranges(total: float, ratios: np.ndarray) -> tuple[Range | None, Range | None]:
