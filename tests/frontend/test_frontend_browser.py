@@ -173,7 +173,10 @@ def test_phone_width_stacks_the_controls_and_nothing_overflows_sideways(
         page.get_by_text("Compare several series").click()
         wait_for_chart(page, "3 consumer types")
         page.get_by_text("small multiples").click()
-        page.wait_for_function(f'() => document.querySelector("{CHART}").layout.yaxis3 !== undefined')
+        page.wait_for_function(
+            f'() => {{ const chart = document.querySelector("{CHART}"); return chart && chart.layout.yaxis3; }}',
+            timeout=CHART_TIMEOUT_MS,
+        )
         assert page.evaluate(NO_SIDEWAYS_OVERFLOW)
         page.screenshot(path=ARTIFACTS / "frontend-phone-390-compare.png", full_page=True)
         assert_no_traceback(page)
