@@ -72,11 +72,11 @@ async def get_monitoring(snapshot: SnapshotDep) -> Monitoring:
 MonitoringDep = Annotated[Monitoring, Depends(get_monitoring)]
 
 
-def _json(body: bytes, snapshot: Snapshot) -> Response:
+def _prerendered(body: bytes, snapshot: Snapshot) -> Response:
     return PrerenderedResponse(body, snapshot.id, snapshot.data_version)
 
 
-def _series_json(bodies: dict[SeriesKey, bytes], area: int, consumer_type: int, snapshot: Snapshot) -> Response:
+def _series_prerendered(bodies: dict[SeriesKey, bytes], area: int, consumer_type: int, snapshot: Snapshot) -> Response:
     """The prerendered body of one series, or the contract's 404 when the snapshot has none."""
     body = bodies.get((area, consumer_type))
     if body is None:
@@ -84,7 +84,7 @@ def _series_json(bodies: dict[SeriesKey, bytes], area: int, consumer_type: int, 
             status_code=404,
             detail=f"No data found for the given area and consumer type: {area}, {consumer_type}",
         )
-    return _json(body, snapshot)
+    return _prerendered(body, snapshot)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -175,7 +175,7 @@ async def freshness(store: StoreDep, snapshot: SnapshotDep) -> Freshness:
     description="Price areas present in the feature window X.",
 )
 async def area_values(snapshot: SnapshotDep) -> Response:
-    return _json(snapshot.area_values_body, snapshot)
+    return _prerendered(snapshot.area_values_body, snapshot)
 
 
 @router.get(
@@ -186,7 +186,7 @@ async def area_values(snapshot: SnapshotDep) -> Response:
     description="DE35 consumer types present in the feature window X.",
 )
 async def consumer_type_values(snapshot: SnapshotDep) -> Response:
-    return _json(snapshot.consumer_type_values_body, snapshot)
+    return _prerendered(snapshot.consumer_type_values_body, snapshot)
 
 
 @router.get(
@@ -198,7 +198,7 @@ async def consumer_type_values(snapshot: SnapshotDep) -> Response:
     "consumer type. 404 when the series has no observations.",
 )
 async def predictions(area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep) -> Response:
-    return _series_json(snapshot.predictions_bodies, area, consumer_type, snapshot)
+    return _series_prerendered(snapshot.predictions_bodies, area, consumer_type, snapshot)
 
 
 @router.get(
@@ -209,7 +209,7 @@ async def predictions(area: AreaPath, consumer_type: ConsumerTypePath, snapshot:
     description="MAPE per hour over all series, as a fraction, over the monitoring window.",
 )
 async def monitoring_metrics(snapshot: SnapshotDep, monitoring: MonitoringDep) -> Response:
-    return _json(monitoring.metrics_body, snapshot)
+    return _prerendered(monitoring.metrics_body, snapshot)
 
 
 @router.get(
@@ -223,7 +223,7 @@ async def monitoring_metrics(snapshot: SnapshotDep, monitoring: MonitoringDep) -
 async def monitoring_values(
     area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep, monitoring: MonitoringDep
 ) -> Response:
-    return _series_json(monitoring.values_bodies, area, consumer_type, snapshot)
+    return _series_prerendered(monitoring.values_bodies, area, consumer_type, snapshot)
 
 
 @router.get(
@@ -235,7 +235,7 @@ async def monitoring_values(
     "type, worst MAPE first.",
 )
 async def monitoring_summary(snapshot: SnapshotDep, monitoring: MonitoringDep) -> Response:
-    return _json(monitoring.summary_body, snapshot)
+    return _prerendered(monitoring.summary_body, snapshot)
 
 
 @router.get(
@@ -249,4 +249,4 @@ async def monitoring_summary(snapshot: SnapshotDep, monitoring: MonitoringDep) -
 async def monitoring_errors(
     area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep, monitoring: MonitoringDep
 ) -> Response:
-    return _series_json(monitoring.errors_bodies, area, consumer_type, snapshot)
+    return _series_prerendered(monitoring.errors_bodies, area, consumer_type, snapshot)

@@ -1,8 +1,10 @@
 """Access to `/api/v2` for this page: the shared client's v2 methods behind `st.cache_data`.
 
 Caches are keyed by the API URL and the API's `data_version` (content-derived, the same on every
-replica), so new data is fetched as soon as the status check (short TTL) sees a new version, and
-a page served by another replica reuses what it has. Errors are not cached.
+replica), so new data is fetched as soon as the status check (short TTL) sees a new version; data
+requests accept only answers of that version (`ApiClient.for_version`, see
+`dashboard_common.versions`), so a replica that has not refreshed yet never fills a cache entry
+of another version. Errors are not cached.
 """
 
 from typing import Any
@@ -36,14 +38,14 @@ def status(api_url: str) -> dict[str, Any]:
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def series_list(api_url: str, data_version: str) -> list[dict[str, Any]]:
-    return _client(api_url).series_list()["series"]
+    return _client(api_url).for_version(data_version).series_list()["series"]
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)
 def series(api_url: str, area: str, consumer_type: str, zone: str, data_version: str) -> dict[str, Any] | None:
     """Observations, forecast and ranges of one series or total; None when the API has no such series (404)."""
     try:
-        return _client(api_url).series(area, consumer_type, tz=zone)
+        return _client(api_url).for_version(data_version).series(area, consumer_type, tz=zone)
     except SeriesNotFound:
         return None
 
@@ -54,6 +56,6 @@ def monitoring_series(
 ) -> dict[str, Any] | None:
     """Past predictions against observations of one series; None when the API has none for it (404)."""
     try:
-        return _client(api_url).monitoring_series(area, consumer_type, tz=zone)
+        return _client(api_url).for_version(data_version).monitoring_series(area, consumer_type, tz=zone)
     except SeriesNotFound:
         return None

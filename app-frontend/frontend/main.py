@@ -14,6 +14,8 @@ import streamlit as st
 from dashboard_common.client import ApiError
 from dashboard_common.freshness import render_api_unavailable, render_freshness
 from dashboard_common.theme import apply_theme
+from dashboard_common.versions import data_version as version_of
+from dashboard_common.versions import keep_newest
 
 from frontend import data
 from frontend.calendar_days import holidays_between
@@ -36,7 +38,6 @@ from frontend.series import (
     chart_csv,
     chart_table,
     forecast_window_text,
-    past_errors,
     past_forecast,
     series_view,
     time_label,
@@ -66,8 +67,8 @@ st.markdown(
 )
 
 try:
-    status = data.status(api_url)
-    data_version = str(status.get("data_version") or status.get("snapshot_id"))
+    status = keep_newest(data.status(api_url))  # never older data after newer, whichever replica answers
+    data_version = version_of(status)
     listed = data.series_list(api_url, data_version)
 except ApiError as error:
     render_api_unavailable(error)
@@ -164,8 +165,8 @@ def single_series(area: str, consumer_type: str, zone: str, show_past: bool) -> 
         )
         return
     view = series_view(body)
-    monitoring, monitoring_note = _monitoring(area, consumer_type, zone)
-    figures = key_figures(view.observed, view.forecast, past_errors(monitoring, zone))
+    monitoring, monitoring_note = _monitoring(area, consumer_type, zone) if show_past else (None, None)
+    figures = key_figures(view.observed, view.forecast, view.forecast_total)
 
     total, peak_hour, peak, change = st.columns(4)
     total.metric("Forecast, next 24 h", format_kwh(figures.total_kwh))
@@ -174,15 +175,13 @@ def single_series(area: str, consumer_type: str, zone: str, show_past: bool) -> 
             f"80 % range {format_range(figures.total_range_80)}"
             + (f"; 95 % range {format_range(figures.total_range_95)}" if figures.total_range_95 else ""),
             help=(
-                f"From how far the model's 24-hour totals for these hours of day were from what was observed on "
-                f"{figures.total_range_days} earlier days (not the sum of the hourly ranges). It sits off-centre "
-                "when the model has been consistently high or low on those days."
+                "The API's range for the 24-hour sum, learnt from how far the model's sums over as many "
+                f"hours were from what was observed in {figures.total_range_windows} past windows (not the sum "
+                "of the hourly ranges, which would be far too wide)."
             ),
         )
     elif figures.total_kwh is not None:
-        total.caption(
-            f"No range: {figures.total_range_days} complete past days of forecasts, too few to learn one from."
-        )
+        total.caption("The API gives no range for this total (too little history).")
     peak_hour.metric(
         f"Peak hour ({zone_label(zone)})",
         "—" if figures.peak_hour is None else f"{figures.peak_hour:%a %H:%M} {figures.peak_hour.tzname()}",
@@ -205,7 +204,7 @@ def single_series(area: str, consumer_type: str, zone: str, show_past: bool) -> 
 
     all_hours = view.observed.index.union(view.forecast.index)
     holidays = holidays_between(all_hours[0], all_hours[-1]) if len(all_hours) else []
-    past = past_forecast(monitoring, zone) if show_past and monitoring is not None else None
+    past = past_forecast(monitoring, zone) if monitoring is not None else None
     st.plotly_chart(
         forecast_figure(
             view, _chart_title(area, consumer_type), zone_label(zone), holidays=holidays, past_forecast=past
@@ -220,7 +219,7 @@ def single_series(area: str, consumer_type: str, zone: str, show_past: bool) -> 
             "Public holidays in this window: " + ", ".join(f"{h.name} ({h.start:%a %d %b})" for h in holidays) + "."
         )
     st.caption(" ".join(notes))
-    if show_past and monitoring_note:
+    if monitoring_note:
         st.info(monitoring_note, icon=":material/history:")
 
     # The table is built only while the expander is open: its grid code is a large download the

@@ -23,6 +23,8 @@ class SeriesView:
     observed: pd.Series
     forecast: pd.DataFrame
     interval: dict[str, Any]
+    forecast_total: dict[str, Any]
+    """The API's total of the forecast hours with its own ranges (`forecast_total`)."""
 
     @property
     def has_ranges(self) -> bool:
@@ -56,21 +58,19 @@ def series_view(body: dict[str, Any]) -> SeriesView:
     zone = body.get("tz") or "UTC"
     observed = _frame(body.get("observations") or [], ("kwh",), zone)["kwh"].rename("observed_kwh")
     forecast = _frame(body.get("forecast") or [], FORECAST_COLUMNS, zone)
-    return SeriesView(zone=zone, observed=observed, forecast=forecast, interval=body.get("interval") or {})
+    return SeriesView(
+        zone=zone,
+        observed=observed,
+        forecast=forecast,
+        interval=body.get("interval") or {},
+        forecast_total=body.get("forecast_total") or {},
+    )
 
 
 def past_forecast(body: dict[str, Any] | None, zone: str) -> pd.Series:
     """What the model had predicted for each hour (`/api/v2/monitoring/series/...`), on an hourly axis."""
     hours = (body or {}).get("hours") or []
     return _frame(hours, ("predicted_kwh",), zone)["predicted_kwh"] if hours else pd.Series(dtype="float64")
-
-
-def past_errors(body: dict[str, Any] | None, zone: str) -> pd.DataFrame:
-    """Predicted and observed kWh of past hours (both may be NaN), for the 24-hour total's range."""
-    hours = (body or {}).get("hours") or []
-    if not hours:
-        return pd.DataFrame(columns=["predicted_kwh", "observed_kwh"], dtype="float64")
-    return _frame(hours, ("predicted_kwh", "observed_kwh"), zone)
 
 
 def time_label(hour: pd.Timestamp) -> str:

@@ -1,7 +1,9 @@
 """Cached reads of the monitoring endpoints, so reruns and series changes do not wait on the API.
 
-Monitoring data changes only when the API loads a new snapshot, so its loaders take the snapshot
-id as an argument: a new snapshot is a cache miss at once, and the TTL only bounds memory. The
+Monitoring data changes only when the API loads new data, so its loaders take the data's
+`data_version` (content-derived, equal on every API replica) as an argument: new data is a cache miss
+at once, the TTL only bounds memory, and only answers of that version are accepted
+(see `dashboard_common.versions`). The
 freshness answer itself is cached briefly so the "loaded ... ago" line stays roughly right. Errors
 are raised, never cached: the next rerun asks the API again.
 """
@@ -25,15 +27,15 @@ def load_freshness(base_url: str) -> dict:
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False)
-def load_metrics(base_url: str, snapshot_id: int) -> dict:
-    return _client(base_url).monitoring_metrics()
+def load_metrics(base_url: str, data_version: str) -> dict:
+    return _client(base_url).for_version(data_version).monitoring_metrics()
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False)
-def load_summary(base_url: str, snapshot_id: int) -> dict:
-    return _client(base_url).monitoring_summary()
+def load_summary(base_url: str, data_version: str) -> dict:
+    return _client(base_url).for_version(data_version).monitoring_summary()
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=256)
-def load_series_errors(base_url: str, snapshot_id: int, area: int, consumer_type: int) -> dict:
-    return _client(base_url).monitoring_errors(area, consumer_type)
+def load_series_errors(base_url: str, data_version: str, area: int, consumer_type: int) -> dict:
+    return _client(base_url).for_version(data_version).monitoring_errors(area, consumer_type)

@@ -13,6 +13,7 @@ from dashboard_common.client import ApiError, SeriesNotFound, api_base_url
 from dashboard_common.freshness import format_hour_window, render_api_unavailable, render_freshness
 from dashboard_common.labels import area_label, consumer_type_label
 from dashboard_common.theme import apply_theme
+from dashboard_common.versions import data_version, keep_newest
 
 from monitoring import breakdown
 from monitoring.aggregate import daily_rolling_mean, key_figures, mape_percent
@@ -65,16 +66,16 @@ st.caption(
 
 api_url = api_base_url("APP_MONITORING_API_URL")
 try:
-    freshness = load_freshness(api_url)
+    freshness = keep_newest(load_freshness(api_url))  # never older data after newer, whichever replica answers
 except ApiError as error:
     render_api_unavailable(error)
     st.stop()
 render_freshness(freshness)
 
-snapshot = freshness["snapshot_id"]
+version = data_version(freshness)
 try:
-    metrics = load_metrics(api_url, snapshot)
-    summary = load_summary(api_url, snapshot)
+    metrics = load_metrics(api_url, version)
+    summary = load_summary(api_url, version)
 except ApiError as error:
     render_monitoring_unavailable(error)
     st.stop()
@@ -202,7 +203,7 @@ def series_detail() -> None:
     st.query_params.from_dict(link_params(series, st.session_state[THRESHOLD_KEY]))
     area, consumer_type = series
     try:
-        errors = load_series_errors(api_url, snapshot, area, consumer_type)
+        errors = load_series_errors(api_url, version, area, consumer_type)
     except SeriesNotFound:
         st.info(f"The API has no monitoring data for {series_name(series)}.", icon=":material/search_off:")
         return

@@ -4,6 +4,7 @@ Every call has a timeout; a transient failure (connection error, timeout, 502/50
 once, then surfaces as `ApiUnavailable` so pages can show a warning instead of a traceback.
 """
 
+import copy
 import os
 import time
 from typing import Any
@@ -29,6 +30,11 @@ class ApiUnavailable(ApiError):
     """The API is unreachable, timed out, or has no data to serve (5xx)."""
 
 
+class DataVersionMismatch(ApiUnavailable):
+    """The replica that answered serves other data than the version the page is showing (replicas
+    briefly out of step during a refresh); nothing of it should be cached or shown as that version."""
+
+
 class SeriesNotFound(ApiError):
     """The (area, consumer type) pair has no data (404)."""
 
@@ -44,7 +50,15 @@ class ApiClient:
     def __init__(self, base_url: str, timeout: float = 5.0) -> None:
         self.base_url = URL(base_url.rstrip("/"))
         self.timeout = timeout
+        self.expected_version: str | None = None
         self._session = requests.Session()
+
+    def for_version(self, data_version: str) -> "ApiClient":
+        """This client, sharing its connections, accepting only answers of `data_version` (the
+        `X-Data-Version` header); any other raises `DataVersionMismatch`. See `versions.py`."""
+        pinned = copy.copy(self)
+        pinned.expected_version = data_version
+        return pinned
 
     def health(self) -> dict[str, Any]:
         return self._get("health")
@@ -81,6 +95,11 @@ class ApiClient:
             response = self._get_with_one_retry(str(url))
         except requests.RequestException as error:
             raise ApiUnavailable(str(url), f"cannot reach the API: {type(error).__name__}") from error
+        answered = response.headers.get("X-Data-Version")
+        if self.expected_version and answered and answered != self.expected_version:
+            raise DataVersionMismatch(
+                str(url), f"this replica serves data version {answered}, not {self.expected_version}"
+            )
         if response.status_code == 404:
             raise SeriesNotFound(str(url), _detail(response))
         if response.status_code >= 500:

@@ -115,3 +115,24 @@ async def test_an_unreachable_bucket_at_start_up_is_503_until_the_first_successf
     finally:
         server.close()
         os.environ.pop("STORAGE_EMULATOR_HOST", None)
+
+
+async def test_v2_over_gcs_serves_totals_and_ranges_and_follows_a_new_forecast(gcs, serve_bucket):
+    v2 = "http://test/api/v2"
+    async with serve_bucket(f"gs://{BUCKET}/daily", REFRESH_SECONDS=1) as (_, client):
+        before = (await client.get(f"{v2}/series/all/all", params={"tz": "Europe/Copenhagen"})).json()
+        assert before["forecast"][0]["time"].endswith("+02:00") and before["forecast"][0]["lower_80"] is not None
+        version = (await client.get(f"{v2}/status")).json()["data_version"]
+
+        forecast = frame([(a, c, 468552, 1.0) for a, c in [(1, 111), (2, 111)]])
+        gcs.upload(BUCKET, "daily/predictions.parquet", parquet(forecast))
+
+        async def new_forecast_served():
+            body = (await client.get(f"{v2}/series/1/111")).json()
+            return body if [row["kwh"] for row in body["forecast"]] == [1.0] else None
+
+        after = await eventually(new_forecast_served)
+        assert (await client.get(f"{v2}/status")).json()["data_version"] != version
+        assert after["forecast"][0]["upper_95"] >= 1.0 >= after["forecast"][0]["lower_95"]
+        country = (await client.get(f"{v2}/series/all/all")).json()
+        assert country["forecast"] == []  # most members have no forecast now: no hour where all have one

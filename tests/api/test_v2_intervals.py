@@ -3,13 +3,9 @@
 from datetime import UTC, datetime
 
 import numpy as np
-import pandas as pd
 import pytest
-from api.demo import build_demo_frames
+from api.demo import forecast_coverage
 from api.intervals import METHOD_OWN, METHOD_POOLED, PastErrors, PooledResiduals, fit_interval_model
-from api.storage import LocalStorage
-from api.store import DataStore
-from conftest import write_bucket
 
 GENERATED_BUCKETS = [
     (1, datetime(2026, 3, 29, 5, tzinfo=UTC)),  # a daylight-saving Sunday in Denmark
@@ -19,30 +15,20 @@ GENERATED_BUCKETS = [
 ]
 
 
-def measured_coverage(folder, seed: int, now: datetime) -> tuple[float, float, int]:
-    """Share of the known next 24 hours inside the served 80 % and 95 % ranges, over all series."""
-    frames = build_demo_frames(now, seed=seed, with_future=True)
-    future = frames.pop("y_future")["energy_consumption"]
-    write_bucket(folder, {f"{name}.parquet": data for name, data in frames.items()})
-    store = DataStore(LocalStorage(folder), refresh_seconds=60)
-    assert store.refresh() is True
-    catalog = store.current.catalog
-    inside_80 = inside_95 = total = 0
-    for key in catalog.observed_keys:
-        forecast = catalog.series[key].forecast
-        truth = future.loc[key].reindex(pd.PeriodIndex.from_ordinals(forecast.hours, freq="h")).to_numpy()
-        inside_80 += int(np.sum((truth >= forecast.lower_80) & (truth <= forecast.upper_80)))
-        inside_95 += int(np.sum((truth >= forecast.lower_95) & (truth <= forecast.upper_95)))
-        total += truth.size
-    return inside_80 / total, inside_95 / total, total
-
-
 @pytest.mark.parametrize(("seed", "now"), GENERATED_BUCKETS)
 def test_ranges_contain_what_then_happens_as_often_as_they_claim(tmp_path, seed, now):
-    coverage_80, coverage_95, hours = measured_coverage(tmp_path, seed, now)
-    assert hours == 76 * 24
-    assert 0.70 <= coverage_80 <= 0.90
-    assert 0.88 <= coverage_95 <= 0.995
+    coverage = forecast_coverage(tmp_path, seed, now)
+    assert coverage.hours == 76 * 24
+    assert 0.70 <= coverage.hourly_80 <= 0.90
+    assert 0.88 <= coverage.hourly_95 <= 0.995
+
+
+def test_the_24_hour_totals_ranges_are_calibrated_too(tmp_path):
+    """76 totals a bucket are few, so the check pools the four buckets (304 totals)."""
+    results = [forecast_coverage(tmp_path / str(seed), seed, now) for seed, now in GENERATED_BUCKETS]
+    series = sum(result.series for result in results)
+    assert 0.70 <= sum(r.total_80 * r.series for r in results) / series <= 0.90
+    assert 0.88 <= sum(r.total_95 * r.series for r in results) / series <= 0.995
 
 
 def past(hours: np.ndarray, predicted: np.ndarray, observed: np.ndarray) -> PastErrors:

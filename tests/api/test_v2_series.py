@@ -61,6 +61,11 @@ async def test_default_answer_is_the_latest_week_and_the_forecast_in_utc_iso(ser
         assert row["lower_95"] <= row["lower_80"] <= row["kwh"] <= row["upper_80"] <= row["upper_95"]
     assert v2["interval"]["method"].startswith("split-conformal")
     assert v2["interval"]["calibration_hours"] > 48 and 0 < v2["interval"]["coverage_80"] <= 1
+    total = v2["forecast_total"]
+    assert total["hours"] == 24 and total["kwh"] == pytest.approx(sum(row["kwh"] for row in v2["forecast"]))
+    assert total["lower_95"] <= total["lower_80"] <= total["kwh"] <= total["upper_80"] <= total["upper_95"]
+    hourly_width = sum(row["upper_80"] - row["lower_80"] for row in v2["forecast"])
+    assert total["upper_80"] - total["lower_80"] < hourly_width / 2  # errors partly cancel in a sum
 
 
 async def test_copenhagen_time_has_a_23_hour_spring_day_and_a_25_hour_autumn_day(tmp_path, serve_bucket):

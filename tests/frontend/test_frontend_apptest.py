@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import MAIN_SCRIPT
-from frontend.keyfigures import format_kwh
+from frontend.keyfigures import format_kwh, format_range
 from frontend.series import series_view
 from streamlit.testing.v1 import AppTest
 from support import BUCKET_PANDAS15, running_api
@@ -53,7 +53,7 @@ def api_series(api_url: str, area: str, consumer_type: str, tz: str = "Europe/Co
 
 
 def forecast_total(body: dict) -> str:
-    return format_kwh(sum(row["kwh"] for row in body["forecast"]))
+    return format_kwh(body["forecast_total"]["kwh"])
 
 
 def series_requests(sent: list[str], area: str, consumer_type: str) -> list[str]:
@@ -301,16 +301,17 @@ def test_a_fall_back_week_shows_the_repeated_hour_twice_with_its_offsets(
     assert "Sun 25 Oct 02:00 CEST" in october_25 and "Sun 25 Oct 02:00 CET" in october_25
 
 
-def test_total_range_comes_from_past_days_when_there_are_enough(
-    page_on: Callable[[str], None], api_on_fall_back_bucket: str
-) -> None:
+def test_the_total_and_its_range_are_the_apis(page_on: Callable[[str], None], api_on_fall_back_bucket: str) -> None:
     page_on(api_on_fall_back_bucket)
+    api_total = api_series(api_on_fall_back_bucket, "all", "all")["forecast_total"]
 
     app = open_page({"area": "all", "consumer_type": "all"})
 
-    captions = " ".join(texts(app.caption))
-    assert "80 % range" in captions
-    assert "95 % range" not in captions.split("Peak")[0] or "days" in captions
+    assert metric_values(app)["Forecast, next 24 h"] == format_kwh(api_total["kwh"])
+    expected = f"80 % range {format_range((api_total['lower_80'], api_total['upper_80']))}"
+    if api_total["lower_95"] is not None:
+        expected += f"; 95 % range {format_range((api_total['lower_95'], api_total['upper_95']))}"
+    assert expected in texts(app.caption)
 
 
 def test_api_down_shows_a_warning_naming_the_url_and_retry_recovers(

@@ -239,7 +239,8 @@ def test_past_forecasts_overlay_the_observed_week(page, dashboard_on_fixture_buc
 
     page.get_by_text("Show what the model had predicted for the past week").click()
     page.wait_for_function(
-        f"() => document.querySelector(\"{CHART}\")._fullData.some(t => t.name.startsWith('What the model'))",
+        f'() => {{ const chart = document.querySelector("{CHART}"); '
+        "return chart && chart._fullData && chart._fullData.some(t => t.name.startsWith('What the model')); }",
         timeout=CHART_TIMEOUT_MS,
     )
 

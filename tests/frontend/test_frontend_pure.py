@@ -16,22 +16,12 @@ from frontend.figures import (
     forecast_figure,
     share_of_weekly_mean,
 )
-from frontend.keyfigures import (
-    MIN_DAYS_80,
-    MIN_DAYS_95,
-    format_change,
-    format_kwh,
-    format_range,
-    key_figures,
-    past_total_ratios,
-    total_ranges,
-)
+from frontend.keyfigures import format_change, format_kwh, format_range, key_figures
 from frontend.links import DANISH_TIME, UTC, area_short_label, choice_from_link, choices, zone_from_link
 from frontend.series import (
     chart_csv,
     chart_table,
     forecast_window_text,
-    past_errors,
     past_forecast,
     series_view,
     time_label,
@@ -238,50 +228,39 @@ def test_key_figures_of_a_handmade_series() -> None:
     assert figures.peak_range_95 == pytest.approx((12.0, 18.0))
     assert figures.change_vs_week_before == pytest.approx(38.0 / 30.0 - 1)
     assert figures.hours_compared == 3
-    assert figures.total_range_80 is None, "no past forecasts given, so no total range"
+    assert figures.total_range_80 is None, "no total from the API given, so no total range"
 
 
-def past_days(forecast_hours: pd.DatetimeIndex, ratios: list[float], gap_on_day: int | None = None) -> pd.DataFrame:
-    """Past predictions of 100 kWh per hour whose days were observed at ratio x 100 kWh."""
-    frames = []
-    for days_back, ratio in enumerate(ratios, start=1):
-        index = forecast_hours - pd.Timedelta(days=days_back)
-        observed = np.full(len(index), 100.0 * ratio)
-        if days_back == gap_on_day:
-            observed[5] = np.nan
-        frames.append(pd.DataFrame({"predicted_kwh": 100.0, "observed_kwh": observed}, index=index))
-    return pd.concat(frames).sort_index()
-
-
-def test_total_range_comes_from_past_days_totals_not_from_summing_hourly_bounds() -> None:
+def test_total_and_its_range_are_the_apis_not_a_sum_of_hourly_bounds() -> None:
     view = series_view(week_and_day("2023-06-08T00:00Z"))
-    ratios = [0.90 + 0.01 * day for day in range(21)]  # 0.90 .. 1.10
-    past = past_days(view.forecast.index, ratios)
+    api_total = {
+        "hours": 24,
+        "kwh": 5076.0,
+        "lower_80": 4900.0,
+        "upper_80": 5200.0,
+        "lower_95": 4800.0,
+        "upper_95": None,
+        "method": "conformal on past sums",
+        "calibration_windows": 313,
+    }
 
-    figures = key_figures(view.observed, view.forecast, past)
+    figures = key_figures(view.observed, view.forecast, api_total)
 
-    total = float(view.forecast["kwh"].sum())
-    assert figures.total_range_days == 21
-    assert figures.total_range_80 == pytest.approx(tuple(total * q for q in np.quantile(ratios, [0.1, 0.9])))
-    assert figures.total_range_95 == pytest.approx(tuple(total * q for q in np.quantile(ratios, [0.025, 0.975])))
+    assert figures.total_kwh == 5076.0
+    assert figures.total_range_80 == (4900.0, 5200.0)
+    assert figures.total_range_95 is None, "half a range is no range"
+    assert figures.total_range_windows == 313
     summed_80 = (float(view.forecast["lower_80"].sum()), float(view.forecast["upper_80"].sum()))
     assert figures.total_range_80 != pytest.approx(summed_80)
 
 
-def test_a_day_with_a_gap_does_not_count_and_too_few_days_give_no_range() -> None:
+def test_without_the_apis_total_the_total_is_summed_and_has_no_range() -> None:
     view = series_view(week_and_day("2023-06-08T00:00Z"))
-    past = past_days(view.forecast.index, [1.0] * MIN_DAYS_80, gap_on_day=3)
 
-    assert len(past_total_ratios(past, view.forecast.index)) == MIN_DAYS_80 - 1
-    figures = key_figures(view.observed, view.forecast, past)
-    assert figures.total_range_80 is None
-    assert figures.total_range_days == MIN_DAYS_80 - 1
+    figures = key_figures(view.observed, view.forecast, {})
 
-
-def test_80_range_needs_fewer_days_than_95() -> None:
-    range_80, range_95 = total_ranges(1000.0, np.linspace(0.9, 1.1, MIN_DAYS_80))
-    assert range_80 is not None and range_95 is None
-    assert MIN_DAYS_95 > MIN_DAYS_80
+    assert figures.total_kwh == pytest.approx(float(view.forecast["kwh"].sum()))
+    assert figures.total_range_80 is None and figures.total_range_windows == 0
 
 
 def test_key_figures_without_forecast_are_empty() -> None:
@@ -412,12 +391,11 @@ def test_past_forecast_is_drawn_over_the_observed_week_only() -> None:
     overlay = next(t for t in figure.data if t.name == "What the model had predicted for these hours")
     assert len(overlay.x) == 168 - 24, "the monitoring window ends a day before the observed week does"
     assert pd.Timestamp(overlay.x[0]) == pd.Timestamp("2023-06-08T00:00")
-    assert set(past_errors(monitoring, DK).columns) == {"predicted_kwh", "observed_kwh"}
 
 
 def test_past_forecast_of_nothing_is_empty() -> None:
     assert past_forecast(None, DK).empty
-    assert past_errors({"hours": []}, DK).empty
+    assert past_forecast({"hours": []}, DK).empty
 
 
 def test_missing_hours_stay_gaps_in_the_figure() -> None:
