@@ -9,6 +9,7 @@ reported healthy when its first visitor will be served as fast as the later ones
 paths as the page are exercised, on synthetic data: nothing is fetched from the API.
 """
 
+import logging
 import sys
 import time
 from pathlib import Path
@@ -19,7 +20,7 @@ MAIN_SCRIPT = Path(__file__).resolve().parent / "main.py"
 def warm_up() -> float:
     """Build and serialise both charts once, as the page would; returns the seconds it took."""
     started = time.perf_counter()
-    import dashboard_common.client  # noqa: F401 - the HTTP client stack (requests, yarl)
+    import dashboard_common.client
     import pandas as pd
     import plotly.io
     from dashboard_common.theme import apply_theme
@@ -65,6 +66,18 @@ def warm_up() -> float:
     ):
         plotly.io.to_json(figure, validate=False)
     chart_csv(view)
+    # The page's own modules: outside a server, Streamlit's cache decorators warn that they will
+    # use an in-memory store; that is only their check at definition time, so it is silenced here.
+    caching_log = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    level = caching_log.level
+    caching_log.setLevel(logging.ERROR)
+    try:
+        import dashboard_common.freshness
+        import dashboard_common.versions  # noqa: F401
+
+        import frontend.data  # noqa: F401
+    finally:
+        caching_log.setLevel(level)
     return time.perf_counter() - started
 
 
