@@ -246,7 +246,6 @@ def forecast_figure(
         _scatter(
             x=instants(observed.index),
             y=observed.to_numpy(),
-            customdata=_labels(observed.index)[:, None],
             name="Observed",
             mode="lines",
             line={"color": theme.OBSERVED, "width": 2},
@@ -260,7 +259,6 @@ def forecast_figure(
             _scatter(
                 x=instants(shown.index),
                 y=shown.to_numpy(),
-                customdata=_labels(shown.index)[:, None],
                 name="What the model had predicted for these hours",
                 mode="lines",
                 line={"color": PAST_FORECAST_COLOR, "width": 1.5, "dash": "dot"},
@@ -271,15 +269,14 @@ def forecast_figure(
     customdata = (
         np.column_stack(
             [
-                _labels(forecast.index),
                 _range_text(forecast["lower_80"].to_numpy(), forecast["upper_80"].to_numpy()),
                 _range_text(forecast["lower_95"].to_numpy(), forecast["upper_95"].to_numpy()),
             ]
         )
-        if len(forecast)
+        if view.has_ranges
         else None
     )
-    ranges_hover = "<br>80 % range: %{customdata[1]}<br>95 % range: %{customdata[2]}" if view.has_ranges else ""
+    ranges_hover = "<br>80 % range: %{customdata[0]}<br>95 % range: %{customdata[1]}" if view.has_ranges else ""
     traces.append(
         _scatter(
             x=instants(forecast.index),
@@ -348,7 +345,6 @@ def compare_figure(
                 _scatter(
                     x=instants(series.index),
                     y=series.to_numpy(),
-                    customdata=_labels(series.index)[:, None],
                     name=member.label if part == "observed" else f"{member.label} (forecast)",
                     legendgroup=member.label,
                     showlegend=part == "observed",

@@ -322,7 +322,7 @@ def test_figure_draws_both_ranges_named_for_what_they_are() -> None:
     forecast = figure.data[-1]
     assert forecast.line.dash == "dash" and forecast.line.color == theme.FORECAST
     assert "80 % range" in forecast.hovertemplate and "95 % range" in forecast.hovertemplate
-    assert forecast.customdata[0][1] == format_range(tuple(view.forecast.iloc[0][["lower_80", "upper_80"]]))
+    assert forecast.customdata[0][0] == format_range(tuple(view.forecast.iloc[0][["lower_80", "upper_80"]]))
 
 
 def test_figure_places_a_fall_back_day_on_25_evenly_spaced_hours_labelled_in_danish_time() -> None:
