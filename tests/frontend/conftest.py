@@ -5,6 +5,8 @@ No fake of the API: AppTest runs the page in-process against a real API process 
 with the client's HTTP session wrapped only to count the requests it makes.
 """
 
+import socket
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -99,6 +101,33 @@ def page(browser) -> Iterator[object]:
 def closed_port_url() -> str:
     """An API URL where nothing listens: connections are refused, as when the API is down."""
     return f"http://127.0.0.1:{free_port()}/api/v1"
+
+
+@pytest.fixture
+def silent_api_url() -> Iterator[str]:
+    """An API URL on loopback that accepts connections and never answers: a hung or very slow API."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/api/v1"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for connection in accepted:
+            connection.close()
+        listener.close()
 
 
 @pytest.fixture(scope="session")

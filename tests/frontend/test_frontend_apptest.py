@@ -332,6 +332,23 @@ def test_api_down_shows_a_warning_naming_the_url_and_retry_recovers(
     assert len(charts(app)) == 1
 
 
+def test_a_hung_api_gives_a_warning_after_the_timeout_not_a_traceback(
+    page_on: Callable[[str], None], silent_api_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import frontend.data
+
+    monkeypatch.setattr(frontend.data, "REQUEST_TIMEOUT_SECONDS", 0.5)
+    page_on(silent_api_url)
+
+    app = open_page()
+
+    assert not app.exception
+    assert "/api/v2/status" in app.warning[0].value
+    assert "Timeout" in app.warning[0].value
+    assert app.title[0].value == "Hourly electricity consumption forecast"
+    assert not charts(app)
+
+
 def test_api_going_down_after_load_warns_in_place_of_the_chart(page_on: Callable[[str], None]) -> None:
     with running_api(BUCKET_PANDAS15) as api_url:
         page_on(api_url)
