@@ -16,37 +16,20 @@ Needs Debian's `wrk`.
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 from api.demo import forecast_coverage
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_api import BUCKET_PANDAS15, free_port, paired, peak_rss_mb, report_pairs, serve, wrk
+from devtools.bench import latencies, paired, peak_rss_mb, report_pairs, serve, wrk
+from devtools.paths import BUCKET_PANDAS15
+from devtools.processes import free_port
 
 SERIES = "/api/v2/series/1/111"
 COVERAGE_BUCKETS = [(seed, datetime(2026, month, 14, 13, tzinfo=UTC)) for seed, month in ((1, 3), (2, 6), (3, 10))]
-
-
-def latencies(url: str, requests: int = 300, params: dict | None = None) -> tuple[float, float]:
-    """Sequential p50 and p99 in ms (after a warm-up), every answer checked to be 200."""
-    timings = []
-    with httpx.Client(timeout=30) as client:
-        for _ in range(10):
-            client.get(url, params=params)
-        for _ in range(requests):
-            began = time.perf_counter()
-            response = client.get(url, params=params)
-            timings.append((time.perf_counter() - began) * 1000)
-            assert response.status_code == 200, (url, response.status_code, response.text[:200])
-    cuts = statistics.quantiles(timings, n=100)
-    return cuts[49], cuts[98]
 
 
 def last_week_range(base: str) -> dict[str, str]:
@@ -62,7 +45,7 @@ def main() -> None:
     arguments = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
-    env = {**os.environ, "GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT": "false", "APP_API_LOG_LEVEL": "warning"}
+    env = {**os.environ, "APP_API_LOG_LEVEL": "warning"}
     python = sys.executable
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; wrk {arguments.duration} s runs")
 
@@ -81,13 +64,16 @@ def main() -> None:
             del pairs[64]
             report_pairs(pairs)
             week = last_week_range(api.base)
-            p50, p99 = latencies(api.base + SERIES, params=week)
+            p50, p99 = latencies(api.base + SERIES, requests=300, params=week, warmup=10)
             print(f"{SERIES} tz=Europe/Copenhagen, last week as a range: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
             for form in ("json", "parquet"):
-                p50, p99 = latencies(api.base + "/api/v2/forecasts", params={"format": form})
+                p50, p99 = latencies(api.base + "/api/v2/forecasts", requests=300, params={"format": form}, warmup=10)
                 print(f"/api/v2/forecasts format={form}: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
             p50, p99 = latencies(
-                api.base + "/api/v2/forecasts", params={"format": "parquet", "tz": "Europe/Copenhagen"}
+                api.base + "/api/v2/forecasts",
+                requests=300,
+                params={"format": "parquet", "tz": "Europe/Copenhagen"},
+                warmup=10,
             )
             print(f"/api/v2/forecasts format=parquet tz=Europe/Copenhagen: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
 
@@ -101,7 +87,7 @@ def main() -> None:
             end = datetime.fromisoformat(status["observed_to"]) + timedelta(hours=1)
             year = {"tz": "Europe/Copenhagen", "start": (end - timedelta(days=365)).isoformat(), "end": end.isoformat()}
             hours = len(httpx.get(api.base + SERIES, params=year, timeout=30).json()["observations"])
-            p50, p99 = latencies(api.base + SERIES, requests=100, params=year)
+            p50, p99 = latencies(api.base + SERIES, requests=100, params=year, warmup=10)
             rss = peak_rss_mb(api.process.pid)
             print(
                 f"\n## three-year bucket: ready {api.cold_start:.1f} s, peak RSS {rss:.0f} MB;"

@@ -21,10 +21,10 @@ import tempfile
 from pathlib import Path
 
 import httpx
+from devtools.browser import launch_chromium
+from devtools.paths import BUCKET_PANDAS15
+from devtools.processes import running_api, running_streamlit
 from playwright.sync_api import Page, sync_playwright
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-import support as fixtures  # the tests' process helpers: API and Streamlit on free ports
 
 CHART_DRAWN = """(titlePart) => {
     const chart = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
@@ -86,7 +86,7 @@ def ratio_line(label: str, dashboard: list[float], floor: list[float], target: f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bucket", default=str(fixtures.BUCKET_PANDAS15), help="bucket folder the API serves")
+    parser.add_argument("--bucket", default=str(BUCKET_PANDAS15), help="bucket folder the API serves")
     parser.add_argument("--starts", type=int, default=3, help="fresh starts of both servers")
     parser.add_argument("--loads", type=int, default=5, help="later page loads measured per page and start")
     parser.add_argument("--switches", type=int, default=8, help="selection changes measured (last start)")
@@ -96,7 +96,7 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     with (
         tempfile.TemporaryDirectory() as floor_dir,
-        fixtures.running_api(arguments.bucket) as api_url,
+        running_api(arguments.bucket) as api_url,
         sync_playwright() as playwright,
     ):
         (Path(floor_dir) / "floor.py").write_text(FLOOR_PAGE)
@@ -106,16 +106,16 @@ def main() -> None:
         v2 = api_url.removesuffix("/v1") + "/v2"
         for path in ("status", "series", "series/all/all", "monitoring/series/all/all"):
             httpx.get(f"{v2}/{path}", params={"tz": "Europe/Copenhagen"}, timeout=30).raise_for_status()
-        browser = playwright.chromium.launch(executable_path=fixtures.CHROMIUM, args=fixtures.CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         warm_up = browser.new_page()  # the browser's own first page costs more; neither page should pay it
         warm_up.goto(f"{api_url}/health")
         warm_up.close()
         for start in range(arguments.starts):
             with (
-                fixtures.running_streamlit(
+                running_streamlit(
                     "app-frontend", "frontend/main.py", {"APP_FRONTEND_API_URL": api_url}, module="frontend"
                 ) as dashboard,
-                fixtures.running_streamlit(floor_dir, "floor.py", {}) as floor,
+                running_streamlit(floor_dir, "floor.py", {}) as floor,
             ):
                 # First views: both servers just answered their health check; alternate who goes first.
                 if start % 2 == 0:

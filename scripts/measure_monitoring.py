@@ -24,12 +24,10 @@ from pathlib import Path
 
 import httpx
 from dashboard_common.labels import area_label
+from devtools.browser import CHROMIUM, launch_chromium
+from devtools.paths import BUCKET_PANDAS15
+from devtools.processes import running_api, running_streamlit
 from playwright.sync_api import Page, sync_playwright
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT / "tests"))
-
-import support  # noqa: E402 - the tests' helpers: API and Streamlit processes on free ports
 
 FLOOR_APP = """
 import os
@@ -146,22 +144,22 @@ def describe(values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7, help="page loads of each page (default 7)")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     arguments = parser.parse_args()
     load_before = f"{os.getloadavg()[0]:.1f}"
 
     with tempfile.TemporaryDirectory() as floor_dir:
         (Path(floor_dir) / "floor.py").write_text(FLOOR_APP)
-        with support.running_api(support.BUCKET_PANDAS15) as api_url:
+        with running_api(BUCKET_PANDAS15) as api_url:
             env = {"APP_MONITORING_API_URL": api_url}
             summary = httpx.get(f"{api_url}/monitoring/summary", timeout=10).json()
             worst_first = [(entry["area"], entry["consumer_type"]) for entry in summary["series"]]
             with (
-                support.running_streamlit("app-monitoring", "monitoring/main.py", env) as dashboard_url,
-                support.running_streamlit(floor_dir, "floor.py", env) as floor_url,
+                running_streamlit("app-monitoring", "monitoring/main.py", env) as dashboard_url,
+                running_streamlit(floor_dir, "floor.py", env) as floor_url,
                 sync_playwright() as playwright,
             ):
-                browser = playwright.chromium.launch(executable_path=arguments.chromium, args=support.CHROMIUM_ARGS)
+                browser = launch_chromium(playwright, arguments.chromium)
                 loads: dict[str, list[float]] = {"floor": [], "monitoring": []}
                 browser_cpu: dict[str, list[float]] = {"floor": [], "monitoring": []}
                 server_cpu: dict[str, list[float]] = {"floor": [], "monitoring": []}

@@ -26,7 +26,7 @@ from api.schemas import (
     UniqueValues,
 )
 from api.snapshot import Monitoring, SeriesKey, Snapshot
-from api.store import FILE_SPECS, DataStore
+from api.store import DataStore
 
 router = APIRouter()
 
@@ -110,30 +110,31 @@ async def health(settings: Annotated[Settings, Depends(get_app_settings)]) -> He
     "version and the last refresh error either way.",
 )
 async def ready(store: StoreDep) -> JSONResponse:
-    snapshot = store.current
+    status = store.status()  # one refresh's view: the refresh thread may swap fields meanwhile
+    snapshot = status.snapshot
     now = datetime.now(UTC)
     files = [
         FileStatus(
-            name=name,
-            required=spec.required,
-            loaded=name in store.files,
-            generation=store.files[name].version.generation if name in store.files else None,
-            updated=_iso(store.files[name].version.updated) if name in store.files else None,
-            rows=len(store.files[name].frame) if name in store.files else None,
-            error=store.file_errors.get(name),
+            name=file.name,
+            required=file.required,
+            loaded=file.loaded,
+            generation=file.generation,
+            updated=_iso(file.updated),
+            rows=file.rows,
+            error=file.error,
         )
-        for name, spec in FILE_SPECS.items()
+        for file in status.files
     ]
     readiness = Readiness(
         ready=snapshot is not None,
-        reason=None if snapshot is not None else store.unavailable_reason,
+        reason=None if snapshot is not None else status.unavailable_reason,
         snapshot_id=snapshot.id if snapshot else None,
         snapshot_loaded_at=_iso(snapshot.loaded_at) if snapshot else None,
         snapshot_age_seconds=(now - snapshot.loaded_at).total_seconds() if snapshot else None,
-        last_refresh_at=_iso(store.last_refresh_at),
-        last_successful_refresh_at=_iso(store.last_successful_refresh_at),
-        last_refresh_error=store.last_refresh_error,
-        refresh_interval_seconds=store.refresh_seconds,
+        last_refresh_at=_iso(status.last_refresh_at),
+        last_successful_refresh_at=_iso(status.last_successful_refresh_at),
+        last_refresh_error=status.last_refresh_error,
+        refresh_interval_seconds=status.refresh_seconds,
         files=files,
     )
     return JSONResponse(readiness.model_dump(), status_code=200 if snapshot is not None else 503)

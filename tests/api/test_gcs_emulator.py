@@ -3,12 +3,12 @@
 import asyncio
 import io
 import os
-import time
 
 import pandas as pd
 import pytest
 from conftest import frame, series_rows
-from emulator import FakeGcs
+from devtools.emulator import FakeGcs
+from devtools.waiting import await_until
 from support import BUCKET_PANDAS15
 
 pytestmark = [pytest.mark.anyio, pytest.mark.emulator]
@@ -33,13 +33,7 @@ def parquet(data: pd.DataFrame) -> bytes:
 
 async def eventually(check, timeout: float = 30.0):
     """Poll an async check until it returns a truthy value; bounded in time."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = await check()
-        if result:
-            return result
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"condition not met within {timeout} s")
+    return await await_until(check, timeout, what=getattr(check, "__name__", "condition"), interval=0.2)
 
 
 async def test_a_gcs_bucket_is_served_and_refreshed_without_restart(gcs, serve_bucket):

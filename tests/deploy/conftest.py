@@ -2,7 +2,7 @@
 
 A tool that is missing skips a test locally (with the reason) and fails it under CI=true. Tests marked
 `kube` need the compose-lab engine running, so they run only when selected by marker
-(`pytest -m kube tests/deploy`, which `deploy/ci-kube.sh` does after starting compose-lab); in an
+(`pytest -m "docker or kube" tests/deploy`, which `.ci/run` runs through `deploy/ci-engine.sh`); in an
 unfiltered run they are skipped with a note saying so.
 """
 
@@ -69,7 +69,7 @@ def podman() -> list[str]:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if "kube" in (config.option.markexpr or ""):
         return
-    skip = pytest.mark.skip(reason="needs compose-lab started; runs in its own step: deploy/ci-kube.sh")
+    skip = pytest.mark.skip(reason="needs compose-lab started; runs in its own step: deploy/ci-engine.sh (see .ci/run)")
     for item in items:
         if item.get_closest_marker("kube"):
             item.add_marker(skip)

@@ -6,8 +6,8 @@ played with a network alias equal to its Service name: the API's two replicas bo
 `energy-forecast-api` (DNS round robin), which is how the dashboards reach them, as in a cluster.
 Pods are reached from here on the podman bridge network by their own addresses.
 
-Run with compose-lab started: `deploy/ci-kube.sh`, or `compose-lab start` then
-`uv run pytest -m kube tests/deploy`.
+Run with an engine: `deploy/ci-engine.sh .venv/bin/python -m pytest -m kube tests/deploy`, or
+`compose-lab start` then `uv run pytest -m kube tests/deploy`.
 """
 
 import json
