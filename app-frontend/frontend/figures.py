@@ -1,98 +1,380 @@
-"""The forecast chart as a pure function: series in, Plotly figure out (testable without Streamlit)."""
+"""The charts as pure functions: data in, Plotly figure out (testable without Streamlit).
 
+Time axis: Plotly.js has no time zones, and a zone's wall clock folds an hour on a fall-back day
+(two 02:00) and skips one on a spring-forward day. So every point is placed at its real instant
+(UTC, naive for Plotly), and the day ticks and hover titles are written in the zone the page shows:
+23, 24 or 25 evenly spaced hours per day, each labelled with its own offset.
+
+Figures are built with one constructor call each: Plotly's incremental helpers (add_vline,
+update_layout, make_subplots) cost ~10x more per call.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dashboard_common import theme
 
+from frontend.calendar_days import Holiday
+from frontend.series import SeriesView, time_label
+
 HALF_HOUR = pd.Timedelta(minutes=30)
+ONE_WEEK_HOURS = 168
+RANGE_80_TEXT = "80 % range: 80 % of past errors fall inside"
+RANGE_95_TEXT = "95 % range: 95 % of past errors fall inside"
+PAST_FORECAST_COLOR = "#b07cf0"
+HOLIDAY_COLOR = "#3ecf8e"
+# Below the axis: on a phone a legend above the plot wraps into rows that cover the title. Trace
+# order "normal": with filled bands Plotly would reverse it, and the hover box follows the legend.
+LEGEND_BELOW = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.14, "yanchor": "top", "traceorder": "normal"}
+COMPARE_COLORS = [theme.OBSERVED, theme.FORECAST, theme.GOOD, theme.ERROR, "#b07cf0", "#2ec4c6", "#e86ad1", "#c8b04c"]
 
 
-def _naive_utc(index: pd.Index) -> pd.DatetimeIndex:
-    """Plotly.js has no time zones: hand it wall-clock UTC so the axis shows UTC hours."""
+def _scatter(**properties: object) -> dict:
+    """A scatter trace as a plain dict: the figure is built without Plotly's per-property validation
+    (`_validate=False`), which cost more than the rest of a redraw; the tests render every figure."""
+    return {"type": "scatter", **properties}
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    red, green, blue = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def instants(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Where Plotly draws each hour: its UTC instant, without zone (so no hour folds or goes missing)."""
     return pd.DatetimeIndex(index).tz_convert("UTC").tz_localize(None)
 
 
-def forecast_figure(observed: pd.Series, forecast: pd.Series, title: str) -> go.Figure:
-    """Observed week (solid) and forecast (dashed, shaded) on one hourly UTC axis.
+def _labels(index: pd.DatetimeIndex) -> np.ndarray:
+    return np.asarray([time_label(hour) for hour in index], dtype=object)
 
-    Missing hours are NaN in the series and stay gaps (no line drawn across them). A dotted
-    vertical line marks where observations end and the forecast begins. The figure is built in
-    one constructor call: Plotly's incremental helpers (add_vline, update_layout) cost ~10x more.
-    """
-    observed_hours, forecast_hours = _naive_utc(observed.index), _naive_utc(forecast.index)
-    all_hours = observed_hours.union(forecast_hours)
+
+def day_ticks(first: pd.Timestamp, last: pd.Timestamp) -> tuple[list[pd.Timestamp], list[str]]:
+    """Ticks at each local midnight between two tz-aware hours, labelled with the local day."""
+    zone = first.tz
+    days = pd.date_range(first.tz_localize(None).normalize(), last.tz_localize(None).normalize(), freq="D")
+    midnights = [day.tz_localize(zone) for day in days]
+    midnights = [midnight for midnight in midnights if first - HALF_HOUR <= midnight <= last + HALF_HOUR]
+    # Short labels so a week fits a phone's width; the month is named on the first tick and on the 1st.
+    texts = [f"{m:%a}<br>{m:%-d %b}" if i == 0 or m.day == 1 else f"{m:%a}<br>{m:%-d}" for i, m in enumerate(midnights)]
+    return [instants(pd.DatetimeIndex([m]))[0] for m in midnights], texts
+
+
+def _title(text: str, zone_name: str) -> dict:
+    """The chart's title, naming the zone of its hours (in place of an axis title the legend would crowd)."""
+    return {
+        "text": f"{text}<br><sup>Hours in {zone_name}</sup>",
+        "x": 0,
+        "xref": "paper",
+        "xanchor": "left",
+        "y": 0.97,
+        "yanchor": "top",
+        "pad": {"t": 4},
+    }
+
+
+def _time_axis(index: pd.DatetimeIndex, zone_name: str) -> dict:
+    # The hover box's title can only format x (a UTC instant here), so it names UTC; in Danish time
+    # the first row of the box (`_time_row`) gives the local hour with its offset.
+    title = "%{x|%H:%M} UTC" if zone_name != "UTC" else "%{x|%a %d %b %H:%M} UTC"
+    axis = {"unifiedhovertitle": {"text": title}, "tickangle": 0}
+    if len(index):
+        tickvals, ticktext = day_ticks(index[0], index[-1])
+        drawn = instants(index)
+        axis |= {
+            "tickmode": "array",
+            "tickvals": tickvals,
+            "ticktext": ticktext,
+            "range": [drawn[0] - HALF_HOUR, drawn[-1] + HALF_HOUR],
+        }
+    return axis
+
+
+def _holiday_marks(holidays: list[Holiday], y_top: float = 1.0) -> tuple[list[dict], list[dict]]:
     shapes, annotations = [], []
-    if len(forecast_hours):
-        boundary = forecast_hours[0] - HALF_HOUR
-        shapes = [
+    for holiday in holidays:
+        start, end = instants(pd.DatetimeIndex([holiday.start, holiday.end]))
+        shapes.append(
             {
                 "type": "rect",
                 "xref": "x",
                 "yref": "paper",
-                "x0": boundary,
-                "x1": forecast_hours[-1] + HALF_HOUR,
+                "x0": start - HALF_HOUR,
+                "x1": end - HALF_HOUR,
                 "y0": 0,
-                "y1": 1,
-                "fillcolor": theme.FORECAST,
-                "opacity": 0.08,
+                "y1": y_top,
+                "fillcolor": HOLIDAY_COLOR,
+                "opacity": 0.10,
                 "line": {"width": 0},
                 "layer": "below",
-            },
+            }
+        )
+        annotations.append(
             {
-                "type": "line",
+                "x": start - HALF_HOUR,
+                "y": 0.02,
                 "xref": "x",
                 "yref": "paper",
-                "x0": boundary,
-                "x1": boundary,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": theme.THRESHOLD, "width": 1.5, "dash": "dot"},
-            },
-        ]
-        annotations = [
-            {
-                "x": boundary,
-                "y": 1.0,
-                "xref": "x",
-                "yref": "paper",
-                "text": " forecast ›",
+                "text": f"{holiday.name} (public holiday)",
+                "textangle": -90,
                 "showarrow": False,
                 "xanchor": "left",
-                "yanchor": "top",
-                "font": {"color": theme.MUTED_TEXT, "size": 12},
+                "yanchor": "bottom",
+                "font": {"color": HOLIDAY_COLOR, "size": 11},
             }
-        ]
-    observed_trace = go.Scatter(
-        x=observed_hours,
-        y=observed.to_numpy(),
-        name="Observed",
-        mode="lines",
-        line={"color": theme.OBSERVED, "width": 2},
-        connectgaps=False,
-        hovertemplate="%{y:,.0f} kWh",
-    )
-    forecast_trace = go.Scatter(
-        x=forecast_hours,
-        y=forecast.to_numpy(),
-        name="Forecast (next 24 h)",
-        mode="lines+markers",
-        line={"color": theme.FORECAST, "width": 2.5, "dash": "dash"},
-        marker={"size": 4},
-        connectgaps=False,
-        hovertemplate="%{y:,.0f} kWh",
-    )
-    layout = go.Layout(
-        title={"text": title, "x": 0, "xref": "paper", "xanchor": "left", "y": 0.97, "yanchor": "top"},
-        height=480,
-        margin={"t": 90},
-        xaxis={
-            "title": {"text": "Hour (UTC)"},
-            "hoverformat": "%a %d %b %Y %H:%M UTC",
-            "range": [all_hours[0] - HALF_HOUR, all_hours[-1] + HALF_HOUR] if len(all_hours) else None,
+        )
+    return shapes, annotations
+
+
+def _forecast_marks(forecast_index: pd.DatetimeIndex) -> tuple[list[dict], list[dict]]:
+    if not len(forecast_index):
+        return [], []
+    drawn = instants(forecast_index)
+    boundary = drawn[0] - HALF_HOUR
+    shapes = [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "paper",
+            "x0": boundary,
+            "x1": drawn[-1] + HALF_HOUR,
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": theme.FORECAST,
+            "opacity": 0.06,
+            "line": {"width": 0},
+            "layer": "below",
         },
-        yaxis={"title": {"text": "Consumption (kWh)"}, "tickformat": ",.0f", "rangemode": "tozero"},
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
-        shapes=shapes,
-        annotations=annotations,
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": boundary,
+            "x1": boundary,
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": theme.THRESHOLD, "width": 1.5, "dash": "dot"},
+        },
+    ]
+    annotations = [
+        {
+            "x": boundary,
+            "y": 1.0,
+            "xref": "x",
+            "yref": "paper",
+            "text": " forecast ›",
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "top",
+            "font": {"color": theme.MUTED_TEXT, "size": 12},
+        }
+    ]
+    return shapes, annotations
+
+
+def _time_row(index: pd.DatetimeIndex, values: np.ndarray, zone_name: str) -> list[dict]:
+    """An invisible trace whose hover row is the hour in the page's zone ('Sun 29 Oct 02:00 CET').
+
+    Plotly.js cannot show a zone's wall clock in the hover title, so this row does; it sits at the
+    drawn values so that it is hovered wherever the lines are. None in UTC (the title says it).
+    """
+    if zone_name == "UTC" or not len(index):
+        return []
+    return [
+        _scatter(
+            x=instants(index),
+            y=values,
+            customdata=_labels(index),
+            name=zone_name,
+            mode="lines",
+            line={"width": 0},
+            showlegend=False,
+            hovertemplate="<b>%{customdata}</b><extra></extra>",
+        )
+    ]
+
+
+def _band(forecast: pd.DataFrame, level: int, alpha: float, text: str) -> list[dict]:
+    """A shaded range: an invisible lower edge, then the upper edge filled down to it."""
+    x = instants(forecast.index)
+    edge = {"mode": "lines", "line": {"width": 0}, "hoverinfo": "skip", "connectgaps": False}
+    return [
+        _scatter(x=x, y=forecast[f"lower_{level}"].to_numpy(), showlegend=False, legendgroup=f"r{level}", **edge),
+        _scatter(
+            x=x,
+            y=forecast[f"upper_{level}"].to_numpy(),
+            name=text,
+            legendgroup=f"r{level}",
+            fill="tonexty",
+            fillcolor=_rgba(theme.FORECAST, alpha),
+            **edge,
+        ),
+    ]
+
+
+def _range_text(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    return np.asarray(
+        [
+            "—" if np.isnan(low) or np.isnan(high) else f"{low:,.0f} – {high:,.0f} kWh"
+            for low, high in zip(lower, upper, strict=True)
+        ],
+        dtype=object,
     )
-    return go.Figure(data=[observed_trace, forecast_trace], layout=layout)
+
+
+def forecast_figure(
+    view: SeriesView,
+    title: str,
+    zone_name: str,
+    holidays: list[Holiday] = (),
+    past_forecast: pd.Series | None = None,
+) -> go.Figure:
+    """Observed week (solid), forecast (dashed) with its 80 % and 95 % ranges, holidays, past forecasts.
+
+    Missing hours are NaN and stay gaps. `past_forecast`, if given, is what the model had predicted
+    for the observed hours, drawn over them so a reader sees how far to trust today's line.
+    """
+    observed, forecast = view.observed, view.forecast
+    all_hours = observed.index.union(forecast.index)
+    line_values = pd.concat([observed, forecast["kwh"]]).groupby(level=0).first().reindex(all_hours)
+    traces = _time_row(all_hours, line_values.to_numpy(), zone_name)
+    if view.has_ranges:
+        traces += _band(forecast, 95, 0.22, RANGE_95_TEXT) + _band(forecast, 80, 0.45, RANGE_80_TEXT)
+    traces.append(
+        _scatter(
+            x=instants(observed.index),
+            y=observed.to_numpy(),
+            name="Observed",
+            mode="lines",
+            line={"color": theme.OBSERVED, "width": 2},
+            connectgaps=False,
+            hovertemplate="%{y:,.0f} kWh",
+        )
+    )
+    if past_forecast is not None and not past_forecast.dropna().empty and len(observed):
+        shown = past_forecast[(past_forecast.index >= observed.index[0]) & (past_forecast.index <= observed.index[-1])]
+        traces.append(
+            _scatter(
+                x=instants(shown.index),
+                y=shown.to_numpy(),
+                name="What the model had predicted for these hours",
+                mode="lines",
+                line={"color": PAST_FORECAST_COLOR, "width": 1.5, "dash": "dot"},
+                connectgaps=False,
+                hovertemplate="%{y:,.0f} kWh",
+            )
+        )
+    customdata = (
+        np.column_stack(
+            [
+                _range_text(forecast["lower_80"].to_numpy(), forecast["upper_80"].to_numpy()),
+                _range_text(forecast["lower_95"].to_numpy(), forecast["upper_95"].to_numpy()),
+            ]
+        )
+        if view.has_ranges
+        else None
+    )
+    ranges_hover = "<br>80 % range: %{customdata[0]}<br>95 % range: %{customdata[1]}" if view.has_ranges else ""
+    traces.append(
+        _scatter(
+            x=instants(forecast.index),
+            y=forecast["kwh"].to_numpy(),
+            customdata=customdata,
+            name="Forecast (next 24 h)",
+            mode="lines+markers",
+            line={"color": theme.FORECAST, "width": 2.5, "dash": "dash"},
+            marker={"size": 4},
+            connectgaps=False,
+            hovertemplate="%{y:,.0f} kWh" + ranges_hover,
+        )
+    )
+    shapes, annotations = _forecast_marks(forecast.index)
+    holiday_shapes, holiday_annotations = _holiday_marks(list(holidays))
+    layout = dict(
+        title=_title(title, zone_name),
+        height=500,
+        margin={"t": 70, "l": 10, "r": 10},
+        xaxis=_time_axis(all_hours, zone_name),
+        yaxis={"title": {"text": "Consumption (kWh)"}, "tickformat": ",.0f", "rangemode": "tozero"},
+        legend=LEGEND_BELOW,
+        shapes=holiday_shapes + shapes,
+        annotations=holiday_annotations + annotations,
+    )
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+@dataclass(frozen=True)
+class CompareMember:
+    label: str
+    observed: pd.Series
+    forecast: pd.Series
+
+
+def share_of_weekly_mean(observed: pd.Series, forecast: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Both series divided by the mean of the latest week observed (168 h), so a series of any size
+    reads as '1.2 = 20 % above its usual level'. Without observations the values become NaN."""
+    week = observed.iloc[-ONE_WEEK_HOURS:]
+    mean = float(week.mean()) if week.notna().any() else float("nan")
+    if not np.isfinite(mean) or mean == 0:
+        return observed * np.nan, forecast * np.nan
+    return observed / mean, forecast / mean
+
+
+def compare_figure(
+    members: list[CompareMember], title: str, zone_name: str, as_share: bool, small_multiples: bool
+) -> go.Figure:
+    """Several series together: overlaid on one axis, or one row each (small multiples) sharing x."""
+    members = [
+        CompareMember(m.label, *share_of_weekly_mean(m.observed, m.forecast)) if as_share else m for m in members
+    ]
+    rows = len(members) if small_multiples else 1
+    traces = []
+    if members:
+        first = pd.concat([members[0].observed, members[0].forecast]).groupby(level=0).first()
+        traces += _time_row(first.index, first.to_numpy(), zone_name)
+    all_hours = pd.DatetimeIndex([])
+    for number, member in enumerate(members):
+        color = COMPARE_COLORS[number % len(COMPARE_COLORS)]
+        axis = {"xaxis": "x", "yaxis": f"y{number + 1 if small_multiples and number else ''}"}
+        all_hours = all_hours.union(member.observed.index).union(member.forecast.index)
+        value = "%{y:.0%}" if as_share else "%{y:,.0f} kWh"
+        for part, series, dash in (("observed", member.observed, None), ("forecast", member.forecast, "dash")):
+            traces.append(
+                _scatter(
+                    x=instants(series.index),
+                    y=series.to_numpy(),
+                    name=member.label if part == "observed" else f"{member.label} (forecast)",
+                    legendgroup=member.label,
+                    showlegend=part == "observed",
+                    mode="lines",
+                    line={"color": color, "width": 2, "dash": dash},
+                    connectgaps=False,
+                    hovertemplate=f"{member.label} {part}: {value}<extra></extra>",
+                    **axis,
+                )
+            )
+    y_title = "Share of its own weekly mean" if as_share else "Consumption (kWh)"
+    y_axis = {"tickformat": ".0%" if as_share else ",.0f", "rangemode": "tozero"}
+    gap = 0.04
+    height = (1.0 - gap * (rows - 1)) / rows
+    axes = {}
+    for row in range(rows):
+        top = 1.0 - row * (height + gap)
+        name = "yaxis" if row == 0 else f"yaxis{row + 1}"
+        axes[name] = {**y_axis, "domain": [max(0.0, top - height), top], "anchor": "x"}
+        if small_multiples:
+            axes[name]["title"] = {"text": members[row].label, "font": {"size": 11}}
+    if not small_multiples:
+        axes["yaxis"]["title"] = {"text": y_title}
+    layout = dict(
+        title=_title(title, zone_name),
+        height=max(500, 160 * rows + 120) if small_multiples else 500,
+        margin={"t": 70, "l": 10, "r": 10},
+        xaxis={**_time_axis(all_hours, zone_name), "anchor": f"y{rows if rows > 1 else ''}"},
+        legend=LEGEND_BELOW,
+        shapes=_forecast_marks(members[0].forecast.index)[0] if members else [],
+        **axes,
+    )
+    return go.Figure(data=traces, layout=layout, _validate=False)

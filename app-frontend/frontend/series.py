@@ -1,39 +1,100 @@
-"""The predictions body of `/api/v1` as two hourly pandas series, and as the table behind the chart."""
+"""A `/api/v2/series/...` body as hourly pandas data in the zone the API was asked for.
+
+Rows keep the API's instants (ISO 8601 with offsets); an hour the API does not list (or lists as
+null) becomes NaN on a continuous hourly axis, so the chart shows a gap, never a bridge. The axis is
+built in UTC and then converted, so a daylight-saving day has its 23 or 25 hours, each once.
+"""
 
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from dashboard_common.timeutils import hourly_series
+
+BOUNDS = ("lower_80", "upper_80", "lower_95", "upper_95")
+FORECAST_COLUMNS = ("kwh", *BOUNDS)
 
 
 @dataclass(frozen=True)
-class ForecastSeries:
-    """Latest week of observations and the 24-hour forecast, each on a gap-preserving hourly index."""
+class SeriesView:
+    """Observed hours and the 24-hour forecast with its ranges, indexed by tz-aware hours in `zone`."""
 
+    zone: str
     observed: pd.Series
-    forecast: pd.Series
+    forecast: pd.DataFrame
+    interval: dict[str, Any]
+    forecast_total: dict[str, Any]
+    """The API's total of the forecast hours with its own ranges (`forecast_total`)."""
+
+    @property
+    def has_ranges(self) -> bool:
+        return bool(len(self.forecast)) and bool(self.forecast[list(BOUNDS)].notna().any().any())
 
 
-def forecast_series(predictions: dict[str, Any]) -> ForecastSeries:
-    return ForecastSeries(
-        observed=hourly_series(predictions["datetime_utc"], predictions["energy_consumption"], name="observed_kwh"),
-        forecast=hourly_series(
-            predictions["preds_datetime_utc"],
-            predictions["preds_energy_consumption"],
-            name="forecast_kwh",
-        ),
+def hourly_index(times: list[str], zone: str) -> pd.DatetimeIndex:
+    """ISO 8601 strings with any offsets as tz-aware hours in `zone`."""
+    return pd.DatetimeIndex(pd.to_datetime(times, utc=True, format="ISO8601")).tz_convert(zone)
+
+
+def _every_hour(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
+    """The rows on every UTC hour from the first to the last, NaN where one is missing, in `zone`."""
+    if frame.empty:
+        return frame
+    frame = frame[~frame.index.duplicated(keep="last")].sort_index()
+    every_hour = pd.date_range(frame.index[0].tz_convert("UTC"), frame.index[-1].tz_convert("UTC"), freq="h")
+    return frame.reindex(every_hour.tz_convert(zone))
+
+
+def _frame(rows: list[dict[str, Any]], columns: tuple[str, ...], zone: str) -> pd.DataFrame:
+    index = hourly_index([row["time"] for row in rows], zone)
+    values = {
+        column: np.asarray([np.nan if row.get(column) is None else row[column] for row in rows], dtype="float64")
+        for column in columns
+    }
+    return _every_hour(pd.DataFrame(values, index=index), zone)
+
+
+def series_view(body: dict[str, Any]) -> SeriesView:
+    zone = body.get("tz") or "UTC"
+    observed = _frame(body.get("observations") or [], ("kwh",), zone)["kwh"].rename("observed_kwh")
+    forecast = _frame(body.get("forecast") or [], FORECAST_COLUMNS, zone)
+    return SeriesView(
+        zone=zone,
+        observed=observed,
+        forecast=forecast,
+        interval=body.get("interval") or {},
+        forecast_total=body.get("forecast_total") or {},
     )
 
 
-def chart_table(series: ForecastSeries) -> pd.DataFrame:
-    """One row per hour on the chart's axis, observed and forecast side by side (empty where none)."""
-    table = pd.concat([series.observed, series.forecast], axis=1)
-    table.index.name = "hour_utc"
+def past_forecast(body: dict[str, Any] | None, zone: str) -> pd.Series:
+    """What the model had predicted for each hour (`/api/v2/monitoring/series/...`), on an hourly axis."""
+    hours = (body or {}).get("hours") or []
+    return _frame(hours, ("predicted_kwh",), zone)["predicted_kwh"] if hours else pd.Series(dtype="float64")
+
+
+def time_label(hour: pd.Timestamp) -> str:
+    """'Sun 29 Oct 02:00 CEST': the zone's abbreviation tells the two 02:00 of a fall-back day apart."""
+    return f"{hour:%a %d %b %H:%M} {hour.tzname()}"
+
+
+def forecast_window_text(first: str | None, last: str | None, zone: str) -> str:
+    """'Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST' from the API's status times."""
+    if not first or not last:
+        return "No forecast window reported by the API."
+    start, end = hourly_index([first, last], zone)
+    return f"Forecast for {time_label(start)} – {time_label(end)}"
+
+
+def chart_table(view: SeriesView) -> pd.DataFrame:
+    """One row per hour on the chart, observed and forecast with its ranges side by side."""
+    table = pd.concat([view.observed, view.forecast.rename(columns={"kwh": "forecast_kwh"})], axis=1)
+    table.index.name = "time"
     return table.reset_index()
 
 
-def chart_csv(series: ForecastSeries) -> str:
-    table = chart_table(series)
-    table["hour_utc"] = table["hour_utc"].dt.strftime("%Y-%m-%dT%H:%MZ")
+def chart_csv(view: SeriesView) -> str:
+    """The table as CSV; times in ISO 8601 with their offset, so every hour is unambiguous."""
+    table = chart_table(view)
+    table["time"] = table["time"].map(lambda hour: hour.isoformat(timespec="minutes"))
     return table.to_csv(index=False, float_format="%.3f")

@@ -27,10 +27,14 @@ def data_version(freshness: dict[str, Any]) -> str:
     return str(freshness.get("data_version") or freshness.get("snapshot_id", ""))
 
 
-def recency(freshness: dict[str, Any]) -> tuple[int, int]:
-    """How new the data is: its forecast window first, then its last observed hour."""
+def recency(freshness: dict[str, Any]) -> tuple[tuple[bool, Any], tuple[bool, Any]]:
+    """How new the data is: its forecast window first, then its last observed hour.
+
+    Works for v1 bodies (wire hours) and v2 `/status` bodies (ISO 8601 in UTC, which sort as
+    text); a missing value sorts first without being compared to a present one.
+    """
     forecast_from, observed_to = freshness.get("forecast_from"), freshness.get("observed_to")
-    return (-1 if forecast_from is None else forecast_from, -1 if observed_to is None else observed_to)
+    return ((forecast_from is not None, forecast_from or 0), (observed_to is not None, observed_to or 0))
 
 
 def choose(

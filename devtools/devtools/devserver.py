@@ -56,7 +56,7 @@ def services() -> list[Service]:
         Service("api", [python, "-m", "api"], str(REPO_ROOT), f"{api_url()}/ready", API_START_SECONDS),
         Service(
             "frontend",
-            streamlit_command("frontend/main.py", FRONTEND_PORT, address="127.0.0.1", watch=True),
+            streamlit_command("frontend/main.py", FRONTEND_PORT, address="127.0.0.1", watch=True, module="frontend"),
             str(REPO_ROOT / "app-frontend"),
             f"http://localhost:{FRONTEND_PORT}/_stcore/health",
             DASHBOARD_START_SECONDS,

@@ -85,18 +85,19 @@ def running_api(bucket: str | Path, extra_env: dict[str, str] | None = None, tim
         yield base_url
 
 
-def streamlit_command(script: str, port: int, address: str | None = "127.0.0.1", watch: bool = False) -> list[str]:
+def streamlit_command(
+    script: str, port: int, address: str | None = "127.0.0.1", watch: bool = False, module: str | None = None
+) -> list[str]:
     """`streamlit run <script>` headless on `address:port` (None: every interface), without telemetry.
 
     `watch` keeps Streamlit's file watcher (rerun on save) for development; tests and measurements
-    turn it off.
+    turn it off. `module` runs `python -m <module>` instead, a dashboard's own start (the forecast
+    page's `frontend` warms up, then runs `streamlit run` on its page with these flags).
     """
     return [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        script,
+        *(["streamlit", "run", script] if module is None else [module]),
         *([f"--server.address={address}"] if address else []),
         f"--server.port={port}",
         "--server.headless=true",
@@ -106,14 +107,17 @@ def streamlit_command(script: str, port: int, address: str | None = "127.0.0.1",
 
 
 @contextmanager
-def running_streamlit(app_dir: str | Path, script: str, env_overrides: dict[str, str]) -> Iterator[str]:
-    """Run `streamlit run <script>` from `<app_dir>` headless on a free port and yield its URL."""
+def running_streamlit(
+    app_dir: str | Path, script: str, env_overrides: dict[str, str], module: str | None = None
+) -> Iterator[str]:
+    """Run `streamlit run <script>` (or `python -m <module>`, see `streamlit_command`) from `<app_dir>`
+    headless on a free port and yield its URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = ARTIFACTS / f"streamlit-{Path(app_dir).name}-{port}.log"
     log_path.unlink(missing_ok=True)
     with running(
-        streamlit_command(script, port),
+        streamlit_command(script, port, module=module),
         REPO_ROOT / app_dir,
         {**os.environ, **env_overrides},
         f"{url}/_stcore/health",

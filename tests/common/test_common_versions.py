@@ -44,3 +44,9 @@ def test_keep_newest_remembers_per_session_and_flags_a_lagging_replica():
     assert keep_newest(NEW, state) == NEW
     other_session: dict = {}
     assert keep_newest(OLD, other_session) == OLD
+
+
+def test_recency_orders_v2_status_bodies_and_a_missing_window_without_type_errors() -> None:
+    older = {"forecast_from": "2023-06-15T00:00:00+00:00", "observed_to": "2023-06-14T23:00:00+00:00"}
+    newer = {"forecast_from": "2023-06-16T00:00:00+00:00", "observed_to": "2023-06-15T23:00:00+00:00"}
+    assert recency({"forecast_from": None, "observed_to": None}) < recency(older) < recency(newer)

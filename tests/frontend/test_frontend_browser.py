@@ -1,13 +1,15 @@
 """The forecast dashboard end to end: real API and dashboard processes, driven in headless Chromium.
 
 Expected series come from the API itself (same process the dashboard talks to), so the checks hold
-for any fixture data. Screenshots go to test-artifacts/ for a person to look at.
+for any data. Buckets: the fixture bucket (June 2023) and demo buckets written around the spring
+and autumn daylight-saving changes of 2026. Screenshots go to test-artifacts/ for a person to look at.
 """
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
 import httpx
+import pandas as pd
 import pytest
 from support import ARTIFACTS, BUCKET_PANDAS15, running_api
 
@@ -15,16 +17,21 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 CHART = "[data-testid='stPlotlyChart'] .js-plotly-plot"
 CHART_TIMEOUT_MS = 60_000
+CONSUMER_TYPE_BOX = "Consumer type (DE35 code, type to search)"
 
 CHART_TRACES = """() => {
     const chart = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
     return chart._fullData.map(trace => ({
         name: trace.name,
-        points: trace.x.length,
+        x: Array.from(trace.x),
         values: Array.from(trace.y).filter(value => value !== null && !Number.isNaN(value)).length,
         first_value: trace.y[0],
+        customdata: trace.customdata
+            ? Array.from(trace.customdata).map(row => Array.isArray(row) ? row[0] : row) : null,
+        fill: trace.fill,
     }));
 }"""
+NO_SIDEWAYS_OVERFLOW = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 
 
 def wait_for_chart(page, title_part: str) -> None:
@@ -41,6 +48,10 @@ def wait_for_chart(page, title_part: str) -> None:
     )
 
 
+def traces_by_name(page) -> dict[str, dict]:
+    return {trace["name"]: trace for trace in page.evaluate(CHART_TRACES) if trace["name"]}
+
+
 def choose(page, label: str, option: str) -> None:
     """Type into a Streamlit selectbox (a searchable combobox) and pick the matching option."""
     box = page.get_by_role("combobox", name=label)
@@ -49,8 +60,9 @@ def choose(page, label: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def api_predictions(api_url: str, area: int, consumer_type: int) -> dict:
-    return httpx.get(f"{api_url}/predictions/{area}/{consumer_type}", timeout=10).raise_for_status().json()
+def api_series(api_url: str, area: str, consumer_type: str, tz: str = "Europe/Copenhagen") -> dict:
+    v2 = api_url.removesuffix("/v1") + "/v2"
+    return httpx.get(f"{v2}/series/{area}/{consumer_type}", params={"tz": tz}, timeout=10).raise_for_status().json()
 
 
 def assert_no_traceback(page) -> None:
@@ -58,30 +70,139 @@ def assert_no_traceback(page) -> None:
     assert "Traceback" not in page.inner_text("body")
 
 
-def test_chart_shows_the_observed_week_and_the_24_hour_forecast(
+def hover_over(page, hour_label: str) -> str:
+    """Move the mouse onto the hour with this Danish label (mid-height); returns the hover box's text."""
+    x = page.evaluate(
+        """(label) => {
+            const chart = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+            const row = chart._fullData.find(trace => trace.name === "Danish time");
+            const index = Array.from(row.customdata).indexOf(label);
+            const xaxis = chart._fullLayout.xaxis;
+            return chart.getBoundingClientRect().x + xaxis._offset + xaxis.d2p(row.x[index]);
+        }""",
+        hour_label,
+    )
+    plot_area = page.locator(f"{CHART} .nsewdrag").first.bounding_box()
+    page.mouse.move(x, plot_area["y"] + plot_area["height"] / 2)
+    page.wait_for_function("() => document.querySelector('.hoverlayer').textContent.length > 0", timeout=10_000)
+    return page.evaluate("() => document.querySelector('.hoverlayer').textContent")
+
+
+def test_page_opens_on_all_of_denmark_with_ranges_in_danish_time(
     page, dashboard_on_fixture_bucket: str, api_on_fixture_bucket: str
 ) -> None:
-    expected = api_predictions(api_on_fixture_bucket, 1, 111)
+    expected = api_series(api_on_fixture_bucket, "all", "all")
 
     page.goto(dashboard_on_fixture_bucket)
-    wait_for_chart(page, "DK1 (west of the Great Belt) · consumer type 111")
+    wait_for_chart(page, "All Denmark · All consumer types")
 
-    traces = page.evaluate(CHART_TRACES)
-    assert [(trace["name"], trace["points"], trace["values"]) for trace in traces] == [
-        ("Observed", len(expected["datetime_utc"]), len(expected["energy_consumption"])),
-        ("Forecast (next 24 h)", len(expected["preds_datetime_utc"]), 24),
-    ]
-    assert traces[1]["first_value"] == pytest.approx(expected["preds_energy_consumption"][0])
-    assert page.url.endswith("?area=1&consumer_type=111")
-    assert page.get_by_text("Forecast for 15 Jun 2023 00:00 – 23:00 UTC").count() == 1
-    assert page.get_by_text("Demo data").count() == 0
+    traces = traces_by_name(page)
+    assert len(traces["Observed"]["x"]) == len(expected["observations"])
+    assert traces["Forecast (next 24 h)"]["first_value"] == pytest.approx(expected["forecast"][0]["kwh"])
+    assert traces["80 % range: 80 % of past errors fall inside"]["fill"] == "tonexty"
+    assert traces["95 % range: 95 % of past errors fall inside"]["fill"] == "tonexty"
+    assert traces["Danish time"]["customdata"][0].endswith("CEST")
+    assert page.url.endswith("?area=all&consumer_type=all&tz=dk")
+    assert page.get_by_text("Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST").count() == 1
     assert_no_traceback(page)
-    page.screenshot(path=ARTIFACTS / "frontend-chart-1-111.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "frontend-all-of-denmark.png", full_page=True)
 
 
-def test_data_behind_the_chart_opens_as_a_table_and_downloads_as_csv(page, dashboard_on_fixture_bucket: str) -> None:
-    page.goto(f"{dashboard_on_fixture_bucket}/?area=2&consumer_type=462")
-    wait_for_chart(page, "DK2 (east) · consumer type 462")
+@pytest.mark.parametrize(
+    ("bucket", "day", "hours_that_day", "twice"),
+    [("spring_forward", "Sun 29 Mar", 23, None), ("fall_back", "Sun 25 Oct", 25, "02:00")],
+)
+def test_a_daylight_saving_week_is_drawn_hour_by_hour_without_a_folded_or_missing_hour(
+    page, request: pytest.FixtureRequest, bucket: str, day: str, hours_that_day: int, twice: str | None
+) -> None:
+    dashboard = request.getfixturevalue(f"dashboard_on_{bucket}_bucket")
+    api_url = request.getfixturevalue(f"api_on_{bucket}_bucket")
+    expected = api_series(api_url, "1", "111")
+
+    page.goto(f"{dashboard}/?area=1&consumer_type=111")
+    wait_for_chart(page, "DK1 · 111")
+
+    traces = traces_by_name(page)
+    time_row = traces["Danish time"]
+    drawn = pd.DatetimeIndex(time_row["x"])
+    assert len(drawn) == len(expected["observations"]) + len(expected["forecast"])
+    assert set(drawn[1:] - drawn[:-1]) == {pd.Timedelta(hours=1)}, "one point per real hour, evenly spaced"
+    that_day = [label for label in time_row["customdata"] if label.startswith(day)]
+    assert len(that_day) == hours_that_day
+    if twice:
+        assert f"{day} {twice} CEST" in that_day and f"{day} {twice} CET" in that_day
+        hover_label = f"{day} {twice} CET"
+    else:
+        assert f"{day} 01:00 CET" in that_day and f"{day} 03:00 CEST" in that_day
+        assert not any("02:00" in label for label in that_day)
+        hover_label = f"{day} 03:00 CEST"
+    assert_no_traceback(page)
+    hover_text = hover_over(page, hover_label)
+    assert hover_label in hover_text
+    page.screenshot(path=ARTIFACTS / f"frontend-dst-{bucket}.png", full_page=True)
+
+
+def test_holiday_in_the_window_is_marked(page, dashboard_on_spring_forward_bucket: str) -> None:
+    page.goto(f"{dashboard_on_spring_forward_bucket}/?area=all&consumer_type=all")
+    wait_for_chart(page, "All Denmark")
+
+    annotations = page.evaluate(f'() => document.querySelector("{CHART}").layout.annotations.map(a => a.text)')
+    assert "Maundy Thursday (public holiday)" in annotations
+    assert page.get_by_text("Public holidays in this window: Maundy Thursday (Thu 02 Apr).").count() == 1
+    assert page.get_by_text("Demo data").count() == 1
+
+
+def test_phone_width_stacks_the_controls_and_nothing_overflows_sideways(
+    browser, dashboard_on_spring_forward_bucket: str
+) -> None:
+    # A phone's width; tall enough that the screenshot holds the whole page (Streamlit scrolls inside it).
+    context = browser.new_context(viewport={"width": 390, "height": 2200}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{dashboard_on_spring_forward_bucket}/?area=1&consumer_type=all")
+        wait_for_chart(page, "DK1 · All consumer types")
+
+        assert page.evaluate(NO_SIDEWAYS_OVERFLOW)
+        area = page.get_by_role("combobox", name="Price area").bounding_box()
+        consumer_type = page.get_by_role("combobox", name=CONSUMER_TYPE_BOX).bounding_box()
+        assert consumer_type["y"] > area["y"] + area["height"], "controls stack"
+        chart = page.locator(CHART).first.bounding_box()
+        assert chart["x"] >= 0 and chart["x"] + chart["width"] <= 390
+        page.screenshot(path=ARTIFACTS / "frontend-phone-390.png", full_page=True)
+
+        page.get_by_text("Compare several series").click()
+        wait_for_chart(page, "3 consumer types")
+        page.get_by_text("small multiples").click()
+        page.wait_for_function(
+            f'() => {{ const chart = document.querySelector("{CHART}"); return chart && chart.layout.yaxis3; }}',
+            timeout=CHART_TIMEOUT_MS,
+        )
+        assert page.evaluate(NO_SIDEWAYS_OVERFLOW)
+        page.screenshot(path=ARTIFACTS / "frontend-phone-390-compare.png", full_page=True)
+        assert_no_traceback(page)
+    finally:
+        context.close()
+
+
+def test_utc_switch_redraws_in_utc_and_keeps_it_in_the_link(page, dashboard_on_fixture_bucket: str) -> None:
+    page.goto(f"{dashboard_on_fixture_bucket}/?area=1&consumer_type=111")
+    wait_for_chart(page, "Hours in Danish time")
+
+    page.get_by_text("UTC", exact=True).click()
+    wait_for_chart(page, "Hours in UTC")
+
+    page.wait_for_url("**/?area=1&consumer_type=111&tz=utc")
+    assert "Danish time" not in traces_by_name(page)
+    assert page.get_by_text("Forecast for Thu 15 Jun 00:00 UTC – Thu 15 Jun 23:00 UTC").count() == 1
+    page.screenshot(path=ARTIFACTS / "frontend-utc.png", full_page=True)
+
+
+def test_data_behind_the_chart_downloads_as_csv_with_offsets(
+    page, dashboard_on_fall_back_bucket: str, api_on_fall_back_bucket: str
+) -> None:
+    expected = api_series(api_on_fall_back_bucket, "2", "all")
+    page.goto(f"{dashboard_on_fall_back_bucket}/?area=2&consumer_type=all")
+    wait_for_chart(page, "DK2 · All consumer types")
 
     page.get_by_text("Data behind the chart").click()
     page.get_by_test_id("stDataFrame").wait_for(timeout=CHART_TIMEOUT_MS)
@@ -89,53 +210,52 @@ def test_data_behind_the_chart_opens_as_a_table_and_downloads_as_csv(page, dashb
         page.get_by_role("button", name="Download CSV").click()
     csv_lines = download_info.value.path().read_text().splitlines()
 
-    assert download_info.value.suggested_filename == "forecast_area2_consumer_type462.csv"
-    assert csv_lines[0] == "hour_utc,observed_kwh,forecast_kwh"
-    assert len(csv_lines) == 1 + 168 + 24
-    assert csv_lines[-1].startswith("2023-06-15T23:00Z,,")
-    page.set_viewport_size({"width": 1400, "height": 1700})
-    page.screenshot(path=ARTIFACTS / "frontend-data-table-2-462.png")
+    assert download_info.value.suggested_filename == "forecast_area-2_consumer-type-all_dk.csv"
+    assert csv_lines[0] == "time,observed_kwh,forecast_kwh,lower_80,upper_80,lower_95,upper_95"
+    assert len(csv_lines) == 1 + len(expected["observations"]) + len(expected["forecast"])
+    times = [line.split(",")[0] for line in csv_lines[1:]]
+    assert "2026-10-25T02:00+02:00" in times and "2026-10-25T02:00+01:00" in times
+    page.screenshot(path=ARTIFACTS / "frontend-data-table.png", full_page=True)
 
 
 def test_switching_consumer_type_redraws_the_chart_for_that_series(
     page, dashboard_on_fixture_bucket: str, api_on_fixture_bucket: str
 ) -> None:
-    expected = api_predictions(api_on_fixture_bucket, 1, 112)
-    page.goto(dashboard_on_fixture_bucket)
-    wait_for_chart(page, "consumer type 111")
-    before = page.evaluate(CHART_TRACES)
+    expected = api_series(api_on_fixture_bucket, "1", "112")
+    page.goto(f"{dashboard_on_fixture_bucket}/?area=1&consumer_type=111")
+    wait_for_chart(page, "· 111")
 
-    choose(page, "Consumer type (DE35 code, type to search)", "112")
-    wait_for_chart(page, "DK1 (west of the Great Belt) · consumer type 112")
+    choose(page, CONSUMER_TYPE_BOX, "112")
+    wait_for_chart(page, "DK1 · 112")
 
-    after = page.evaluate(CHART_TRACES)
-    assert after[1]["first_value"] == pytest.approx(expected["preds_energy_consumption"][0])
-    assert after[1]["first_value"] != before[1]["first_value"]
-    assert [trace["points"] for trace in after] == [len(expected["datetime_utc"]), 24]
-    page.wait_for_url("**/?area=1&consumer_type=112")
-    page.screenshot(path=ARTIFACTS / "frontend-switched-1-112.png", full_page=True)
+    forecast = traces_by_name(page)["Forecast (next 24 h)"]
+    assert forecast["first_value"] == pytest.approx(expected["forecast"][0]["kwh"])
+    page.wait_for_url("**/?area=1&consumer_type=112&tz=dk")
 
 
-def test_deep_link_opens_that_series(page, dashboard_on_fixture_bucket: str, api_on_fixture_bucket: str) -> None:
-    expected = api_predictions(api_on_fixture_bucket, 2, 462)
+def test_past_forecasts_overlay_the_observed_week(page, dashboard_on_fixture_bucket: str) -> None:
+    page.goto(f"{dashboard_on_fixture_bucket}/?area=2&consumer_type=all")
+    wait_for_chart(page, "DK2 · All consumer types")
 
-    page.goto(f"{dashboard_on_fixture_bucket}/?area=2&consumer_type=462")
-    wait_for_chart(page, "DK2 (east) · consumer type 462")
+    page.get_by_text("Show what the model had predicted for the past week").click()
+    page.wait_for_function(
+        f'() => {{ const chart = document.querySelector("{CHART}"); '
+        "return chart && chart._fullData && chart._fullData.some(t => t.name.startsWith('What the model')); }",
+        timeout=CHART_TIMEOUT_MS,
+    )
 
-    traces = page.evaluate(CHART_TRACES)
-    assert traces[1]["first_value"] == pytest.approx(expected["preds_energy_consumption"][0])
-    assert page.get_by_role("combobox", name="Price area").input_value() == "DK2 (east)"
-    assert page.get_by_role("combobox", name="Consumer type (DE35 code, type to search)").input_value() == "462"
-    page.screenshot(path=ARTIFACTS / "frontend-deep-link-2-462.png", full_page=True)
+    overlay = traces_by_name(page)["What the model had predicted for these hours"]
+    assert overlay["values"] > 0
+    page.screenshot(path=ARTIFACTS / "frontend-past-forecasts.png", full_page=True)
 
 
-def test_invalid_deep_link_falls_back_with_a_notice(page, dashboard_on_fixture_bucket: str) -> None:
-    page.goto(f"{dashboard_on_fixture_bucket}/?area=7&consumer_type=111")
-    wait_for_chart(page, "DK1 (west of the Great Belt) · consumer type 111")
+def test_invalid_link_falls_back_with_a_notice(page, dashboard_on_fixture_bucket: str) -> None:
+    page.goto(f"{dashboard_on_fixture_bucket}/?area=7&consumer_type=111&tz=Mars")
+    wait_for_chart(page, "All Denmark · 111")
 
     assert page.get_by_text("The link asks for area 7, which has no data").count() == 1
-    page.wait_for_url("**/?area=1&consumer_type=111")
-    page.screenshot(path=ARTIFACTS / "frontend-deep-link-invalid.png", full_page=True)
+    assert page.get_by_text("The link asks for time zone Mars").count() == 1
+    page.wait_for_url("**/?area=all&consumer_type=111&tz=dk")
 
 
 def test_stopping_the_api_shows_a_warning_naming_it_instead_of_a_traceback(
@@ -143,22 +263,22 @@ def test_stopping_the_api_shows_a_warning_naming_it_instead_of_a_traceback(
 ) -> None:
     with api_that_can_be_stopped() as (api_url, stop_api), start_dashboard(api_url) as dashboard_url:
         page.goto(dashboard_url)
-        wait_for_chart(page, "consumer type 111")
+        wait_for_chart(page, "All Denmark")
 
         stop_api()
-        choose(page, "Consumer type (DE35 code, type to search)", "112")
+        choose(page, CONSUMER_TYPE_BOX, "112")
 
-        warning = page.get_by_text(f"The forecast API is not answering at {api_url}/predictions/1/112")
+        v2_url = api_url.removesuffix("/v1") + "/v2"
+        warning = page.get_by_text(f"The forecast API is not answering at {v2_url}/series/all/112")
         warning.wait_for(timeout=CHART_TIMEOUT_MS)
         page.screenshot(path=ARTIFACTS / "frontend-api-stopped-selection.png", full_page=True)
-        page.get_by_role("button", name="Retry").wait_for()
         assert page.locator(CHART).count() == 0
         assert_no_traceback(page)
 
         page.get_by_role("button", name="Retry").click()
         page.reload()
 
-        page.get_by_text(f"The forecast API is not answering at {api_url}/freshness").wait_for(timeout=CHART_TIMEOUT_MS)
+        page.get_by_text(f"The forecast API is not answering at {v2_url}/status").wait_for(timeout=CHART_TIMEOUT_MS)
         assert page.get_by_role("heading", name="Hourly electricity consumption forecast").count() == 1
         assert_no_traceback(page)
         page.screenshot(path=ARTIFACTS / "frontend-api-stopped-reload.png", full_page=True)
