@@ -1,5 +1,6 @@
 """The shared API client against a real HTTP server on a loopback port, answering from a script."""
 
+import contextlib
 import json
 import socket
 import threading
@@ -182,6 +183,31 @@ def test_nothing_listening_raises_api_unavailable_naming_the_url() -> None:
 
     assert raised.value.url == url + "/freshness"
     assert "cannot reach the API" in raised.value.message
+
+
+def test_a_connection_dropped_without_an_answer_is_retried_once_then_unavailable() -> None:
+    accepted = []
+    done = threading.Event()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.1)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/api/v1"
+
+        def drop_connections() -> None:
+            while not done.is_set():
+                with contextlib.suppress(TimeoutError):
+                    connection, _ = listener.accept()
+                    accepted.append(connection)
+                    connection.close()  # no answer at all: the client sees the connection end
+
+        dropper = threading.Thread(target=drop_connections, daemon=True)
+        dropper.start()
+        with pytest.raises(ApiUnavailable, match="cannot reach the API"):
+            ApiClient(url, timeout=5).freshness()
+        done.set()
+        dropper.join(timeout=5)
+    assert len(accepted) == 2
 
 
 def test_api_base_url_reads_the_variable_and_drops_a_trailing_slash(

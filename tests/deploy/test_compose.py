@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 import pytest
 from dashboard_common.addresses import API_PORT, FRONTEND_PORT, MONITORING_PORT
+from devtools.browser import read_dashboard
 from devtools.compose import SERVICES, Compose, docker_api, engine_answers, image_size, project_containers
 from devtools.compose import wait_until_healthy as containers_healthy
 from devtools.paths import ARTIFACTS, REPO_ROOT
@@ -49,13 +50,6 @@ CONTRACT_PATHS = (
     "/api/v1/monitoring/metrics",
     "/api/v1/monitoring/values/{area}/{consumer_type}",
 )
-# Points per trace of every Plotly chart on the page, read from the live chart elements.
-CHART_POINTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((chart) =>
-  (chart.data || []).map((trace, i) => {
-    const size = (values) => (values && typeof values.length === 'number' ? values.length : 0);
-    const calculated = chart.calcdata && chart.calcdata[i] ? chart.calcdata[i].length : 0;
-    return Math.max(size(trace.x), size(trace.y), size(trace.values), calculated);
-  }))"""
 
 
 @dataclass
@@ -250,30 +244,14 @@ def test_an_unknown_series_is_a_404_with_a_detail_and_a_malformed_one_a_422(api:
 @pytest.mark.browser
 @pytest.mark.parametrize("name", list(DASHBOARDS))
 def test_each_dashboard_draws_charts_with_points_and_no_error(stack: Stack, browser, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        page.goto(DASHBOARDS[name], wait_until="domcontentloaded", timeout=60_000)
-        page.wait_for_function(
-            f"() => {{ const charts = ({CHART_POINTS_JS})();"
-            " return charts.length > 0 && charts.every((traces) => traces.some((n) => n > 0)); }",
-            timeout=CHART_TIMEOUT_S * 1000,
-            polling=1000,
-        )
-        page.wait_for_timeout(3000)  # let the script run finish, then read the final page
-        charts = page.evaluate(CHART_POINTS_JS)
-        errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
-        error_texts = [errors.nth(i).inner_text()[:300] for i in range(errors.count())]
-        page.screenshot(path=str(ARTIFACTS / f"compose-{name}.png"), full_page=True)
-    except Exception:
-        page.screenshot(path=str(ARTIFACTS / f"compose-{name}-failed.png"), full_page=True)
-        raise
+        view = read_dashboard(page, DASHBOARDS[name], ARTIFACTS / f"compose-{name}.png", CHART_TIMEOUT_S)
     finally:
         page.close()
-    stack.figures.setdefault("dashboard_charts", {})[name] = charts
-    assert not error_texts, f"{name}: the page shows errors: {error_texts}"
-    empty = [i for i, traces in enumerate(charts) if not any(n > 0 for n in traces)]
-    assert not empty, f"{name}: charts without data points: {empty} of {charts}"
+    stack.figures.setdefault("dashboard_charts", {})[name] = view.charts
+    assert not view.errors, f"{name}: the page shows errors: {view.errors}"
+    assert not view.charts_without_points, f"{name}: charts without data points: {view.charts}"
 
 
 def test_metrics_count_requests_and_report_the_snapshot(stack: Stack, api: httpx.Client) -> None:

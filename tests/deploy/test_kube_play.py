@@ -10,6 +10,7 @@ Run with an engine: `deploy/ci-engine.sh .venv/bin/python -m pytest -m kube test
 `compose-lab start` then `uv run pytest -m kube tests/deploy`.
 """
 
+import contextlib
 import json
 import os
 import subprocess
@@ -21,7 +22,9 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from support import ARTIFACTS, CHROMIUM_ARGS, REPO_ROOT
+from devtools.browser import launch_chromium, read_dashboard
+from devtools.waiting import WaitTimeout, wait_until
+from support import ARTIFACTS, REPO_ROOT
 
 pytestmark = pytest.mark.kube
 
@@ -41,12 +44,6 @@ ANSWER_TIMEOUT_S = 240
 CHART_TIMEOUT_MS = 90_000
 # Points per trace of every Plotly chart on the page, read from the live chart elements (Plotly keeps
 # typed arrays encoded in `trace.x`, so the drawn points in `calcdata` count too).
-CHART_POINTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((chart) =>
-  (chart.data || []).map((trace, i) => {
-    const size = (values) => (values && typeof values.length === 'number' ? values.length : 0);
-    const calculated = chart.calcdata && chart.calcdata[i] ? chart.calcdata[i].length : 0;
-    return Math.max(size(trace.x), size(trace.y), calculated);
-  }))"""
 
 # Podman 4.3 differs from a cluster in three ways that matter here; only these are patched:
 # - it uses localhost/ images, which must not be pulled;
@@ -174,11 +171,13 @@ def played(podman, kubectl, images, tmp_path_factory) -> Iterator[tuple[list[Pod
         played_in = time.monotonic() - started
         pods = pods_of(podman, replicas)
         waiting = set(range(len(pods)))
-        with httpx.Client(timeout=3) as client:
-            deadline = time.monotonic() + ANSWER_TIMEOUT_S
-            while waiting and time.monotonic() < deadline:
-                waiting = {i for i in waiting if not answers(client, pods[i])}
-                time.sleep(0.25)
+        with httpx.Client(timeout=3) as client, contextlib.suppress(WaitTimeout):  # the check below names them
+
+            def all_answer() -> bool:
+                waiting.difference_update({i for i in waiting if answers(client, pods[i])})
+                return not waiting
+
+            wait_until(all_answer, timeout=ANSWER_TIMEOUT_S, what="every pod answering", interval=0.25)
         answered_in = time.monotonic() - started
         if waiting:
             logs = {
@@ -243,22 +242,11 @@ def test_the_dashboards_draw_data_from_the_api_service(played, component, chromi
     pods, _ = played
     pod = next(pod for pod in pods if pod.component == component)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        browser = launch_chromium(playwright, chromium_path)
         try:
-            page.goto(pod.url, wait_until="domcontentloaded", timeout=60_000)
-            page.wait_for_function(
-                f"() => {{ const charts = ({CHART_POINTS_JS})();"
-                " return charts.length > 0 && charts.every((traces) => traces.some((n) => n > 0)); }",
-                timeout=CHART_TIMEOUT_MS,
-                polling=1000,
-            )
-            page.wait_for_timeout(2000)  # let the script run finish, then read the final page
-            charts = page.evaluate(CHART_POINTS_JS)
-            errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
-            error_texts = [errors.nth(i).inner_text()[:300] for i in range(errors.count())]
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            view = read_dashboard(page, pod.url, ARTIFACTS / f"kube-{component}.png", CHART_TIMEOUT_MS / 1000, 2000)
         finally:
-            page.screenshot(path=str(ARTIFACTS / f"kube-{component}.png"), full_page=True)
             browser.close()
-    assert not error_texts
-    assert charts and all(any(n > 0 for n in traces) for traces in charts), charts
+    assert not view.errors
+    assert view.charts and not view.charts_without_points, view.charts

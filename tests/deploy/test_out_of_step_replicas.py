@@ -9,13 +9,13 @@ than show it under the newer data's name.
 """
 
 import shutil
-import time
 from pathlib import Path
 
 import httpx
 import pandas as pd
 import pytest
 import streamlit as st
+from devtools.waiting import wait_until
 from streamlit.testing.v1 import AppTest
 from support import BUCKET_PANDAS3, REPO_ROOT, running_api
 
@@ -44,13 +44,12 @@ def write_bucket(folder: Path, shift_hours: int) -> None:
 def serve_version(api_url: str, folder: Path, shift_hours: int, old_version: str | None) -> str:
     """Put that data in the API's folder and wait until it serves it; return its data_version."""
     write_bucket(folder, shift_hours)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    def new_version() -> str | None:
         version = httpx.get(f"{api_url}/freshness", timeout=5).json()["data_version"]
-        if version != old_version:
-            return version
-        time.sleep(0.2)
-    raise AssertionError("the API did not load the new files within 30 s")
+        return version if version != old_version else None
+
+    return wait_until(new_version, timeout=30, what="the API serving the new files")
 
 
 def captions(app: AppTest) -> str:

@@ -9,7 +9,6 @@ per-process counter).
 """
 
 import io
-import time
 from contextlib import ExitStack
 from itertools import product
 
@@ -17,6 +16,7 @@ import httpx
 import pandas as pd
 import pytest
 from devtools.emulator import FakeGcs
+from devtools.waiting import wait_until
 from support import BUCKET_PANDAS3, running_api
 
 pytestmark = [pytest.mark.emulator, pytest.mark.e2e]
@@ -46,14 +46,12 @@ def freshness(base_url: str) -> dict:
 
 def all_refreshed_past(replicas: list[str], old_version: str | None) -> str:
     """Wait until every replica serves one data_version other than `old_version`; return it."""
-    deadline = time.monotonic() + REFRESH_TIMEOUT_S
-    versions: set[str] = set()
-    while time.monotonic() < deadline:
+
+    def converged() -> str | None:
         versions = {freshness(url)["data_version"] for url in replicas}
-        if len(versions) == 1 and old_version not in versions:
-            return versions.pop()
-        time.sleep(0.3)
-    raise AssertionError(f"replicas did not converge within {REFRESH_TIMEOUT_S} s: {versions}")
+        return next(iter(versions)) if len(versions) == 1 and old_version not in versions else None
+
+    return wait_until(converged, timeout=REFRESH_TIMEOUT_S, what="every replica on one new data_version", interval=0.3)
 
 
 def data_paths(base_url: str) -> list[str]:
