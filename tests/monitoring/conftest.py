@@ -5,6 +5,8 @@ In `AppTest` runs the page's real `ApiClient` runs; only `requests.Session.get` 
 client's own.
 """
 
+import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -53,3 +55,24 @@ def dashboard(api_on_fixture_bucket: str) -> Iterator[str]:
         "app-monitoring", "monitoring/main.py", {"APP_MONITORING_API_URL": api_on_fixture_bucket}
     ) as url:
         yield url
+
+
+def prometheus_tool(name: str) -> str:
+    """Path of a binary of Debian's `prometheus` package; missing skips locally and fails under CI=true."""
+    found = shutil.which(name)
+    if found:
+        return found
+    message = f"`{name}` not found: install Debian's `prometheus` package to run the alert rule tests"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def promtool() -> str:
+    return prometheus_tool("promtool")
+
+
+@pytest.fixture(scope="session")
+def prometheus_server() -> str:
+    return prometheus_tool("prometheus")
