@@ -8,7 +8,7 @@ worker that accepted the connection, named by `api_worker_info{pid=...}`.
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http_caching import add_default_no_store
+from api.snapshot import Snapshot
 from api.store import FILE_SPECS, DataStore
 
 access_logger = logging.getLogger("api.access")
@@ -30,6 +31,7 @@ access_logger = logging.getLogger("api.access")
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED_ROUTE = "unmatched"
 MAX_LOGGED_PATH = 200
+SECONDS_PER_HOUR = 3600
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
@@ -89,6 +91,29 @@ class SnapshotCollector(Collector):
             series.add_metric(["monitoring_values"], len(snapshot.monitoring.values_bodies))
             series.add_metric(["monitoring_errors"], len(snapshot.monitoring.errors_bodies))
         yield series
+        yield from data_age_metrics(snapshot, datetime.now(UTC))
+
+
+def data_age_metrics(snapshot: Snapshot, now: datetime) -> Iterator[GaugeMetricFamily]:
+    """How old the newest observation and the newest forecast are: what the staleness alerts read.
+
+    Measured from the start of the hour (the data's own clock), not from when the API loaded the
+    files: a bucket the pipeline stopped writing looks fresh to the loader but not to these.
+    """
+    if snapshot.observed_to is not None:
+        observation = GaugeMetricFamily(
+            "energy_forecast_last_observation_age_seconds",
+            "Seconds since the start of the newest observed hour in y.parquet.",
+        )
+        observation.add_metric([], now.timestamp() - snapshot.observed_to * SECONDS_PER_HOUR)
+        yield observation
+    if snapshot.forecast_from is not None:
+        forecast = GaugeMetricFamily(
+            "energy_forecast_forecast_start_age_seconds",
+            "Seconds since the first hour of the newest forecast in predictions.parquet (negative: it starts later).",
+        )
+        forecast.add_metric([], now.timestamp() - snapshot.forecast_from * SECONDS_PER_HOUR)
+        yield forecast
 
 
 class Metrics:

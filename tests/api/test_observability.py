@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import sys
+import time
 
 import httpx
 import pytest
@@ -201,3 +202,15 @@ def test_the_server_writes_json_lines_with_one_access_line_per_request():
     assert not [entry for entry in entries if entry["logger"] == "uvicorn.access"]
     assert any(entry["logger"] == "api.store" and "serving snapshot 1" in entry["message"] for entry in entries)
     assert metrics.status_code == 200 and "http_requests_total" in metrics.text
+
+
+async def test_data_age_gauges_count_from_the_newest_observed_hour_and_the_forecast_start(serve_bucket):
+    async with serve_bucket(BUCKET_PANDAS15) as (_, client):
+        freshness = (await client.get("freshness")).json()
+        exposition = await scrape(client)
+        now = time.time()
+    observation_age = value(exposition, "energy_forecast_last_observation_age_seconds")
+    forecast_age = value(exposition, "energy_forecast_forecast_start_age_seconds")
+    assert now - 60 < observation_age + freshness["observed_to"] * 3600 <= now
+    assert now - 60 < forecast_age + freshness["forecast_from"] * 3600 <= now
+    assert observation_age - forecast_age == pytest.approx(3600)  # the forecast starts an hour later
