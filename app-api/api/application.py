@@ -15,12 +15,14 @@ from fastapi_offline import FastAPIOffline
 
 from api.config import Settings, get_settings
 from api.demo import demo_is_outdated, write_demo_bucket
+from api.docs import V2_PREFIX, split_docs
 from api.http_caching import data_cache_control
 from api.middleware import RequestIdMiddleware, unhandled_error
 from api.observability import AccessMiddleware, Metrics, route_templates
 from api.routes import router
 from api.storage import LocalStorage, Storage, open_storage
 from api.store import DataStore
+from api.v2.routes import router as v2_router
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,9 @@ next-24-hour forecast and monitoring of past forecasts, as produced by the batch
 
 Data is read from the prediction bucket into memory and refreshed in the background; no request
 reads the bucket. Times are integers: hours since 1970-01-01T00:00Z (UTC).
+
+New clients: `/api/v2` (docs at `/api/v2/docs`) has readable times in any zone, ranges, totals,
+uncertainty ranges, error figures beyond MAPE, and CSV/parquet tables.
 """
 
 
@@ -124,6 +129,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     app.add_exception_handler(Exception, unhandled_error)
     app.include_router(router, prefix=prefix)
+    app.include_router(v2_router, prefix=V2_PREFIX)
+    split_docs(app, prefix, static_url=f"{prefix}/static-docs")
     app.add_route("/metrics", metrics.exposition, methods=["GET"], include_in_schema=False)
     route_paths.update(route_templates(app.routes, router.routes, prefix))
+    route_paths.update(route_templates([], v2_router.routes, V2_PREFIX))
     return app

@@ -62,20 +62,31 @@ def _frame(rows: dict[str, list], value_column: str | None = "energy_consumption
 
 
 def build_demo_frames(
-    now: datetime | None = None, seed: int = 7, observed_days: int = OBSERVED_DAYS
+    now: datetime | None = None,
+    seed: int = 7,
+    observed_days: int = OBSERVED_DAYS,
+    incident_days_ago: int | None = INCIDENT_DAYS_AGO,
+    with_future: bool = False,
 ) -> dict[str, pd.DataFrame]:
-    """The six frames, indexed like the pipeline's, with the last observed hour just before `now`."""
+    """The six frames, indexed like the pipeline's, with the last observed hour just before `now`.
+
+    `incident_days_ago=None` gives a bucket without the incident; 0 puts it on the current UTC day (its
+    hours before `now` only). `with_future=True` adds "y_future": what will be observed in the forecast
+    hours, which the generator knows, so the forecast's ranges can be checked against it.
+    """
     now = now or datetime.now(UTC)
     current_hour = int(now.timestamp() // 3600)
     observed = np.arange(current_hour - observed_days * 24, current_hour)
     monitored = np.arange(current_hour - MONITORING_DAYS * 24, current_hour + FORECAST_HOURS)
     rng = np.random.default_rng(seed)
-    incident_day = (current_hour // 24 - INCIDENT_DAYS_AGO) * 24
-    incident = np.array([incident_day + hour for hour in INCIDENT_HOURS])
+    incident = np.empty(0, dtype=np.int64)
+    if incident_days_ago is not None:
+        incident_day = (current_hour // 24 - incident_days_ago) * 24
+        incident = np.array([incident_day + hour for hour in INCIDENT_HOURS if incident_day + hour < current_hour])
 
     series: dict[str, dict[str, list]] = {
         name: {"area": [], "consumer_type": [], "datetime_utc": [], "energy_consumption": []}
-        for name in ("y", "predictions", "y_monitoring", "predictions_monitoring")
+        for name in ("y", "predictions", "y_monitoring", "predictions_monitoring", "y_future")
     }
 
     def add(name: str, area: int, consumer_type: int, hours: np.ndarray, values: np.ndarray) -> None:
@@ -99,6 +110,7 @@ def build_demo_frames(
             is_forecast = hours >= current_hour
             add("y", area, consumer_type, hours[is_observed], truth[is_observed])
             add("predictions", area, consumer_type, hours[is_forecast], predicted[is_forecast])
+            add("y_future", area, consumer_type, hours[is_forecast], truth[is_forecast])
             add(
                 "y_monitoring",
                 area,
@@ -114,7 +126,10 @@ def build_demo_frames(
                 predicted[in_monitoring],
             )
 
+    future = series.pop("y_future")
     frames = {name: _frame(rows) for name, rows in series.items()}
+    if with_future:
+        frames["y_future"] = _frame(future)
     frames["X"] = frames["y"].iloc[:, :0]
     predicted = frames["predictions_monitoring"].rename(columns={"energy_consumption": "predicted"})
     compared = frames["y_monitoring"].join(predicted, how="inner")
@@ -135,7 +150,7 @@ def write_demo_bucket(destination: str, now: datetime | None = None, observed_da
     filesystem.makedirs(root, exist_ok=True)
     local = isinstance(filesystem, fsspec.implementations.local.LocalFileSystem)
     frames = build_demo_frames(now, observed_days=observed_days)
-    objects = {f"{name}.parquet": frame for name, frame in frames.items()}
+    objects = {f"{name}.parquet": frame for name, frame in frames.items() if name != "y_future"}
     for name, frame in objects.items():
         target = f"{root}/{name}"
         with filesystem.open(f"{target}.partial" if local else target, "wb") as handle:

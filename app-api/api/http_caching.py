@@ -24,12 +24,16 @@ class RenderedBody(bytes):
 
     etag: bytes
     gzipped: bytes | None
+    gzip_on_request: bool
 
 
-def prepare_body(raw: bytes) -> RenderedBody:
+def prepare_body(raw: bytes, compress: bool = True) -> RenderedBody:
+    """`compress=False` for a body built for one request: it is gzipped (quickly) only if the client asks."""
     body = RenderedBody(raw)
     body.etag = b'W/"' + hashlib.blake2b(raw, digest_size=12).hexdigest().encode() + b'"'
-    body.gzipped = gzip.compress(raw, compresslevel=6, mtime=0) if len(raw) >= GZIP_MIN_BYTES else None
+    large = len(raw) >= GZIP_MIN_BYTES
+    body.gzipped = gzip.compress(raw, compresslevel=6, mtime=0) if large and compress else None
+    body.gzip_on_request = large and not compress
     return body
 
 
@@ -86,9 +90,10 @@ class PrerenderedResponse(Response):
         ]
         self.etag: bytes | None = getattr(body, "etag", None)
         self.gzipped: bytes | None = getattr(body, "gzipped", None)
+        self.gzip_on_request: bool = getattr(body, "gzip_on_request", False)
         if self.etag is not None:
             self.raw_headers.append((b"etag", self.etag))
-        if self.gzipped is not None:
+        if self.gzipped is not None or self.gzip_on_request:
             self.raw_headers.append((b"vary", b"Accept-Encoding"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -105,8 +110,9 @@ class PrerenderedResponse(Response):
             await send({"type": "http.response.body", "body": b""})
             return
         body = self.body
-        if self.gzipped is not None and accept_encoding is not None and accepts_gzip(accept_encoding):
-            body = self.gzipped
+        compressible = self.gzipped is not None or self.gzip_on_request
+        if compressible and accept_encoding is not None and accepts_gzip(accept_encoding):
+            body = self.gzipped or gzip.compress(self.body, compresslevel=1, mtime=0)
             headers.append((b"content-encoding", b"gzip"))
         headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": 200, "headers": headers})

@@ -6,13 +6,17 @@ store, so a request sees either the old data or the new, never a mix.
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
 
+from api.catalog import Catalog, aligned, build_catalog, split_by_series
 from api.http_caching import RenderedBody, prepare_body
+from api.totals import EMPTY, HourlyValues
+from api.totals import SeriesKey as AnySeriesKey
+from api.v2.bodies import series_body
 
 OBSERVATION_WINDOW_HOURS = 168
 
@@ -25,25 +29,6 @@ def render(body: object) -> RenderedBody:
     The bytes come with their ETag and gzip encoding, so HTTP caching costs nothing per request.
     """
     return prepare_body(json.dumps(body, separators=(",", ":"), allow_nan=False).encode())
-
-
-Series = tuple[np.ndarray, np.ndarray]  # (hours, values), hours ascending
-
-
-def _split_by_series(frame: pd.DataFrame) -> dict[SeriesKey, Series]:
-    """Frames sorted by (area, consumer_type, datetime_utc) split into per-series array views."""
-    if frame.empty:
-        return {}
-    areas = frame["area"].to_numpy()
-    types = frame["consumer_type"].to_numpy()
-    hours = frame["datetime_utc"].to_numpy()
-    values = frame["value"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, (areas[1:] != areas[:-1]) | (types[1:] != types[:-1])])
-    ends = np.r_[starts[1:], len(frame)]
-    return {
-        (int(areas[start]), int(types[start])): (hours[start:end], values[start:end])
-        for start, end in zip(starts, ends, strict=True)
-    }
 
 
 def _optional(values: np.ndarray) -> list[float | None]:
@@ -77,6 +62,9 @@ class Snapshot:
     monitoring: Monitoring | None
     monitoring_missing_reason: str | None = None
     data_version: str = ""
+    catalog: Catalog | None = None
+    v2_series_bodies: dict[AnySeriesKey, RenderedBody] = field(default_factory=dict)  # UTC, latest week, JSON
+    v2_rendered: dict[tuple, RenderedBody] = field(default_factory=dict)  # bulk answers by (what, tz, form)
 
 
 def data_version_of(file_generations: dict[str, str], is_demo: bool) -> str:
@@ -89,10 +77,10 @@ def data_version_of(file_generations: dict[str, str], is_demo: bool) -> str:
 
 def build_predictions(y: pd.DataFrame, predictions: pd.DataFrame) -> dict[SeriesKey, bytes]:
     """Latest week of observations and the forecast for every series that has observations."""
-    forecasts = _split_by_series(predictions)
+    forecasts = split_by_series(predictions)
     empty = (np.empty(0, dtype=np.int64), np.empty(0))
     bodies = {}
-    for key, (hours, values) in _split_by_series(y).items():
+    for key, (hours, values) in split_by_series(y).items():
         first = np.searchsorted(hours, hours[-1] - OBSERVATION_WINDOW_HOURS, side="right")
         preds_hours, preds_values = forecasts.get(key, empty)
         bodies[key] = render(
@@ -106,18 +94,10 @@ def build_predictions(y: pd.DataFrame, predictions: pd.DataFrame) -> dict[Series
     return bodies
 
 
-def _aligned(hours: np.ndarray, series: Series | None) -> np.ndarray:
-    """The series' values on `hours` (a superset of its hours), NaN where it has none."""
-    aligned = np.full(hours.size, np.nan)
-    if series is not None:
-        aligned[np.searchsorted(hours, series[0])] = series[1]
-    return aligned
-
-
-def _series_errors(predicted: Series | None, observed: Series | None, last_observed_hour: int | None):
+def _series_errors(predicted: HourlyValues | None, observed: HourlyValues | None, last_observed_hour: int | None):
     hours = np.unique(np.concatenate([series[0] for series in (predicted, observed) if series is not None]))
-    prediction = _aligned(hours, predicted)
-    observation = _aligned(hours, observed)
+    prediction = aligned(hours, predicted if predicted is not None else EMPTY)
+    observation = aligned(hours, observed if observed is not None else EMPTY)
     error = prediction - observation
     with np.errstate(divide="ignore", invalid="ignore"):
         percentage = np.abs(error) / np.abs(observation)
@@ -131,8 +111,8 @@ def _series_errors(predicted: Series | None, observed: Series | None, last_obser
 def build_monitoring(
     metrics: pd.DataFrame, y_monitoring: pd.DataFrame, predictions_monitoring: pd.DataFrame
 ) -> Monitoring:
-    observed_by_series = _split_by_series(y_monitoring)
-    predicted_by_series = _split_by_series(predictions_monitoring)
+    observed_by_series = split_by_series(y_monitoring)
+    predicted_by_series = split_by_series(predictions_monitoring)
     last_observed_hour = int(y_monitoring["datetime_utc"].max()) if not y_monitoring.empty else None
 
     values_bodies = {}
@@ -232,6 +212,7 @@ def build_snapshot(
     monitoring = None
     if not missing:
         monitoring = build_monitoring(*(frames[name] for name in monitoring_names))
+    catalog = build_catalog(frames, series_keys)
     observed_from, observed_to = _bounds(y)
     forecast_from, forecast_to = _bounds(predictions)
     return Snapshot(
@@ -252,4 +233,6 @@ def build_snapshot(
             f"Monitoring data is not available yet: {', '.join(missing)} not loaded" if missing else None
         ),
         data_version=data_version_of(file_generations, is_demo),
+        catalog=catalog,
+        v2_series_bodies={key: render(series_body(data, "UTC")) for key, data in catalog.series.items()},
     )

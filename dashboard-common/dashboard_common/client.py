@@ -73,8 +73,10 @@ class ApiClient:
     def monitoring_errors(self, area: int, consumer_type: int) -> dict[str, Any]:
         return self._get("monitoring", "errors", str(area), str(consumer_type))
 
-    def _get(self, *path: str) -> Any:
+    def _get(self, *path: str, params: dict[str, str | None] | None = None) -> Any:
         url = self.base_url.joinpath(*path)
+        if params:
+            url = url.with_query({name: value for name, value in params.items() if value is not None})
         try:
             response = self._get_with_one_retry(str(url))
         except requests.RequestException as error:
@@ -110,3 +112,41 @@ def _detail(response: requests.Response) -> str:
     if isinstance(detail, str):
         return detail
     return response.text[:200] or response.reason or "no detail"
+
+
+def v2_base_url(api_url: str) -> str:
+    """The `/api/v2` base beside a configured `/api/v1` (or already v2) base URL."""
+    url = URL(api_url.rstrip("/"))
+    return str(url.parent / "v2") if url.name.startswith("v") else str(url / "api" / "v2")
+
+
+class ApiV2Client(ApiClient):
+    """Calls `/api/v2`: times as ISO 8601 in the zone asked for, totals as `all`, ranges and error figures."""
+
+    def status(self, tz: str = "UTC") -> dict[str, Any]:
+        return self._get("status", params={"tz": tz})
+
+    def series_list(self) -> dict[str, Any]:
+        return self._get("series")
+
+    def series(
+        self,
+        area: int | str,
+        consumer_type: int | str,
+        tz: str = "UTC",
+        start: str | None = None,
+        end: str | None = None,
+    ) -> dict[str, Any]:
+        return self._get("series", str(area), str(consumer_type), params={"tz": tz, "start": start, "end": end})
+
+    def forecasts(self, tz: str = "UTC") -> dict[str, Any]:
+        return self._get("forecasts", params={"tz": tz})
+
+    def monitoring_summary(self, tz: str = "UTC") -> dict[str, Any]:
+        return self._get("monitoring", "summary", params={"tz": tz})
+
+    def monitoring_hourly(self, tz: str = "UTC") -> dict[str, Any]:
+        return self._get("monitoring", "hourly", params={"tz": tz})
+
+    def monitoring_series(self, area: int | str, consumer_type: int | str, tz: str = "UTC") -> dict[str, Any]:
+        return self._get("monitoring", "series", str(area), str(consumer_type), params={"tz": tz})

@@ -1,0 +1,344 @@
+"""The `/api/v2` endpoints: look up the snapshot's catalog, slice, format times at the edge.
+
+The default form of each answer (UTC, latest week, JSON) was rendered with the snapshot; other zones,
+ranges and forms are built per request from arrays already in memory, or rendered once per snapshot
+and kept (the bulk tables).
+"""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+
+from api.catalog import Catalog, SeriesData
+from api.http_caching import PrerenderedResponse, RenderedBody
+from api.quality import Quality
+from api.routes import StoreDep, get_snapshot
+from api.snapshot import Snapshot
+from api.tables import MEDIA_TYPES, Form, json_body, negotiated_form, table_body
+from api.timefmt import BadTimeParameter, hour_boundary, iso_moment, zone
+from api.totals import ALL
+from api.v2 import bodies
+from api.v2.schemas import (
+    Forecasts,
+    MonitoredSeries,
+    MonitoringHourly,
+    MonitoringSummary,
+    SeriesForecast,
+    SeriesList,
+    Status,
+)
+
+router = APIRouter()
+
+ERROR_RESPONSES = {
+    404: {"description": "No such series in the data (a well-formed code that is not there)."},
+    406: {"description": "The `Accept` header allows none of JSON, CSV or parquet."},
+    422: {"description": "A malformed parameter: `detail` says which and what is accepted."},
+    503: {"description": "Data (or monitoring data) is not loaded: the reason is in `detail`."},
+}
+TABLE_CONTENT = {
+    200: {
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
+        }
+    }
+}
+MAX_RENDERED_VARIANTS = 64
+CODE_PATTERN = r"^(all|-?\d{1,9})$"
+
+SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
+FormDep = Annotated[Form, Depends(negotiated_form)]
+
+
+def _code(text: str) -> int | str:
+    return ALL if text == ALL else int(text)
+
+
+AreaPath = Annotated[
+    str,
+    Path(
+        pattern=CODE_PATTERN,
+        description="Price area code (1 = DK1 west, 2 = DK2 east, 0 = DK), or `all` for the sum over the price areas.",
+        examples=["1", "all"],
+    ),
+]
+ConsumerTypePath = Annotated[
+    str,
+    Path(
+        pattern=CODE_PATTERN,
+        description="DE35 consumer type code (e.g. 111), or `all` for the sum over all consumer types.",
+        examples=["111", "all"],
+    ),
+]
+TimeZoneQuery = Annotated[
+    str,
+    Query(
+        description="IANA time zone for every time in the answer, e.g. `Europe/Copenhagen` (Danish local time, "
+        "with its daylight-saving offsets) or `UTC`.",
+        examples=["Europe/Copenhagen"],
+        max_length=64,
+    ),
+]
+StartQuery = Annotated[
+    str | None,
+    Query(
+        description="First hour to include (ISO 8601; without an offset it is read in `tz`). "
+        "Without `start` and `end`: the latest week of observations and the whole forecast. "
+        "For example `2024-03-30T00:00:00+01:00`, `2024-03-29T23:00:00Z` or `2024-03-30`.",
+        max_length=64,
+    ),
+]
+EndQuery = Annotated[
+    str | None,
+    Query(
+        description="End of the range, exclusive (ISO 8601; without an offset it is read in `tz`), "
+        "for example `2024-04-02T00:00:00+02:00`.",
+        max_length=64,
+    ),
+]
+
+
+def valid_zone(tz: TimeZoneQuery = "UTC") -> str:
+    try:
+        zone(tz)
+    except BadTimeParameter as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+    return tz
+
+
+ZoneDep = Annotated[str, Depends(valid_zone)]
+
+
+def hour_range(tz: ZoneDep, start: StartQuery = None, end: EndQuery = None) -> tuple[int | None, int | None]:
+    try:
+        first = None if start is None else hour_boundary(start, tz, "start")
+        last = None if end is None else hour_boundary(end, tz, "end")
+    except BadTimeParameter as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+    if first is not None and last is not None and last < first:
+        raise HTTPException(status_code=422, detail=f"end ({end}) is before start ({start}): the range is [start, end)")
+    return first, last
+
+
+RangeDep = Annotated[tuple[int | None, int | None], Depends(hour_range)]
+
+
+def _catalog(snapshot: SnapshotDep) -> Catalog:
+    if snapshot.catalog is None:  # pragma: no cover - every snapshot is built with one
+        raise HTTPException(status_code=503, detail="Data is still being prepared")
+    return snapshot.catalog
+
+
+CatalogDep = Annotated[Catalog, Depends(_catalog)]
+
+
+def _quality(snapshot: SnapshotDep, catalog: CatalogDep) -> Quality:
+    if catalog.quality is None:
+        raise HTTPException(status_code=503, detail=snapshot.monitoring_missing_reason or "No monitoring data")
+    return catalog.quality
+
+
+QualityDep = Annotated[Quality, Depends(_quality)]
+
+
+def _series(catalog: Catalog, area: str, consumer_type: str) -> SeriesData:
+    data = catalog.series.get((_code(area), _code(consumer_type)))
+    if data is None:
+        raise HTTPException(
+            status_code=404,
+            detail=f"No data found for area {area} and consumer type {consumer_type}; GET /api/v2/series lists "
+            "the series and totals there are",
+        )
+    return data
+
+
+def _answer(snapshot: Snapshot, body: RenderedBody, form: Form) -> Response:
+    return PrerenderedResponse(body, snapshot.id, snapshot.data_version, MEDIA_TYPES[form].encode())
+
+
+def _once_per_snapshot(snapshot: Snapshot, key: tuple, build: Callable[[], RenderedBody]) -> RenderedBody:
+    """Bulk answers are built once per snapshot, zone and form, then served from memory."""
+    body = snapshot.v2_rendered.get(key)
+    if body is None:
+        if len(snapshot.v2_rendered) >= MAX_RENDERED_VARIANTS:
+            snapshot.v2_rendered.clear()
+        body = snapshot.v2_rendered[key] = build()
+    return body
+
+
+def _table_or_json(form: Form, tz: str, table: Callable[[], dict], json: Callable[[], dict]) -> RenderedBody:
+    if form == "json":
+        return json_body(json())
+    return table_body(table(), form, tz, time_columns=("time",))
+
+
+@router.get(
+    "/status",
+    response_model=Status,
+    tags=["status"],
+    summary="What is being served",
+    description="Source, demo flag, the data's content-derived `data_version` (equal on every replica), "
+    "when it was loaded and the observed and forecast windows, in `tz`.",
+    responses={422: ERROR_RESPONSES[422], 503: ERROR_RESPONSES[503]},
+)
+async def status(store: StoreDep, snapshot: SnapshotDep, tz: ZoneDep) -> Response:
+    body = {
+        "source": snapshot.source,
+        "is_demo": snapshot.is_demo,
+        "data_version": snapshot.data_version,
+        "snapshot_id": snapshot.id,
+        "loaded_at": snapshot.loaded_at.astimezone(zone(tz)).isoformat(),
+        "stale": store.is_stale(datetime.now(UTC)),
+        "observed_from": iso_moment(snapshot.observed_from, tz),
+        "observed_to": iso_moment(snapshot.observed_to, tz),
+        "forecast_from": iso_moment(snapshot.forecast_from, tz),
+        "forecast_to": iso_moment(snapshot.forecast_to, tz),
+        "series_count": snapshot.series_count,
+        "monitoring_available": snapshot.monitoring is not None,
+    }
+    response = PrerenderedResponse(json_body(body), snapshot.id, snapshot.data_version)
+    response.raw_headers.append((b"cache-control", b"no-store"))
+    return response
+
+
+@router.get(
+    "/series",
+    response_model=SeriesList,
+    tags=["forecasts"],
+    summary="Every observed series, and the totals",
+    description="One entry per observed series with its observed and forecast windows; `totals` lists what "
+    "`all` can address (a price area over all consumer types, a consumer type over both areas, Denmark).",
+    responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
+)
+async def series_list(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, form: FormDep) -> Response:
+    def build() -> RenderedBody:
+        if form == "json":
+            return json_body(bodies.series_list_body(catalog, tz))
+        return table_body(bodies.series_list_table(catalog), form, tz, time_columns=bodies.SERIES_LIST_TIMES)
+
+    return _answer(snapshot, _once_per_snapshot(snapshot, ("series", tz, form), build), form)
+
+
+@router.get(
+    "/series/{area}/{consumer_type}",
+    response_model=SeriesForecast,
+    tags=["forecasts"],
+    summary="Observations and forecast of one series or total, with 80 % and 95 % ranges",
+    description="Observations and the 24-hour forecast with its uncertainty ranges, learnt from the series' "
+    "own past errors (`interval` says how, and how often such ranges contained what happened). "
+    "`all` sums the member series over the hours every member has. Without `start`/`end`: the latest "
+    "week and the whole forecast. CSV and parquet give one row per hour (`kind` observed or forecast).",
+    responses={**TABLE_CONTENT, **ERROR_RESPONSES},
+)
+async def series(
+    area: AreaPath,
+    consumer_type: ConsumerTypePath,
+    snapshot: SnapshotDep,
+    catalog: CatalogDep,
+    tz: ZoneDep,
+    hours: RangeDep,
+    form: FormDep,
+) -> Response:
+    data = _series(catalog, area, consumer_type)
+    first, end = hours
+    if form == "json" and first is None and end is None and tz == "UTC":
+        return _answer(snapshot, snapshot.v2_series_bodies[data.key], form)
+    body = _table_or_json(
+        form,
+        tz,
+        table=lambda: bodies.series_table(data, first, end),
+        json=lambda: bodies.series_body(data, tz, first, end),
+    )
+    return _answer(snapshot, body, form)
+
+
+@router.get(
+    "/forecasts",
+    response_model=Forecasts,
+    tags=["forecasts"],
+    summary="Every series' next 24 hours in one table",
+    description="One row per observed series and forecast hour, with the 80 % and 95 % ranges. For analysts: "
+    "`pd.read_parquet('.../api/v2/forecasts?format=parquet')` gives zone-aware times.",
+    responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
+)
+async def forecasts(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, form: FormDep) -> Response:
+    def build() -> RenderedBody:
+        table = bodies.forecasts_table(catalog)
+        if form == "json":
+            return json_body({"rows": bodies.rows(table, tz)})
+        return table_body(table, form, tz, time_columns=("time",))
+
+    return _answer(snapshot, _once_per_snapshot(snapshot, ("forecasts", tz, form), build), form)
+
+
+@router.get(
+    "/monitoring/summary",
+    response_model=MonitoringSummary,
+    tags=["monitoring"],
+    summary="Error figures per series, per area and pooled",
+    description="MAPE, WAPE, bias, MASE and the coverage of the 80 % / 95 % ranges over the monitoring window, "
+    "per observed series, per area and over all series pooled, and for the last 24 hours, the same hours "
+    "a week earlier, the last 7 days and the 7 before. A figure that cannot be computed is null. "
+    "CSV and parquet give the per-series table.",
+    responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
+)
+async def monitoring_summary(snapshot: SnapshotDep, quality: QualityDep, tz: ZoneDep, form: FormDep) -> Response:
+    def build() -> RenderedBody:
+        if form == "json":
+            return json_body(bodies.summary_body(quality, tz))
+        return table_body(bodies.summary_table(quality), form, tz, time_columns=())
+
+    return _answer(snapshot, _once_per_snapshot(snapshot, ("summary", tz, form), build), form)
+
+
+@router.get(
+    "/monitoring/hourly",
+    response_model=MonitoringHourly,
+    tags=["monitoring"],
+    summary="Error figures per hour over all series",
+    description="Per hour of the monitoring window: MAPE (the pipeline's own figure where it has one), WAPE, "
+    "bias, how many series were compared and the share inside their 80 % / 95 % ranges.",
+    responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
+)
+async def monitoring_hourly(snapshot: SnapshotDep, quality: QualityDep, tz: ZoneDep, form: FormDep) -> Response:
+    def build() -> RenderedBody:
+        table = bodies.hourly_table(quality)
+        if form == "json":
+            return json_body({"hours": bodies.rows(table, tz)})
+        return table_body(table, form, tz, time_columns=("time",))
+
+    return _answer(snapshot, _once_per_snapshot(snapshot, ("hourly", tz, form), build), form)
+
+
+@router.get(
+    "/monitoring/series/{area}/{consumer_type}",
+    response_model=MonitoredSeries,
+    tags=["monitoring"],
+    summary="Past predictions against observations for one series or total",
+    description="Every hour of the monitoring window with a prediction or an observation: both values, the "
+    "error, whether the observation is still awaited (predicted hours after the series' last observation; "
+    "a gap inside the observed window is a missing observation, not an awaited one), and the range the "
+    "interval method gave that hour using only errors from before its day.",
+    responses={**TABLE_CONTENT, **ERROR_RESPONSES},
+)
+async def monitoring_series(
+    area: AreaPath,
+    consumer_type: ConsumerTypePath,
+    snapshot: SnapshotDep,
+    catalog: CatalogDep,
+    quality: QualityDep,
+    tz: ZoneDep,
+    form: FormDep,
+) -> Response:
+    data = _series(catalog, area, consumer_type)
+    if data.monitored is None:  # pragma: no cover - quality exists only with monitoring data
+        raise HTTPException(status_code=503, detail=snapshot.monitoring_missing_reason)
+    table = bodies.monitored_table(data)
+    if form == "json":
+        body = json_body({"area": data.key[0], "consumer_type": data.key[1], "tz": tz, "hours": bodies.rows(table, tz)})
+    else:
+        body = table_body(table, form, tz, time_columns=("time",))
+    return _answer(snapshot, body, form)

@@ -1,0 +1,174 @@
+"""Response models of `/api/v2` (contract section 3), with descriptions and examples for the docs.
+
+Times are ISO 8601 strings with their UTC offset in the zone the request asked for (`tz`, default UTC).
+"""
+
+from pydantic import BaseModel, Field
+
+TIME = "ISO 8601 with the offset of the requested zone (`tz`)."
+AREA = "Price area code (0 = DK, 1 = DK1 west, 2 = DK2 east), or `all` for a total."
+CONSUMER_TYPE = "DE35 consumer type code, or `all` for a total."
+
+
+class Observation(BaseModel):
+    time: str = Field(description="Start of the hour. " + TIME, examples=["2024-03-31T03:00:00+02:00"])
+    kwh: float = Field(description="Observed consumption in kWh.", examples=[74217.34])
+
+
+class ForecastHour(BaseModel):
+    time: str = Field(description="Start of the hour. " + TIME, examples=["2024-03-31T04:00:00+02:00"])
+    kwh: float = Field(description="Forecast consumption in kWh.", examples=[55453.63])
+    lower_80: float | None = Field(
+        description="Lower end of the 80 % range (null without a model).", examples=[52000.1]
+    )
+    upper_80: float | None = Field(description="Upper end of the 80 % range.", examples=[58900.7])
+    lower_95: float | None = Field(description="Lower end of the 95 % range.", examples=[50100.0])
+    upper_95: float | None = Field(description="Upper end of the 95 % range.", examples=[61200.4])
+
+
+class Interval(BaseModel):
+    method: str = Field(
+        description="How the ranges were learnt.",
+        examples=["split-conformal, relative residuals of this series' past predictions"],
+    )
+    calibration_hours: int = Field(description="Past hours of errors the ranges were learnt from.", examples=[312])
+    coverage_80: float | None = Field(
+        description="Share of past observations the 80 % range contained when the method was applied to past days "
+        "(null: too little history of its own).",
+        examples=[0.81],
+    )
+    coverage_95: float | None = Field(description="Same for the 95 % range.", examples=[0.95])
+
+
+class SeriesForecast(BaseModel):
+    area: int | str = Field(description=AREA, examples=[1])
+    consumer_type: int | str = Field(description=CONSUMER_TYPE, examples=[111])
+    unit: str = Field(description="Unit of every value.", examples=["kWh"])
+    tz: str = Field(description="The zone the times are given in.", examples=["Europe/Copenhagen"])
+    observations: list[Observation] = Field(description="Observed hours in the selected range, ascending.")
+    forecast: list[ForecastHour] = Field(description="Forecast hours in the selected range, with their ranges.")
+    interval: Interval = Field(description="How the ranges were made and how well they did on past days.")
+
+
+class SeriesEntry(BaseModel):
+    area: int = Field(description="Price area code.", examples=[1])
+    area_name: str = Field(description="DK1, DK2 or DK.", examples=["DK1"])
+    consumer_type: int = Field(description="DE35 consumer type code.", examples=[111])
+    observed_from: str | None = Field(description="First observed hour. " + TIME)
+    observed_to: str | None = Field(description="Last observed hour. " + TIME)
+    forecast_from: str | None = Field(description="First forecast hour. " + TIME)
+    forecast_to: str | None = Field(description="Last forecast hour. " + TIME)
+
+
+class TotalEntry(BaseModel):
+    area: int | str = Field(description=AREA, examples=["all"])
+    area_name: str = Field(description="DK1, DK2, DK or Denmark.", examples=["Denmark"])
+    consumer_type: int | str = Field(description=CONSUMER_TYPE, examples=["all"])
+
+
+class SeriesList(BaseModel):
+    series: list[SeriesEntry] = Field(description="One entry per observed series.")
+    totals: list[TotalEntry] = Field(description="The totals that can be asked for with `all`.")
+
+
+class ForecastRow(BaseModel):
+    area: int = Field(description="Price area code.", examples=[1])
+    consumer_type: int = Field(description="DE35 consumer type code.", examples=[111])
+    time: str = Field(description="Start of the hour. " + TIME)
+    kwh: float = Field(description="Forecast consumption in kWh.", examples=[55453.63])
+    lower_80: float | None = Field(description="Lower end of the 80 % range.")
+    upper_80: float | None = Field(description="Upper end of the 80 % range.")
+    lower_95: float | None = Field(description="Lower end of the 95 % range.")
+    upper_95: float | None = Field(description="Upper end of the 95 % range.")
+
+
+class Forecasts(BaseModel):
+    rows: list[ForecastRow] = Field(description="One row per observed series and forecast hour.")
+
+
+class Figures(BaseModel):
+    hours_compared: int = Field(description="Hours with both a prediction and an observation.", examples=[312])
+    mape: float | None = Field(description="mean(|ŷ − y| / |y|) over hours with y ≠ 0 (fraction).", examples=[0.061])
+    wape: float | None = Field(description="Σ|ŷ − y| / Σ|y|: volume-weighted error (fraction).", examples=[0.052])
+    bias: float | None = Field(description="Σ(ŷ − y) / Σ|y|: positive = forecast too high.", examples=[0.012])
+    mase: float | None = Field(
+        description="mean|ŷ − y| / mean|y(t) − y(t − 168 h)|: below 1 beats 'same hour last week'.", examples=[0.64]
+    )
+    coverage_80: float | None = Field(description="Share of backtested hours inside the 80 % range.", examples=[0.8])
+    coverage_95: float | None = Field(description="Share of backtested hours inside the 95 % range.", examples=[0.95])
+
+
+class SeriesFigures(Figures):
+    area: int = Field(description="Price area code.", examples=[1])
+    consumer_type: int = Field(description="DE35 consumer type code.", examples=[111])
+
+
+class AreaFigures(Figures):
+    area: str = Field(description="Area code as text, or `all` (every price area), pooled.", examples=["1"])
+
+
+class Period(BaseModel):
+    from_: str | None = Field(alias="from", description="First hour of the period. " + TIME)
+    to: str | None = Field(description="Last hour of the period. " + TIME)
+    overall: Figures | None = Field(description="All series pooled.")
+    areas: list[AreaFigures] = Field(description="Pooled per area.")
+
+
+class MonitoringSummary(BaseModel):
+    window_from: str | None = Field(description="First compared hour. " + TIME)
+    window_to: str | None = Field(description="Last compared hour. " + TIME)
+    series: list[SeriesFigures] = Field(description="Figures per observed series over the window.")
+    overall: Figures = Field(description="All series' compared hours pooled.")
+    areas: list[AreaFigures] = Field(description="Pooled per area and over all price areas (`all`).")
+    periods: dict[str, Period] = Field(
+        description="`last_24h`, `week_before` (the same 24 hours a week earlier), `last_7d`, `previous_7d`, "
+        "each ending at the last compared hour."
+    )
+
+
+class HourFigures(BaseModel):
+    time: str = Field(description="Start of the hour. " + TIME)
+    mape: float | None = Field(description="MAPE over the series compared in this hour (the pipeline's figure).")
+    wape: float | None = Field(description="WAPE over the series compared in this hour.")
+    bias: float | None = Field(description="Bias over the series compared in this hour.")
+    series_compared: int = Field(description="Series with both a prediction and an observation in this hour.")
+    coverage_80: float | None = Field(description="Share of series whose observation was inside the 80 % range.")
+    coverage_95: float | None = Field(description="Share of series whose observation was inside the 95 % range.")
+
+
+class MonitoringHourly(BaseModel):
+    hours: list[HourFigures] = Field(description="Every hour of the monitoring window, ascending.")
+
+
+class MonitoredHour(BaseModel):
+    time: str = Field(description="Start of the hour. " + TIME)
+    observed_kwh: float | None = Field(description="Observation (null: not observed).")
+    predicted_kwh: float | None = Field(description="What was predicted for this hour (null: nothing).")
+    error_kwh: float | None = Field(description="predicted − observed (null unless both exist).")
+    awaiting_observation: bool = Field(description="True for predicted hours after the series' last observation.")
+    lower_80: float | None = Field(description="80 % range the method gave for this hour, learnt before its day.")
+    upper_80: float | None = Field(description="Upper end of that 80 % range.")
+    lower_95: float | None = Field(description="Lower end of the 95 % range.")
+    upper_95: float | None = Field(description="Upper end of the 95 % range.")
+
+
+class MonitoredSeries(BaseModel):
+    area: int | str = Field(description=AREA, examples=[1])
+    consumer_type: int | str = Field(description=CONSUMER_TYPE, examples=[111])
+    tz: str = Field(description="The zone the times are given in.", examples=["UTC"])
+    hours: list[MonitoredHour] = Field(description="Every hour with a past prediction or an observation.")
+
+
+class Status(BaseModel):
+    source: str = Field(description="Where the data comes from (never a credential).")
+    is_demo: bool = Field(description="True for the built-in synthetic demo bucket.")
+    data_version: str = Field(description="Content-derived name of the data: equal on every replica.")
+    snapshot_id: int = Field(description="This process's snapshot counter.")
+    loaded_at: str = Field(description="When the snapshot was built. " + TIME)
+    stale: bool = Field(description="True when the bucket has not been read successfully for three intervals.")
+    observed_from: str | None = Field(description="First observed hour. " + TIME)
+    observed_to: str | None = Field(description="Last observed hour. " + TIME)
+    forecast_from: str | None = Field(description="First forecast hour. " + TIME)
+    forecast_to: str | None = Field(description="Last forecast hour. " + TIME)
+    series_count: int = Field(description="Observed series.")
+    monitoring_available: bool = Field(description="Whether monitoring data is loaded.")
