@@ -29,7 +29,8 @@ Injected = tuple[int, dict] | Exception
 class InProcessApi:
     """Answers the dashboard's GETs with the real app; `injected` overrides chosen paths.
 
-    Paths are absolute with their query (`/api/v2/monitoring/series/1/111`), as `requested` logs them.
+    `injected` is keyed by absolute path without the query (`/api/v2/monitoring/series/1/111`);
+    `requested` logs each path with its query.
     """
 
     client: TestClient
@@ -40,11 +41,10 @@ class InProcessApi:
         assert timeout is not None, "every API call must have a timeout"
         target = URL(url)
         assert str(target).startswith(str(URL(API_URL).origin())), f"the page asked another host: {url}"
-        path = target.path_qs
-        self.requested.append(path)
+        self.requested.append(target.path_qs)
         response = requests.Response()
         response.url = url
-        answer = self.injected.get(path)
+        answer = self.injected.get(target.path)
         if isinstance(answer, Exception):
             raise answer
         if answer is not None:
