@@ -76,7 +76,7 @@ def test_page_draws_every_chart_and_explains_the_figures(page, dashboard, worst_
     ]
     assert titles[-1].startswith("Error distribution · ")
     assert page.get_by_text("threshold 3 %").first.is_visible()
-    assert page.get_by_text("When MAPE misleads").is_visible()
+    assert page.get_by_text("When MAPE misleads: a small consumer type").is_visible()
     headline = page.locator('[data-testid="stMetric"]').first
     assert headline.locator('[data-testid="stMetricLabel"]').inner_text() == "WAPE"
     wait_for_detail(page, worst_first[0])
@@ -120,7 +120,7 @@ def test_invalid_link_values_fall_back_with_notices(page, dashboard, worst_first
     open_page(page, f"{dashboard}/?area=x&consumer_type=111&threshold=-5")
     alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
     assert any("showing the worst series instead" in text for text in alerts)
-    assert any("threshold `-5` is not a percentage" in text for text in alerts)
+    assert any("threshold -5 is not a percentage" in text for text in alerts)
     wait_for_detail(page, worst_first[0])
     assert page.locator('[data-testid="stNumberInput"] input').input_value() == "10.0"
 
@@ -146,10 +146,17 @@ def test_html_report_downloads_and_its_charts_work_offline(page, browser, dashbo
         assert [url for url in requests_made if not url.startswith("file:")] == []
         assert viewer.locator(".js-plotly-plot .gtitle").first.text_content() == "WAPE over all series, per hour"
         chart = viewer.locator(".js-plotly-plot").first
+        chart.scroll_into_view_if_needed()
         box = chart.locator(".nsewdrag").first.bounding_box()
         assert box is not None
-        viewer.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
-        viewer.wait_for_selector(".hoverlayer .hovertext", timeout=10_000)  # interactive: hover labels
+        x_range = "() => [...document.querySelector('.js-plotly-plot')._fullLayout.xaxis.range]"
+        before = viewer.evaluate(x_range)
+        # Interactive offline: dragging across the chart zooms it, as in the dashboard.
+        viewer.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
+        viewer.mouse.down()
+        viewer.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5, steps=8)
+        viewer.mouse.up()
+        viewer.wait_for_function(f"before => ({x_range})()[0] !== before[0]", arg=before, timeout=10_000)
         viewer.set_viewport_size(FULL_PAGE)
         viewer.wait_for_timeout(500)
         viewer.screenshot(path=str(ARTIFACTS / "monitoring-report-offline.png"))
