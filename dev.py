@@ -74,7 +74,7 @@ def up() -> None:
         ),
         (
             "monitoring dashboard",
-            [str(VENV_PYTHON), "-m", "streamlit", "run", "monitoring/main.py", "--server.port=8502",
+            [str(VENV_PYTHON), "-m", "monitoring", "--server.port=8502",
              "--server.headless=true", "--browser.gatherUsageStats=false"],
             ROOT / "app-monitoring",
             "http://localhost:8502/_stcore/health",

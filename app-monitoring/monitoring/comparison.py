@@ -48,3 +48,9 @@ def change(summary: dict, measure: Measure, period: str, earlier: str) -> float 
     if current is None or previous is None:
         return None
     return current - previous
+
+
+def formatted(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as text, two decimals, a dash where a figure is unknown, figures as the index."""
+    shown = table.set_index(FIGURE)
+    return shown.apply(lambda column: column.map(lambda value: "–" if pd.isna(value) else f"{value:.2f}"))

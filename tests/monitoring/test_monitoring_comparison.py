@@ -1,7 +1,7 @@
 """This week against last week: the real API's periods laid out side by side."""
 
 import pytest
-from monitoring.comparison import FIGURE, PERIOD_LABELS, WINDOW_LABEL, change, comparison_table
+from monitoring.comparison import FIGURE, PERIOD_LABELS, WINDOW_LABEL, change, comparison_table, formatted
 from monitoring.measures import ALL_MEASURES, BIAS, MASE, WAPE
 
 
@@ -31,3 +31,10 @@ def test_a_missing_period_or_figure_has_no_change_and_an_empty_cell(summary):
     without = {**summary, "periods": {}}
     assert change(without, BIAS, "last_7d", "previous_7d") is None
     assert comparison_table(without)[PERIOD_LABELS["last_7d"]].isna().all()
+
+
+def test_formatted_table_has_two_decimals_and_a_dash_for_unknown_figures(summary):
+    without = {**summary, "periods": {}}
+    shown = formatted(comparison_table(without))
+    assert shown.loc[WAPE.unit_label, WINDOW_LABEL] == f"{summary['overall']['wape'] * 100:.2f}"
+    assert (shown[PERIOD_LABELS["last_7d"]] == "–").all()
