@@ -238,7 +238,7 @@ def main() -> None:
                     if start > 0:
                         context = browser.new_context(viewport={"width": 1400, "height": 1000})
                         page = context.new_page()
-                        seconds_to_draw(page, dashboard_url, CHARTS)
+                        seconds_to_draw(page, dashboard_url, pages["monitoring"][2])
                         for change in range(2):
                             target = worst_first[1 + (2 * start + change) % 6]
                             selectbox_changes.append(change_with_selectbox(page, target))
