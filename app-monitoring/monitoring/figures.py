@@ -12,7 +12,7 @@ from dashboard_common.labels import area_label, consumer_type_label
 
 from monitoring.aggregate import beyond_threshold
 from monitoring.measures import HOURLY_MEASURES, THRESHOLDED, Measure
-from monitoring.series import APE, AWAITING, ERROR, OBSERVATION, PREDICTION, awaiting_spans
+from monitoring.series import APE, AWAITING, ERROR, OBSERVATION, PREDICTION, awaiting_spans, compared_errors
 
 AWAITING_FILL = "rgba(245, 165, 36, 0.14)"
 AWAITING_LABEL = "awaiting observations"
@@ -21,6 +21,8 @@ RANGE_80_FILL = "rgba(245, 165, 36, 0.24)"
 HALF_HOUR = pd.Timedelta(minutes=30)
 TOP_PANEL = (0.37, 1.0)
 BOTTOM_PANEL = (0.0, 0.31)
+TIME_PANELS = (0.0, 0.8)  # the two time panels; the error distribution sits to their right
+DISTRIBUTION_PANEL = (0.84, 1.0)
 DIVERGING = [[0.0, theme.OBSERVED], [0.5, "#1f3b57"], [1.0, theme.ERROR]]
 SEQUENTIAL = [[0.0, "#1f3b57"], [0.5, theme.FORECAST], [1.0, theme.ERROR]]
 SEQUENTIAL_REVERSED = [[0.0, theme.ERROR], [0.5, theme.FORECAST], [1.0, "#1f3b57"]]
@@ -167,32 +169,6 @@ def hour_of_day_figure(profile: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def error_histogram_figure(errors: pd.Series, series: tuple[int, int]) -> go.Figure:
-    """How the selected series' hourly errors (kWh) are spread: a skew is bias, a long tail outliers."""
-    area, consumer_type = series
-    figure = go.Figure(
-        go.Histogram(
-            x=errors.to_numpy(),
-            nbinsx=40,
-            marker={"color": theme.ERROR, "line": {"color": theme.BACKGROUND, "width": 1}},
-            opacity=0.85,
-            hovertemplate="%{x} kWh: %{y} hours<extra></extra>",
-            name="hours",
-        )
-    )
-    figure.add_vline(x=0, line={"color": theme.THRESHOLD, "dash": "dash", "width": 1.5})
-    figure.update_layout(
-        title=f"Error distribution · {area_label(area)} · consumer type {consumer_type}",
-        xaxis={"title": "prediction − observation (kWh)"},
-        yaxis={"title": "hours"},
-        height=360,
-        margin={"t": 90},
-        bargap=0.02,
-        showlegend=False,
-    )
-    return figure
-
-
 def _band(frame: pd.DataFrame, lower: str, upper: str, fill: str, name: str) -> list[go.Scatter]:
     """A shaded range between two columns (drawn as lower, then upper filled down to it)."""
     common = {"x": frame.index, "mode": "lines", "line": {"width": 0}, "xaxis": "x", "yaxis": "y"}
@@ -203,12 +179,15 @@ def _band(frame: pd.DataFrame, lower: str, upper: str, fill: str, name: str) -> 
 
 
 def series_figure(frame: pd.DataFrame, series: tuple[int, int]) -> go.Figure:
-    """Predictions (with their backtested ranges) against observations on top, the error per hour below.
+    """Predictions (with their backtested ranges) against observations on top, the error per hour below,
+    and beside the errors their distribution (a histogram on the same kWh axis: a skew is bias, a long
+    tail outliers).
 
-    Hours the API marks as awaiting observation are shaded and labelled in both panels; the error
-    panel draws nothing there instead of a zero. The two panels are laid out by hand (axis domains)
-    rather than with `make_subplots`: a third of the build time, and this figure is rebuilt on every
-    series change.
+    Hours the API marks as awaiting observation are shaded and labelled in both time panels; the
+    error panel draws nothing there instead of a zero. The panels are laid out by hand (axis domains)
+    rather than with `make_subplots` (a third of the build time), and the distribution is a panel of
+    this figure rather than a chart of its own: this figure is rebuilt on every series change, and
+    each chart on the page costs the browser a Plotly instance to draw.
     """
     area, consumer_type = series
     hours = frame.index
@@ -253,11 +232,23 @@ def series_figure(frame: pd.DataFrame, series: tuple[int, int]) -> go.Figure:
             xaxis="x2",
             yaxis="y2",
         ),
+        go.Histogram(
+            y=compared_errors(frame).to_numpy(),
+            name="error distribution",
+            nbinsy=30,
+            marker={"color": theme.ERROR, "line": {"color": theme.BACKGROUND, "width": 1}},
+            opacity=0.85,
+            hovertemplate="%{y} kWh: %{x} hours<extra>error distribution</extra>",
+            showlegend=False,
+            xaxis="x3",
+            yaxis="y3",
+        ),
     ]
     shapes = []
     annotations = [
-        _panel_title("Predictions and observations", TOP_PANEL[1]),
-        _panel_title("Error per hour (prediction − observation)", BOTTOM_PANEL[1]),
+        _panel_title("Predictions and observations", TOP_PANEL[1], TIME_PANELS),
+        _panel_title("Error per hour (prediction − observation)", BOTTOM_PANEL[1], TIME_PANELS),
+        _panel_title("Distribution", BOTTOM_PANEL[1], DISTRIBUTION_PANEL),
     ]
     for first, last in awaiting_spans(frame):
         for y_domain in ("y domain", "y2 domain"):
@@ -294,8 +285,9 @@ def series_figure(frame: pd.DataFrame, series: tuple[int, int]) -> go.Figure:
         "height": 600,
         "margin": {"t": 110},
         "legend": {"y": 1.08},
-        "xaxis": {"anchor": "y", "matches": "x2", "showticklabels": False},
-        "xaxis2": {"anchor": "y2", "title": {"text": "Hour (UTC)"}},
+        "xaxis": {"anchor": "y", "matches": "x2", "showticklabels": False, "domain": list(TIME_PANELS)},
+        "xaxis2": {"anchor": "y2", "title": {"text": "Hour (UTC)"}, "domain": list(TIME_PANELS)},
+        "xaxis3": {"anchor": "y3", "title": {"text": "hours"}, "domain": list(DISTRIBUTION_PANEL)},
         "yaxis": {"domain": list(TOP_PANEL), "title": {"text": "kWh"}},
         "yaxis2": {
             "domain": list(BOTTOM_PANEL),
@@ -303,16 +295,17 @@ def series_figure(frame: pd.DataFrame, series: tuple[int, int]) -> go.Figure:
             "zeroline": True,
             "zerolinecolor": theme.THRESHOLD,
         },
+        "yaxis3": {"domain": list(BOTTOM_PANEL), "anchor": "x3", "matches": "y2", "showticklabels": False},
         "shapes": shapes,
         "annotations": annotations,
     }
     return go.Figure(data=data, layout=layout)
 
 
-def _panel_title(text: str, top: float) -> dict:
+def _panel_title(text: str, top: float, across: tuple[float, float] = (0.0, 1.0)) -> dict:
     return {
         "text": text,
-        "x": 0.5,
+        "x": (across[0] + across[1]) / 2,
         "y": top,
         "xref": "paper",
         "yref": "paper",

@@ -27,7 +27,6 @@ from monitoring.data import load_freshness, load_hourly, load_monitored_series, 
 from monitoring.deeplink import SeriesKey, link_params, parse_link
 from monitoring.explanations import FIGURE_MEANINGS, WHEN_MAPE_MISLEADS
 from monitoring.figures import (
-    error_histogram_figure,
     heatmap_figure,
     hour_of_day_figure,
     hourly_figure,
@@ -35,7 +34,7 @@ from monitoring.figures import (
 )
 from monitoring.measures import ALL_MEASURES, BIAS, BY_LABEL, HOURLY_MEASURES, Measure
 from monitoring.report import ReportSection, html_report
-from monitoring.series import compared_errors, hours_awaiting, hours_compared, hours_missing, series_csv, series_frame
+from monitoring.series import hours_awaiting, hours_compared, hours_missing, series_csv, series_frame
 
 TIME_FORMAT = "%d %b %Y %H:%M UTC"
 SERIES_KEY = "series"
@@ -274,7 +273,7 @@ def series_table() -> None:
     )
 
 
-def build_report(series: SeriesKey, series_chart, histogram) -> bytes:
+def build_report(series: SeriesKey, series_chart) -> bytes:
     """The view as a self-contained HTML file (runs only when the button is pressed)."""
     key_figures = {} if last_week is None else {m.label: m.text(last_week.get(m.field)) for m in ALL_MEASURES}
     sections = [
@@ -288,7 +287,6 @@ def build_report(series: SeriesKey, series_chart, histogram) -> bytes:
             table=ranked.drop(columns=[breakdown.AREA, breakdown.CONSUMER_TYPE]),
         ),
         ReportSection(series_name(series), figure=series_chart),
-        ReportSection("Error distribution", figure=histogram),
     ]
     return html_report(
         title=f"{PAGE_TITLE} · {datetime.now(UTC):%d %b %Y}",
@@ -354,10 +352,6 @@ def series_detail() -> None:
             st.caption(f"{missing} hours inside the window have no observation: drawn as gaps, not as awaited.")
     series_chart = series_figure(detail, series)
     st.plotly_chart(series_chart, theme=None, key="series_chart")
-    errors = compared_errors(detail)
-    histogram = error_histogram_figure(errors, series) if len(errors) else None
-    if histogram is not None:
-        st.plotly_chart(histogram, theme=None, key="error_histogram")
     csv_column, report_column = st.columns(2)
     csv_column.download_button(
         "Download this series (CSV)",
@@ -369,7 +363,7 @@ def series_detail() -> None:
     )
     report_column.download_button(
         "Download this view (HTML report)",
-        partial(build_report, series, series_chart, histogram),
+        partial(build_report, series, series_chart),
         file_name=f"monitoring_report_{area}_{consumer_type}.html",
         mime="text/html",
         on_click="ignore",

@@ -13,7 +13,6 @@ from streamlit import dataframe_util
 from monitoring import breakdown, comparison
 from monitoring.aggregate import daily_rolling_mean, hour_of_day_profile, hourly_frame, hourly_overview
 from monitoring.figures import (
-    error_histogram_figure,
     heatmap_figure,
     hour_of_day_figure,
     hourly_figure,
@@ -21,7 +20,7 @@ from monitoring.figures import (
 )
 from monitoring.measures import ALL_MEASURES, BIAS, WAPE
 from monitoring.report import ReportSection
-from monitoring.series import compared_errors, series_csv, series_frame
+from monitoring.series import series_csv, series_frame
 
 FIGURES = {"hours_compared": 24, "mape": 0.05, "wape": 0.05, "bias": 0.01, "mase": 0.8, "coverage_80": 0.8,
            "coverage_95": 0.95}  # fmt: skip
@@ -64,7 +63,6 @@ def warm_up() -> None:
         hour_of_day_figure(hour_of_day_profile(frame)),
         heatmap_figure(breakdown.heatmap_matrix(table, ALL_MEASURES[0]), ALL_MEASURES[0], 10.0),
         series_figure(detail, (1, 111)),
-        error_histogram_figure(compared_errors(detail), (1, 111)),
     ]
     for figure in figures:
         plotly.io.to_json(figure, validate=False)  # what st.plotly_chart sends

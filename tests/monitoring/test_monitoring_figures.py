@@ -3,12 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
-from buckets import ALL_ZERO, NORMAL, WITH_GAP
+from buckets import ALL_ZERO, WITH_GAP
 from monitoring.aggregate import daily_rolling_mean, hour_of_day_profile, hourly_frame
 from monitoring.breakdown import breakdown_table, heatmap_matrix
 from monitoring.figures import (
     AWAITING_LABEL,
-    error_histogram_figure,
     heatmap_figure,
     hour_of_day_figure,
     hourly_figure,
@@ -94,8 +93,12 @@ def test_series_chart_draws_the_backtested_ranges_under_the_lines(fixture_api):
     assert traces_by_name(figure)["error"].xaxis == "x2"
 
 
-def test_histogram_counts_every_compared_hour_of_the_series(edge_api):
-    errors = compared_errors(monitored_frame(edge_api, NORMAL))
-    figure = error_histogram_figure(errors, NORMAL)
-    assert len(figure.data[0].x) == len(errors) > 0
-    assert "consumer type 111" in figure.layout.title.text
+def test_the_error_distribution_counts_every_compared_hour_on_the_error_panels_axis(edge_api):
+    detail = monitored_frame(edge_api, WITH_GAP)
+    figure = series_figure(detail, WITH_GAP)
+    histogram = traces_by_name(figure)["error distribution"]
+    assert histogram.type == "histogram"
+    assert len(histogram.y) == len(compared_errors(detail)) > 0  # not the gap, not the awaited hours
+    assert (histogram.xaxis, histogram.yaxis) == ("x3", "y3")
+    assert figure.layout.yaxis3.matches == "y2"
+    assert figure.layout.xaxis2.domain[1] < figure.layout.xaxis3.domain[0]

@@ -19,7 +19,7 @@ from streamlit.proto.Metric_pb2 import Metric
 SUMMARY = "/api/v2/monitoring/summary"
 HOURLY = "/api/v2/monitoring/hourly"
 FRESHNESS = "/api/v1/freshness"
-PAGE_CHARTS = 5  # hourly, hour of day, heatmap, series, histogram
+PAGE_CHARTS = 4  # hourly, hour of day, heatmap, series (with its error distribution)
 
 
 def charts(app_test) -> list[dict]:
@@ -33,8 +33,7 @@ def chart_titled(app_test, start: str) -> dict:
 
 
 def series_chart(app_test) -> dict:
-    (chart,) = [figure for figure in charts(app_test) if " · consumer type " in figure["layout"]["title"]["text"]
-                and not figure["layout"]["title"]["text"].startswith("Error distribution")]  # fmt: skip
+    (chart,) = [figure for figure in charts(app_test) if " · consumer type " in figure["layout"]["title"]["text"]]
     return chart
 
 
@@ -188,7 +187,8 @@ def test_series_from_the_url_is_selected_and_its_figures_are_the_apis(app, page_
     detail = metrics(page)[-(len(ALL_MEASURES) + 1) :]
     assert detail[:-1] == [(measure.label, measure.text(entry[measure.field])) for measure in ALL_MEASURES]
     assert detail[-1] == ("Hours compared", str(entry["hours_compared"]))
-    assert chart_titled(page, "Error distribution · DK1")
+    (distribution,) = [trace for trace in series_chart(page)["data"] if trace["name"] == "error distribution"]
+    assert len(array(distribution["y"])) == entry["hours_compared"]
 
 
 def test_unknown_series_in_the_url_falls_back_to_the_worst_with_a_notice(app, page_api):
@@ -236,7 +236,7 @@ def test_series_the_api_no_longer_knows_is_reported_not_raised(app, page_api):
     page = app(area="1", consumer_type="111").run()
     assert not page.exception
     assert "no monitoring data for DK1 (west of the Great Belt)" in texts(page.info)
-    assert len(page.get("plotly_chart")) == PAGE_CHARTS - 2
+    assert len(page.get("plotly_chart")) == PAGE_CHARTS - 1
 
 
 def test_series_request_failing_keeps_the_rest_of_the_page(app, page_api):
@@ -244,7 +244,7 @@ def test_series_request_failing_keeps_the_rest_of_the_page(app, page_api):
     page = app(area="1", consumer_type="111").run()
     assert not page.exception
     assert "monitoring/series/1/111" in texts(page.warning)
-    assert len(page.get("plotly_chart")) == PAGE_CHARTS - 2
+    assert len(page.get("plotly_chart")) == PAGE_CHARTS - 1
 
 
 def test_answers_are_cached_between_reruns(app, page_api):
