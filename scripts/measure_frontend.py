@@ -17,10 +17,10 @@ import tempfile
 from pathlib import Path
 
 import httpx
+from devtools.browser import launch_chromium
+from devtools.paths import BUCKET_PANDAS15
+from devtools.processes import running_api, running_streamlit
 from playwright.sync_api import Page, sync_playwright
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-import support as fixtures  # the tests' process helpers: API and Streamlit on free ports
 
 CHART_DRAWN = """(titlePart) => {
     const chart = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
@@ -78,7 +78,7 @@ def summary(label: str, values_ms: list[float]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bucket", default=str(fixtures.BUCKET_PANDAS15), help="bucket folder the API serves")
+    parser.add_argument("--bucket", default=str(BUCKET_PANDAS15), help="bucket folder the API serves")
     parser.add_argument("--loads", type=int, default=7, help="page loads measured per page")
     parser.add_argument("--switches", type=int, default=8, help="selection changes measured")
     arguments = parser.parse_args()
@@ -86,15 +86,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as floor_dir:
         (Path(floor_dir) / "floor.py").write_text(FLOOR_PAGE)
         with (
-            fixtures.running_api(arguments.bucket) as api_url,
-            fixtures.running_streamlit(
-                "app-frontend", "frontend/main.py", {"APP_FRONTEND_API_URL": api_url}
-            ) as dashboard,
-            fixtures.running_streamlit(floor_dir, "floor.py", {}) as floor,
+            running_api(arguments.bucket) as api_url,
+            running_streamlit("app-frontend", "frontend/main.py", {"APP_FRONTEND_API_URL": api_url}) as dashboard,
+            running_streamlit(floor_dir, "floor.py", {}) as floor,
             sync_playwright() as playwright,
         ):
             consumer_types = httpx.get(f"{api_url}/consumer_type_values", timeout=10).json()["values"]
-            browser = playwright.chromium.launch(executable_path=fixtures.CHROMIUM, args=fixtures.CHROMIUM_ARGS)
+            browser = launch_chromium(playwright)
             # Warm-up: API and Streamlit caches, Python imports in both servers.
             for _ in range(2):
                 load_to_chart_ms(browser, dashboard, "consumer type")

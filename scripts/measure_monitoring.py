@@ -21,7 +21,6 @@ Run from the repository root: `uv run python scripts/measure_monitoring.py [--st
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,12 +30,12 @@ from pathlib import Path
 
 import httpx
 from dashboard_common.labels import area_label
+from devtools.browser import CHROMIUM, launch_chromium
+from devtools.paths import BUCKET_PANDAS15
+from devtools.processes import free_port, running, running_api
 from playwright.sync_api import Page, sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT / "tests"))
-
-import support  # noqa: E402 - the tests' helpers: API and Streamlit processes on free ports
 
 FLOOR_APP = """
 import os
@@ -155,7 +154,7 @@ def describe(values: list[float]) -> str:
 @contextmanager
 def running_dashboard(command: list[str], cwd: Path, env: dict[str, str]) -> Iterator[str]:
     """A Streamlit server started with `command` (plus address and port flags) on a free port; its URL."""
-    port = support.free_port()
+    port = free_port()
     flags = [
         "--server.address=127.0.0.1",
         f"--server.port={port}",
@@ -163,15 +162,9 @@ def running_dashboard(command: list[str], cwd: Path, env: dict[str, str]) -> Ite
         "--browser.gatherUsageStats=false",
         "--server.fileWatcherType=none",
     ]
-    process = subprocess.Popen(
-        [*command, *flags], cwd=cwd, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        support.wait_for_http(f"{url}/_stcore/health", timeout=120, process=process)
+    with running([*command, *flags], cwd, {**os.environ, **env}, f"{url}/_stcore/health", timeout=120):
         yield url
-    finally:
-        support.stop_process(process)
 
 
 def load(browser, url: str, charts: int, needle: str) -> tuple[float, float]:
@@ -189,7 +182,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--starts", type=int, default=3, help="server starts, each giving one first view (default 3)")
     parser.add_argument("--rounds", type=int, default=5, help="later page loads per start (default 5)")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     parser.add_argument(
         "--plain", action="store_true", help="start the dashboard with `streamlit run` (no warm-up) to compare"
     )
@@ -207,14 +200,14 @@ def main() -> None:
         if arguments.plain:
             plain = [python, "-m", "streamlit", "run", "monitoring/main.py"]
             pages["monitoring"] = (plain, REPO_ROOT / "app-monitoring", CHARTS, "monitoring/main.py")
-        with support.running_api(support.BUCKET_PANDAS15) as api_url, sync_playwright() as playwright:
+        with running_api(BUCKET_PANDAS15) as api_url, sync_playwright() as playwright:
             env = {"APP_MONITORING_API_URL": api_url}
             summary = httpx.get(f"{api_url.removesuffix('/v1')}/v2/monitoring/summary", timeout=10).json()
             measured = [entry for entry in summary["series"] if entry["wape"] is not None]
             worst_first = [
                 (entry["area"], entry["consumer_type"]) for entry in sorted(measured, key=lambda e: -e["wape"])
             ]
-            browser = playwright.chromium.launch(executable_path=arguments.chromium, args=support.CHROMIUM_ARGS)
+            browser = launch_chromium(playwright, arguments.chromium)
             first: dict[str, list[float]] = {"floor": [], "monitoring": []}
             later: dict[str, list[float]] = {"floor": [], "monitoring": []}
             cpu: dict[str, list[float]] = {"floor": [], "monitoring": []}

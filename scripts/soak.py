@@ -27,8 +27,6 @@ import json
 import os
 import random
 import re
-import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -37,11 +35,12 @@ from pathlib import Path
 import httpx
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from emulator import FakeGcs  # noqa: E402
-from support import ARTIFACTS, BUCKET_PANDAS15, free_port, stop_process, wait_for_http  # noqa: E402
+from devtools.emulator import FakeGcs
+from devtools.paths import ARTIFACTS, BUCKET_PANDAS15, REPO_ROOT
+from devtools.processes import free_port, running
+from devtools.prometheus import samples
+from devtools.stats import percentile
+from devtools.waiting import WaitTimeout, await_until
 
 BUCKET = "soak-bucket"
 PROBE = (1, 111)
@@ -129,11 +128,11 @@ async def load(client: httpx.AsyncClient, paths: list[str], run: Run, seed: int)
 async def wait_for(check, run: Run, timeout: float) -> float | None:
     """Seconds until `check()` is true (polled every 0.1 s), None if not within `timeout`."""
     started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if await check():
-            return time.monotonic() - started
-        await asyncio.sleep(0.1)
-    return None
+    try:
+        await await_until(check, timeout, what=getattr(check, "__name__", "check"), interval=0.1)
+    except WaitTimeout:
+        return None
+    return time.monotonic() - started
 
 
 REPLACEMENTS = [("y.parquet", 1.5), ("predictions.parquet", 1.5), ("predictions.parquet", 2.0), ("y.parquet", 2.0)]
@@ -221,12 +220,7 @@ def read_log(path: Path) -> tuple[dict[str, int], dict[str, float]]:
             counts["error"] += 1
         if entry.get("logger") == "api.store" and entry.get("message", "").startswith("serving snapshot"):
             counts["snapshot swaps"] += 1
-    durations.sort()
-    server_ms = {
-        "p50": durations[len(durations) // 2],
-        "p99": durations[int(len(durations) * 0.99)],
-        "max": durations[-1],
-    }
+    server_ms = {"p50": percentile(durations, 50), "p99": percentile(durations, 99), "max": max(durations)}
     return counts, server_ms
 
 
@@ -264,14 +258,20 @@ async def soak(args: argparse.Namespace, gcs: FakeGcs, base_url: str, pid: int) 
     outcomes = run.outcomes
     failed = [o for o in outcomes if o.status not in (200, 304)]
     older = regressions(outcomes)
-    latencies = sorted(o.ended - o.started for o in outcomes)
+    latencies = [o.ended - o.started for o in outcomes]
     statuses: dict[str, int] = {}
     for outcome in outcomes:
         statuses[str(outcome.status)] = statuses.get(str(outcome.status), 0) + 1
+    scraped = samples(metrics)
     refresh_counts = {
-        name: float(match.group(1))
-        for name in ("api_refresh_successes_total", "api_refresh_failures_total", "api_snapshot_id")
-        if (match := re.search(rf"^{name} (\S+)$", metrics, re.MULTILINE))
+        name: scraped[name, frozenset()]
+        for name in (
+            "api_refresh_successes_total",
+            "api_refresh_failures_total",
+            "api_refresh_loop_errors_total",
+            "api_snapshot_id",
+        )
+        if (name, frozenset()) in scraped
     }
     return {
         "settings": {
@@ -285,9 +285,9 @@ async def soak(args: argparse.Namespace, gcs: FakeGcs, base_url: str, pid: int) 
         "requests_per_second": round(len(outcomes) / duration, 1),
         "statuses": statuses,
         "client_side_latency_ms": {
-            "p50": round(statistics.median(latencies) * 1000, 2),
-            "p99": round(latencies[int(len(latencies) * 0.99)] * 1000, 2),
-            "max": round(latencies[-1] * 1000, 2),
+            "p50": round(percentile(latencies, 50) * 1000, 2),
+            "p99": round(percentile(latencies, 99) * 1000, 2),
+            "max": round(max(latencies) * 1000, 2),
         },
         "client_requests_over_1s": sum(latency > 1 for latency in latencies),
         "slowest": [
@@ -346,18 +346,12 @@ def main() -> None:
             "APP_API_LOG_FORMAT": "json",
             "APP_API_LOG_LEVEL": "info",
             "STORAGE_EMULATOR_HOST": gcs.url,
-            "GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT": "false",
         }
-        with api_log_path.open("w") as api_log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "api"], cwd=ROOT / "app-api", env=env, stdout=api_log, stderr=subprocess.STDOUT
-            )
-            base_url = f"http://127.0.0.1:{port}/api/v1"
-            try:
-                wait_for_http(f"{base_url}/ready", timeout=120, process=process)
-                report = asyncio.run(soak(args, gcs, base_url, process.pid))
-            finally:
-                stop_process(process)
+        api_log_path.unlink(missing_ok=True)
+        base_url = f"http://127.0.0.1:{port}/api/v1"
+        command = [sys.executable, "-m", "api"]
+        with running(command, REPO_ROOT / "app-api", env, f"{base_url}/ready", api_log_path, timeout=120) as process:
+            report = asyncio.run(soak(args, gcs, base_url, process.pid))
     report["log_lines"], report["server_side_latency_ms"] = read_log(api_log_path)
     (ARTIFACTS / "soak-report.json").write_text(json.dumps(report, indent=2))
 

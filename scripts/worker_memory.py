@@ -10,16 +10,14 @@ uvicorn's supervisor from /proc. Each worker holds its own snapshot, so memory g
 
 import argparse
 import re
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from support import BUCKET_PANDAS15, running_api  # noqa: E402
+from devtools.paths import BUCKET_PANDAS15
+from devtools.processes import running_api
+from devtools.prometheus import sample_labels
+from devtools.waiting import wait_until
 
 PATHS = [
     "area_values",
@@ -46,16 +44,19 @@ def answering_worker(base_url: str) -> str:
         for path in PATHS:
             client.get(path).raise_for_status()
         metrics = client.get(base_url.removesuffix("/api/v1") + "/metrics").text
-    return re.search(r'api_worker_info\{pid="(\d+)"\}', metrics).group(1)
+    return sample_labels(metrics, "api_worker_info")[0]["pid"]
 
 
 def measure(bucket: Path, workers: int) -> list[tuple[str, str, float, float, float]]:
     with running_api(bucket, {"APP_API_WORKERS_COUNT": str(workers)}) as base_url:
         seen: set[str] = set()
-        deadline = time.monotonic() + 120
         with ThreadPoolExecutor(max_workers=8) as pool:
-            while len(seen) < workers and time.monotonic() < deadline:
+
+            def all_answered() -> bool:
                 seen.update(pool.map(lambda _: answering_worker(base_url), range(16)))
+                return len(seen) >= workers
+
+            wait_until(all_answered, timeout=120, what=f"all {workers} workers answering", interval=0)
         rows = []
         for pid in sorted(seen):
             rows.append(("worker", pid, *usage(pid)))

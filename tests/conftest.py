@@ -1,20 +1,18 @@
-"""Fixtures shared by the tests of all three apps; the helpers behind them live in `support.py`.
+"""Fixtures shared by the tests of all three apps; the helpers behind them live in `devtools`.
 
-Import helpers and constants from `support` (tests/ is on sys.path): every subfolder's own
-`conftest.py` shadows the name `conftest`.
+Import helpers from `devtools` (or the older names in `support`, tests/ being on sys.path): every
+subfolder's own `conftest.py` shadows the name `conftest`.
 """
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
+from devtools.browser import CHROMIUM, MISSING_MESSAGE, chromium_found, launch_chromium
 from support import (  # noqa: F401 - re-exported for tests written against conftest
     ARTIFACTS,
     BUCKET_PANDAS3,
     BUCKET_PANDAS15,
-    CHROMIUM,
     CHROMIUM_ARGS,
     FIXTURES,
     REPO_ROOT,
@@ -30,12 +28,11 @@ from support import (  # noqa: F401 - re-exported for tests written against conf
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     """Path of Debian's Chromium; a missing browser skips locally and fails under CI=true."""
-    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+    if chromium_found():
         return CHROMIUM
-    message = f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package to run browser tests"
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+        pytest.fail(MISSING_MESSAGE)
+    pytest.skip(MISSING_MESSAGE)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +46,7 @@ def browser(chromium_path: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright, chromium_path)
         yield chromium
         chromium.close()
 

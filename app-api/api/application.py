@@ -66,15 +66,30 @@ def refresh_and_settle(store: DataStore) -> bool:
     return swapped
 
 
-async def refresh_forever(store: DataStore, settings: Settings, first_load: asyncio.Task) -> None:
-    """One refresh at a time, every `APP_API_REFRESH_SECONDS`, after the first load has finished."""
-    with contextlib.suppress(Exception):
+async def refresh_once(store: DataStore, settings: Settings) -> None:
+    """One turn of the loop: rewrite the demo bucket when its hour has passed, then refresh."""
+    if settings.is_demo and isinstance(store.storage, LocalStorage) and demo_is_outdated(store.storage.folder):
+        await asyncio.to_thread(write_demo_bucket, str(store.storage.folder))
+    await asyncio.to_thread(refresh_and_settle, store)
+
+
+async def refresh_forever(store: DataStore, settings: Settings, first_load: asyncio.Task, metrics: Metrics) -> None:
+    """One refresh at a time, every `APP_API_REFRESH_SECONDS`, after the first load has finished.
+
+    Nothing a turn raises may end the loop: the API would serve an ageing snapshot forever with no
+    sign of it. Each failure is logged with its traceback and counted in `api_refresh_loop_errors_total`;
+    the next turn comes at the usual interval.
+    """
+    try:
         await first_load
+    except Exception:
+        metrics.refresh_loop_failed()
     while True:
         await asyncio.sleep(settings.REFRESH_SECONDS)
-        if settings.is_demo and isinstance(store.storage, LocalStorage) and demo_is_outdated(store.storage.folder):
-            await asyncio.to_thread(write_demo_bucket, str(store.storage.folder))
-        await asyncio.to_thread(refresh_and_settle, store)
+        try:
+            await refresh_once(store, settings)
+        except Exception:
+            metrics.refresh_loop_failed()
 
 
 @asynccontextmanager
@@ -91,7 +106,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await asyncio.wait({first_load}, timeout=settings.STARTUP_LOAD_TIMEOUT_SECONDS)
     if store.current is None:
         logger.warning("not ready after start-up: %s; retrying in the background", store.unavailable_reason)
-    refresher = asyncio.create_task(refresh_forever(store, settings, first_load))
+    refresher = asyncio.create_task(refresh_forever(store, settings, first_load, app.state.metrics))
     try:
         yield
     finally:

@@ -11,12 +11,16 @@ import numpy as np
 import pandas as pd
 
 from api.intervals import (
+    METHOD_NONE,
     Backtest,
     IntervalModel,
     PastErrors,
     PooledResiduals,
+    SumRange,
     fit_interval_model,
+    fit_sum_range,
     past_errors,
+    sum_residuals,
 )
 from api.quality import Quality, build_quality, compared_hours_frame, weekly_naive_scale
 from api.totals import ALL, EMPTY, WHOLE_COUNTRY_AREA, HourlyValues, SeriesKey, sum_where_all_present, total_members
@@ -71,6 +75,7 @@ class SeriesData:
     forecast: Forecast
     interval: IntervalModel
     monitored: MonitoredHours | None
+    forecast_sum_range: SumRange  # the range of the whole forecast's total
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,15 @@ def build_catalog(frames: dict[str, pd.DataFrame], series_keys: pd.DataFrame) ->
     keys: list[SeriesKey] = [*observed_keys, *totals]
     errors = {key: past_errors(totalled(past_predicted, key), totalled(past_observed, key)) for key in keys}
     pooled = PooledResiduals([errors[key] for key in observed_keys])
+    pooled_sums: dict[int, np.ndarray] = {}  # forecast length -> all observed series' past sum residuals
+
+    def sum_range(key: SeriesKey, length: int) -> SumRange:
+        if not has_monitoring:
+            return SumRange(NO_MONITORING_METHOD, 0, None)
+        if length not in pooled_sums:
+            parts = [sum_residuals(errors[member], length) for member in observed_keys]
+            pooled_sums[length] = np.concatenate(parts) if parts else np.empty(0)
+        return fit_sum_range(errors[key], length, pooled_sums[length])
 
     catalog: dict[SeriesKey, SeriesData] = {}
     compared_frames = []
@@ -150,7 +164,14 @@ def build_catalog(frames: dict[str, pd.DataFrame], series_keys: pd.DataFrame) ->
         else:
             model, monitored = _no_model(NO_MONITORING_METHOD), None
         ranges = model.ranges(forecast_values[1])
-        catalog[key] = SeriesData(key, observed_values, Forecast(*forecast_values, *ranges), model, monitored)
+        catalog[key] = SeriesData(
+            key,
+            observed_values,
+            Forecast(*forecast_values, *ranges),
+            model,
+            monitored,
+            sum_range(key, forecast_values[0].size) if forecast_values[0].size else SumRange(METHOD_NONE, 0, None),
+        )
         if has_monitoring and key in observed and errors[key].hours.size:
             inside_80, inside_95 = model.backtest.inside(errors[key].observed)
             area, consumer_type = key  # type: ignore[misc]

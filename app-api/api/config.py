@@ -8,12 +8,10 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_CORS_ORIGINS = (
-    "http://localhost:8501",
-    "http://127.0.0.1:8501",
-    "http://localhost:8502",
-    "http://127.0.0.1:8502",
-)
+DEFAULT_PORT = 8001
+# The two dashboards' default ports (dashboard_common.addresses; the API does not depend on it).
+DASHBOARD_PORTS = (8501, 8502)
+DEFAULT_CORS_ORIGINS = tuple(f"http://{host}:{port}" for port in DASHBOARD_PORTS for host in ("localhost", "127.0.0.1"))
 
 
 class Settings(BaseSettings):
@@ -31,7 +29,7 @@ class Settings(BaseSettings):
     GCP_SERVICE_ACCOUNT_JSON_PATH: str = ""
     DEMO_DIR: str = ""
     HOST: str = "127.0.0.1"
-    PORT: int = Field(default=8001, ge=1, le=65535)
+    PORT: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
     LOG_LEVEL: Literal["critical", "error", "warning", "info", "debug"] = "info"
     LOG_FORMAT: Literal["text", "json"] = Field(default="text", description="`json`: one JSON object per line.")
     CACHE_MAX_AGE_SECONDS: int = Field(default=5, ge=0, le=3600, description="Cache-Control max-age of data.")

@@ -172,3 +172,58 @@ def fit_interval_model(errors: PastErrors, pooled: PooledResiduals) -> IntervalM
     if pooled.all_bounds is not None:
         return IntervalModel(METHOD_POOLED, int(pooled.residuals.size), pooled.all_bounds, None, None, backtest)
     return IntervalModel(METHOD_NONE, 0, None, None, None, backtest)
+
+
+METHOD_TOTAL_OWN = (
+    "split-conformal, relative residuals of this series' past predicted sums over the same number of hours"
+)
+METHOD_TOTAL_POOLED = "split-conformal on past predicted sums pooled over all series (too little history of its own)"
+
+
+def window_sums(errors: PastErrors, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Predicted and observed sums over every run of `length` consecutive past hours (runs overlap)."""
+    hours = errors.hours
+    if length < 1 or hours.size < length:
+        return np.empty(0), np.empty(0)
+    starts = np.arange(hours.size - length + 1)
+    consecutive = hours[starts + length - 1] - hours[starts] == length - 1
+    predicted = np.r_[0.0, np.cumsum(errors.predicted)]
+    observed = np.r_[0.0, np.cumsum(errors.observed)]
+    return (
+        (predicted[starts + length] - predicted[starts])[consecutive],
+        (observed[starts + length] - observed[starts])[consecutive],
+    )
+
+
+def sum_residuals(errors: PastErrors, length: int) -> np.ndarray:
+    predicted, observed = window_sums(errors, length)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (observed - predicted) / np.abs(predicted)
+
+
+@dataclass(frozen=True)
+class SumRange:
+    """The 80 % and 95 % ranges of a forecast's sum (e.g. the next 24 hours' total): not the sum of the
+    hourly bounds, which would be far too wide when hourly errors partly cancel, but learnt the same way
+    from how far past sums over as many consecutive hours were from what was observed."""
+
+    method: str
+    calibration_windows: int
+    bounds: ResidualBounds | None
+
+    def of(self, total: float) -> dict[str, float | None]:
+        if self.bounds is None:
+            return dict.fromkeys(("lower_80", "upper_80", "lower_95", "upper_95"))
+        ranges = self.bounds.apply(np.array([total]))
+        return dict(zip(("lower_80", "upper_80", "lower_95", "upper_95"), (float(r[0]) for r in ranges), strict=True))
+
+
+def fit_sum_range(errors: PastErrors, length: int, pooled_residuals: np.ndarray) -> SumRange:
+    own = sum_residuals(errors, length)
+    bounds = conformal_bounds(own)
+    if bounds is not None:
+        return SumRange(METHOD_TOTAL_OWN, int(own.size), bounds)
+    pooled = conformal_bounds(pooled_residuals)
+    if pooled is not None:
+        return SumRange(METHOD_TOTAL_POOLED, int(pooled_residuals.size), pooled)
+    return SumRange(METHOD_NONE, 0, None)

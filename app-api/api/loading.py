@@ -14,7 +14,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-SERIES_KEYS = ["area", "consumer_type", "datetime_utc"]
 NANOSECONDS_PER_HOUR = 3_600_000_000_000
 
 

@@ -25,9 +25,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.http_caching import add_default_no_store
 from api.quality import Quality
 from api.snapshot import Snapshot
-from api.store import FILE_SPECS, DataStore
+from api.store import DataStore
 
 access_logger = logging.getLogger("api.access")
+refresh_logger = logging.getLogger("api.refresh")
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED_ROUTE = "unmatched"
@@ -47,34 +48,35 @@ class SnapshotCollector(Collector):
         store = self.get_store()
         if store is None:
             return
-        snapshot = store.current
+        status = store.status()  # one refresh's figures, not fields the refresh thread is changing
+        snapshot = status.snapshot
         ready = GaugeMetricFamily("api_ready", "1 when a snapshot is being served.")
         ready.add_metric([], 1.0 if snapshot is not None else 0.0)
         yield ready
         successes = CounterMetricFamily("api_refresh_successes", "Bucket refreshes that ended without an error.")
-        successes.add_metric([], store.refresh_successes)
+        successes.add_metric([], status.refresh_successes)
         yield successes
         failures = CounterMetricFamily("api_refresh_failures", "Bucket refreshes that recorded an error.")
-        failures.add_metric([], store.refresh_failures)
+        failures.add_metric([], status.refresh_failures)
         yield failures
         error = GaugeMetricFamily("api_refresh_error", "1 when the last refresh recorded an error.")
-        error.add_metric([], 1.0 if store.last_refresh_error else 0.0)
+        error.add_metric([], 1.0 if status.last_refresh_error else 0.0)
         yield error
-        if store.last_successful_refresh_at is not None:
+        if status.last_successful_refresh_at is not None:
             last = GaugeMetricFamily(
                 "api_last_successful_refresh_timestamp_seconds", "When the bucket was last read without an error."
             )
-            last.add_metric([], store.last_successful_refresh_at.timestamp())
+            last.add_metric([], status.last_successful_refresh_at.timestamp())
             yield last
         loaded = GaugeMetricFamily("api_bucket_objects_loaded", "Bucket objects held in memory (of six).")
-        loaded.add_metric([], len(store.files))
+        loaded.add_metric([], sum(file.loaded for file in status.files))
         yield loaded
         rows = GaugeMetricFamily(
             "api_bucket_object_rows", "Rows of each bucket object held in memory.", labels=["object"]
         )
-        for name in FILE_SPECS:
-            if name in store.files:
-                rows.add_metric([name], len(store.files[name].frame))
+        for file in status.files:
+            if file.rows is not None:
+                rows.add_metric([file.name], file.rows)
         yield rows
         if snapshot is None:
             return
@@ -166,6 +168,11 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.refresh_loop_errors = Counter(
+            "api_refresh_loop_errors",
+            "Exceptions that ended a turn of the background refresh loop (which carries on).",
+            registry=self.registry,
+        )
         self.registry.register(SnapshotCollector(get_store))
         ProcessCollector(registry=self.registry)
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
@@ -182,6 +189,11 @@ class Metrics:
             self._children[key] = children
         children[0].inc()
         children[1].observe(seconds)
+
+    def refresh_loop_failed(self) -> None:
+        """Log the exception being handled (with its traceback) and count it; call from an `except`."""
+        refresh_logger.exception("a turn of the refresh loop failed; the loop goes on")
+        self.refresh_loop_errors.inc()
 
     def exposition(self, request: Request) -> Response:
         """`GET /metrics` (sync: runs in the thread pool, as it reads /proc)."""

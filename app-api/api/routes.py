@@ -26,7 +26,7 @@ from api.schemas import (
     UniqueValues,
 )
 from api.snapshot import Monitoring, SeriesKey, Snapshot
-from api.store import FILE_SPECS, DataStore
+from api.store import DataStore
 
 router = APIRouter()
 
@@ -72,11 +72,11 @@ async def get_monitoring(snapshot: SnapshotDep) -> Monitoring:
 MonitoringDep = Annotated[Monitoring, Depends(get_monitoring)]
 
 
-def _json(body: bytes, snapshot: Snapshot) -> Response:
+def _prerendered(body: bytes, snapshot: Snapshot) -> Response:
     return PrerenderedResponse(body, snapshot.id, snapshot.data_version)
 
 
-def _series_json(bodies: dict[SeriesKey, bytes], area: int, consumer_type: int, snapshot: Snapshot) -> Response:
+def _series_prerendered(bodies: dict[SeriesKey, bytes], area: int, consumer_type: int, snapshot: Snapshot) -> Response:
     """The prerendered body of one series, or the contract's 404 when the snapshot has none."""
     body = bodies.get((area, consumer_type))
     if body is None:
@@ -84,7 +84,7 @@ def _series_json(bodies: dict[SeriesKey, bytes], area: int, consumer_type: int, 
             status_code=404,
             detail=f"No data found for the given area and consumer type: {area}, {consumer_type}",
         )
-    return _json(body, snapshot)
+    return _prerendered(body, snapshot)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -110,30 +110,31 @@ async def health(settings: Annotated[Settings, Depends(get_app_settings)]) -> He
     "version and the last refresh error either way.",
 )
 async def ready(store: StoreDep) -> JSONResponse:
-    snapshot = store.current
+    status = store.status()  # one refresh's view: the refresh thread may swap fields meanwhile
+    snapshot = status.snapshot
     now = datetime.now(UTC)
     files = [
         FileStatus(
-            name=name,
-            required=spec.required,
-            loaded=name in store.files,
-            generation=store.files[name].version.generation if name in store.files else None,
-            updated=_iso(store.files[name].version.updated) if name in store.files else None,
-            rows=len(store.files[name].frame) if name in store.files else None,
-            error=store.file_errors.get(name),
+            name=file.name,
+            required=file.required,
+            loaded=file.loaded,
+            generation=file.generation,
+            updated=_iso(file.updated),
+            rows=file.rows,
+            error=file.error,
         )
-        for name, spec in FILE_SPECS.items()
+        for file in status.files
     ]
     readiness = Readiness(
         ready=snapshot is not None,
-        reason=None if snapshot is not None else store.unavailable_reason,
+        reason=None if snapshot is not None else status.unavailable_reason,
         snapshot_id=snapshot.id if snapshot else None,
         snapshot_loaded_at=_iso(snapshot.loaded_at) if snapshot else None,
         snapshot_age_seconds=(now - snapshot.loaded_at).total_seconds() if snapshot else None,
-        last_refresh_at=_iso(store.last_refresh_at),
-        last_successful_refresh_at=_iso(store.last_successful_refresh_at),
-        last_refresh_error=store.last_refresh_error,
-        refresh_interval_seconds=store.refresh_seconds,
+        last_refresh_at=_iso(status.last_refresh_at),
+        last_successful_refresh_at=_iso(status.last_successful_refresh_at),
+        last_refresh_error=status.last_refresh_error,
+        refresh_interval_seconds=status.refresh_seconds,
         files=files,
     )
     return JSONResponse(readiness.model_dump(), status_code=200 if snapshot is not None else 503)
@@ -175,7 +176,7 @@ async def freshness(store: StoreDep, snapshot: SnapshotDep) -> Freshness:
     description="Price areas present in the feature window X.",
 )
 async def area_values(snapshot: SnapshotDep) -> Response:
-    return _json(snapshot.area_values_body, snapshot)
+    return _prerendered(snapshot.area_values_body, snapshot)
 
 
 @router.get(
@@ -186,7 +187,7 @@ async def area_values(snapshot: SnapshotDep) -> Response:
     description="DE35 consumer types present in the feature window X.",
 )
 async def consumer_type_values(snapshot: SnapshotDep) -> Response:
-    return _json(snapshot.consumer_type_values_body, snapshot)
+    return _prerendered(snapshot.consumer_type_values_body, snapshot)
 
 
 @router.get(
@@ -198,7 +199,7 @@ async def consumer_type_values(snapshot: SnapshotDep) -> Response:
     "consumer type. 404 when the series has no observations.",
 )
 async def predictions(area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep) -> Response:
-    return _series_json(snapshot.predictions_bodies, area, consumer_type, snapshot)
+    return _series_prerendered(snapshot.predictions_bodies, area, consumer_type, snapshot)
 
 
 @router.get(
@@ -209,7 +210,7 @@ async def predictions(area: AreaPath, consumer_type: ConsumerTypePath, snapshot:
     description="MAPE per hour over all series, as a fraction, over the monitoring window.",
 )
 async def monitoring_metrics(snapshot: SnapshotDep, monitoring: MonitoringDep) -> Response:
-    return _json(monitoring.metrics_body, snapshot)
+    return _prerendered(monitoring.metrics_body, snapshot)
 
 
 @router.get(
@@ -223,7 +224,7 @@ async def monitoring_metrics(snapshot: SnapshotDep, monitoring: MonitoringDep) -
 async def monitoring_values(
     area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep, monitoring: MonitoringDep
 ) -> Response:
-    return _series_json(monitoring.values_bodies, area, consumer_type, snapshot)
+    return _series_prerendered(monitoring.values_bodies, area, consumer_type, snapshot)
 
 
 @router.get(
@@ -235,7 +236,7 @@ async def monitoring_values(
     "type, worst MAPE first.",
 )
 async def monitoring_summary(snapshot: SnapshotDep, monitoring: MonitoringDep) -> Response:
-    return _json(monitoring.summary_body, snapshot)
+    return _prerendered(monitoring.summary_body, snapshot)
 
 
 @router.get(
@@ -249,4 +250,4 @@ async def monitoring_summary(snapshot: SnapshotDep, monitoring: MonitoringDep) -
 async def monitoring_errors(
     area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep, monitoring: MonitoringDep
 ) -> Response:
-    return _series_json(monitoring.errors_bodies, area, consumer_type, snapshot)
+    return _series_prerendered(monitoring.errors_bodies, area, consumer_type, snapshot)

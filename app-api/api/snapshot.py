@@ -5,7 +5,6 @@ store, so a request sees either the old data or the new, never a mix.
 """
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from api.catalog import Catalog, aligned, build_catalog, split_by_series
-from api.http_caching import RenderedBody, prepare_body
+from api.http_caching import RenderedBody
+from api.quality import Quality
+from api.tables import json_body, optional_floats
 from api.totals import EMPTY, HourlyValues
 from api.totals import SeriesKey as AnySeriesKey
 from api.v2.bodies import series_body
@@ -24,15 +25,8 @@ SeriesKey = tuple[int, int]
 
 
 def render(body: object) -> RenderedBody:
-    """Compact JSON; inputs never hold NaN or Infinity (the loader drops them), and json refuses them.
-
-    The bytes come with their ETag and gzip encoding, so HTTP caching costs nothing per request.
-    """
-    return prepare_body(json.dumps(body, separators=(",", ":"), allow_nan=False).encode())
-
-
-def _optional(values: np.ndarray) -> list[float | None]:
-    return [None if value != value else value for value in values.tolist()]  # NaN != NaN
+    """A body rendered once per snapshot: compact JSON with its ETag and gzip encoding (inputs never hold NaN)."""
+    return json_body(body, compress=True)
 
 
 @dataclass(frozen=True)
@@ -65,6 +59,11 @@ class Snapshot:
     catalog: Catalog | None = None
     v2_series_bodies: dict[AnySeriesKey, RenderedBody] = field(default_factory=dict)  # UTC, latest week, JSON
     v2_rendered: dict[tuple, RenderedBody] = field(default_factory=dict)  # bulk answers by (what, tz, form)
+
+    @property
+    def quality(self) -> Quality | None:
+        """Error figures of past forecasts (None without monitoring data)."""
+        return self.catalog.quality if self.catalog is not None else None
 
 
 def data_version_of(file_generations: dict[str, str], is_demo: bool) -> str:
@@ -141,10 +140,10 @@ def build_monitoring(
                 "area": key[0],
                 "consumer_type": key[1],
                 "datetime_utc": hours.tolist(),
-                "prediction": _optional(prediction),
-                "observation": _optional(observation),
-                "error": _optional(error),
-                "absolute_percentage_error": _optional(percentage),
+                "prediction": optional_floats(prediction),
+                "observation": optional_floats(observation),
+                "error": optional_floats(error),
+                "absolute_percentage_error": optional_floats(percentage),
                 "awaiting_observation": awaiting.tolist(),
             }
         )

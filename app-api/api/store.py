@@ -2,7 +2,10 @@
 
 `refresh()` is blocking (bucket I/O, parquet parsing) and runs in a worker thread, one at a time.
 Whatever goes wrong in a refresh, the snapshot being served stays; errors are recorded for
-readiness and logged once per distinct error, not per request.
+readiness and logged once per distinct error, not per request. Readers that need several fields
+at once (`/ready`, `/metrics`) take `status()`: one immutable view, published at the end of each
+refresh under the refresh lock, so they never see half of one refresh and half of the next, and
+never wait for a refresh (which holds the lock for seconds) on the event loop.
 """
 
 import logging
@@ -27,6 +30,34 @@ class LoadedFile:
     frame: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class FileState:
+    """One bucket object as the store holds it (generation, updated, rows are None when not loaded)."""
+
+    name: str
+    required: bool
+    loaded: bool
+    generation: str | None
+    updated: datetime | None
+    rows: int | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    """The store's fields at the end of one refresh (or before the first), all of a piece."""
+
+    snapshot: Snapshot | None
+    unavailable_reason: str
+    files: tuple[FileState, ...]
+    last_refresh_at: datetime | None
+    last_successful_refresh_at: datetime | None
+    last_refresh_error: str | None
+    refresh_seconds: float
+    refresh_successes: int
+    refresh_failures: int
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -46,6 +77,38 @@ class DataStore:
         self.refresh_failures = 0
         self._lock = threading.Lock()
         self._is_demo = False
+        self._status = self._take_status()
+
+    def status(self) -> StoreStatus:
+        """The view published by the last refresh: a reference swap, so no lock is needed to read it."""
+        return self._status
+
+    def _take_status(self) -> StoreStatus:
+        files = []
+        for name, spec in FILE_SPECS.items():
+            loaded = self.files.get(name)
+            files.append(
+                FileState(
+                    name=name,
+                    required=spec.required,
+                    loaded=loaded is not None,
+                    generation=loaded.version.generation if loaded else None,
+                    updated=loaded.version.updated if loaded else None,
+                    rows=len(loaded.frame) if loaded else None,
+                    error=self.file_errors.get(name),
+                )
+            )
+        return StoreStatus(
+            snapshot=self.current,
+            unavailable_reason=self.unavailable_reason,
+            files=tuple(files),
+            last_refresh_at=self.last_refresh_at,
+            last_successful_refresh_at=self.last_successful_refresh_at,
+            last_refresh_error=self.last_refresh_error,
+            refresh_seconds=self.refresh_seconds,
+            refresh_successes=self.refresh_successes,
+            refresh_failures=self.refresh_failures,
+        )
 
     @property
     def unavailable_reason(self) -> str:
@@ -66,6 +129,7 @@ class DataStore:
                 errors.append(f"refresh failed: {type(error).__name__}: {error}")
                 swapped = False
             self._record(errors)
+            self._status = self._take_status()
             return swapped
 
     def _refresh(self, errors: list[str]) -> bool:

@@ -58,12 +58,12 @@ def _from_accept(accept: str) -> Form | None:
     return best[2] if best else None
 
 
-def negotiated_form(
+async def negotiated_form(
     format: Annotated[
         Form | None,
         Query(
             description="Form of the answer: `json` (default), `csv` or `parquet`. Overrides the `Accept` header.",
-            examples=["json"],
+            openapi_examples={"JSON": {"summary": "JSON", "value": "json"}, "CSV": {"summary": "CSV", "value": "csv"}},
         ),
     ] = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
@@ -81,9 +81,9 @@ def negotiated_form(
     return form
 
 
-def json_body(body: object) -> RenderedBody:
+def json_body(body: object, compress: bool = False) -> RenderedBody:
     """Compact JSON; NaN and infinity are refused (bodies carry None for missing values)."""
-    return prepare_body(json.dumps(body, separators=(",", ":"), allow_nan=False).encode(), compress=False)
+    return prepare_body(json.dumps(body, separators=(",", ":"), allow_nan=False).encode(), compress=compress)
 
 
 def table_body(columns: Mapping[str, Sequence | np.ndarray], form: Form, tz: str, time_columns: Sequence[str]) -> bytes:

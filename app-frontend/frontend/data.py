@@ -1,7 +1,8 @@
 """Access to `/api/v1` for this page: the shared client behind `st.cache_data`.
 
-Caches are keyed by the API URL; predictions also by the API's snapshot id, so new data is fetched
-as soon as the freshness check (short TTL) sees a new snapshot. Errors are not cached.
+Caches are keyed by the API URL and the data's `data_version` (content-derived, equal on every API
+replica), so new data is fetched as soon as the freshness check (short TTL) sees a new version; data
+requests accept only answers of that version (see `dashboard_common.versions`). Errors are not cached.
 """
 
 from typing import Any
@@ -28,19 +29,19 @@ def freshness(api_url: str) -> dict[str, Any]:
 
 
 @st.cache_data(ttl=VALUES_TTL_SECONDS, show_spinner=False)
-def area_values(api_url: str, snapshot_id: int) -> list[int]:
-    return sorted(_client(api_url).area_values())
+def area_values(api_url: str, data_version: str) -> list[int]:
+    return sorted(_client(api_url).for_version(data_version).area_values())
 
 
 @st.cache_data(ttl=VALUES_TTL_SECONDS, show_spinner=False)
-def consumer_type_values(api_url: str, snapshot_id: int) -> list[int]:
-    return sorted(_client(api_url).consumer_type_values())
+def consumer_type_values(api_url: str, data_version: str) -> list[int]:
+    return sorted(_client(api_url).for_version(data_version).consumer_type_values())
 
 
 @st.cache_data(ttl=PREDICTIONS_TTL_SECONDS, show_spinner=False)
-def predictions(api_url: str, area: int, consumer_type: int, snapshot_id: int) -> dict[str, Any] | None:
+def predictions(api_url: str, area: int, consumer_type: int, data_version: str) -> dict[str, Any] | None:
     """The predictions body, or None when the API has no observations for this pair (404)."""
     try:
-        return _client(api_url).predictions(area, consumer_type)
+        return _client(api_url).for_version(data_version).predictions(area, consumer_type)
     except SeriesNotFound:
         return None

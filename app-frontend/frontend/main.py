@@ -12,6 +12,7 @@ from dashboard_common.client import ApiError, api_base_url
 from dashboard_common.freshness import render_api_unavailable, render_freshness
 from dashboard_common.labels import area_label, consumer_type_label
 from dashboard_common.theme import apply_theme
+from dashboard_common.versions import data_version, keep_newest
 
 from frontend import data
 from frontend.figures import forecast_figure
@@ -30,10 +31,10 @@ st.markdown(
 )
 
 try:
-    freshness = data.freshness(api_url)
-    snapshot_id = freshness["snapshot_id"]
-    areas = data.area_values(api_url, snapshot_id)
-    consumer_types = data.consumer_type_values(api_url, snapshot_id)
+    freshness = keep_newest(data.freshness(api_url))  # never older data after newer, whichever replica answers
+    version = data_version(freshness)
+    areas = data.area_values(api_url, version)
+    consumer_types = data.consumer_type_values(api_url, version)
 except ApiError as error:
     render_api_unavailable(error)
     st.stop()
@@ -77,7 +78,7 @@ def forecast_section() -> None:
         st.query_params.from_dict(selection)
 
     try:
-        body = data.predictions(api_url, area, consumer_type, snapshot_id)
+        body = data.predictions(api_url, area, consumer_type, version)
     except ApiError as error:
         render_api_unavailable(error, key="retry_predictions")
         return

@@ -1,8 +1,9 @@
 """`python -m monitoring [streamlit flags]`: the dashboard, with its start-up work done before the first visitor.
 
 Same as `streamlit run monitoring/main.py [flags]`, after `warmup.warm_up()` in this process (see
-there why). Used by the Dockerfile and `dev.py up`; `streamlit run` still works, only slower on the
-first view after a start.
+there why). The image starts the dashboard this way (dashboard-common/Dockerfile); `dev.py up` keeps
+`streamlit run` with its file watcher for development, which works too, only slower on the first
+view after a start.
 """
 
 import sys

@@ -1,10 +1,10 @@
 """Cached reads of the API, so reruns and series changes do not wait on it.
 
-Monitoring data changes only when the API loads different files, so the loaders take the API's
-`data_version` (derived from the files' content) as an argument: new data is a cache miss at once,
-equal data served by another replica is a hit, and the TTL only bounds memory. The freshness
-answer itself is cached briefly so the "loaded ... ago" line stays roughly right. Errors are
-raised, never cached: the next rerun asks the API again.
+Monitoring data changes only when the API loads new data, so its loaders take the data's
+`data_version` (content-derived, equal on every API replica) as an argument: new data is a cache miss
+at once, the TTL only bounds memory, and only answers of that version are accepted
+(see `dashboard_common.versions`). The freshness answer itself is cached briefly so the "loaded ...
+ago" line stays roughly right. Errors are raised, never cached: the next rerun asks the API again.
 """
 
 import streamlit as st
@@ -32,14 +32,14 @@ def load_freshness(base_url: str) -> dict:
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False)
 def load_summary(base_url: str, data_version: str) -> dict:
-    return _client_v2(base_url).monitoring_summary()
+    return _client_v2(base_url).for_version(data_version).monitoring_summary()
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False)
 def load_hourly(base_url: str, data_version: str) -> dict:
-    return _client_v2(base_url).monitoring_hourly()
+    return _client_v2(base_url).for_version(data_version).monitoring_hourly()
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=256)
 def load_monitored_series(base_url: str, data_version: str, area: int, consumer_type: int) -> dict:
-    return _client_v2(base_url).monitoring_series(area, consumer_type)
+    return _client_v2(base_url).for_version(data_version).monitoring_series(area, consumer_type)

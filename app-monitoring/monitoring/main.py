@@ -14,6 +14,7 @@ from dashboard_common.client import ApiError, SeriesNotFound, api_base_url
 from dashboard_common.freshness import render_api_unavailable, render_freshness
 from dashboard_common.labels import area_label, consumer_type_label
 from dashboard_common.theme import apply_theme
+from dashboard_common.versions import data_version, keep_newest
 
 from monitoring import breakdown, comparison
 from monitoring.aggregate import (
@@ -98,16 +99,16 @@ st.caption(
 
 api_url = api_base_url("APP_MONITORING_API_URL")
 try:
-    freshness = load_freshness(api_url)
+    freshness = keep_newest(load_freshness(api_url))  # never older data after newer, whichever replica answers
 except ApiError as error:
     render_api_unavailable(error)
     st.stop()
 render_freshness(freshness)
 
-data_version = freshness.get("data_version") or str(freshness["snapshot_id"])
+version = data_version(freshness)
 try:
-    summary = load_summary(api_url, data_version)
-    hourly = load_hourly(api_url, data_version)
+    summary = load_summary(api_url, version)
+    hourly = load_hourly(api_url, version)
 except ApiError as error:
     render_monitoring_unavailable(error)
     st.stop()
@@ -291,7 +292,7 @@ def build_report(series: SeriesKey, series_chart) -> bytes:
     return html_report(
         title=f"{PAGE_TITLE} · {datetime.now(UTC):%d %b %Y}",
         captions=[
-            f"Data version {data_version} from {freshness.get('source', 'the API')}",
+            f"Data version {version} from {freshness.get('source', 'the API')}",
             f"Headline figures: last 7 days ({period_span('last_7d')}), pooled over all series.",
             f"Threshold {threshold:g} %.",
         ],
@@ -323,7 +324,7 @@ def series_detail() -> None:
     st.query_params.from_dict(link_params(series, st.session_state[THRESHOLD_KEY]))
     area, consumer_type = series
     try:
-        monitored = load_monitored_series(api_url, data_version, area, consumer_type)
+        monitored = load_monitored_series(api_url, version, area, consumer_type)
     except SeriesNotFound:
         st.info(f"The API has no monitoring data for {series_name(series)}.", icon=":material/search_off:")
         return

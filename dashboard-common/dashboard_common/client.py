@@ -1,19 +1,42 @@
 """Typed HTTP client for the `/api/v1` service, shared by both dashboards.
 
 Every call has a timeout; a transient failure (connection error, timeout, 502/503/504) is retried
-once, then surfaces as `ApiUnavailable` so pages can show a warning instead of a traceback.
+once (urllib3's `Retry`, mounted on the session), then surfaces as `ApiUnavailable` so pages can
+show a warning instead of a traceback.
 """
 
+import copy
 import os
-import time
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError
+from urllib3.util.retry import Retry
 from yarl import URL
 
-DEFAULT_API_URL = "http://localhost:8001/api/v1"
+from dashboard_common.addresses import DEFAULT_API_URL
+
 RETRY_PAUSE_SECONDS = 0.2
 TRANSIENT_STATUS_CODES = frozenset({502, 503, 504})
+
+
+class _RetryAfterAPause(Retry):
+    """urllib3 retries the first time at once (its backoff starts with the second); pause a little first."""
+
+    def get_backoff_time(self) -> float:
+        return RETRY_PAUSE_SECONDS if self.history else 0.0
+
+
+def transient_retry() -> Retry:
+    """One retry of a GET on a connection error, a timeout or a 502/503/504; the last answer is returned."""
+    return _RetryAfterAPause(
+        total=1,
+        status_forcelist=TRANSIENT_STATUS_CODES,
+        allowed_methods=frozenset({"GET"}),
+        raise_on_status=False,  # the second 503 comes back as a response, with the API's `detail`
+        respect_retry_after_header=False,
+    )
 
 
 class ApiError(Exception):
@@ -27,6 +50,11 @@ class ApiError(Exception):
 
 class ApiUnavailable(ApiError):
     """The API is unreachable, timed out, or has no data to serve (5xx)."""
+
+
+class DataVersionMismatch(ApiUnavailable):
+    """The replica that answered serves other data than the version the page is showing (replicas
+    briefly out of step during a refresh); nothing of it should be cached or shown as that version."""
 
 
 class SeriesNotFound(ApiError):
@@ -44,10 +72,18 @@ class ApiClient:
     def __init__(self, base_url: str, timeout: float = 5.0) -> None:
         self.base_url = URL(base_url.rstrip("/"))
         self.timeout = timeout
+        self.expected_version: str | None = None
         self._session = requests.Session()
+        adapter = HTTPAdapter(max_retries=transient_retry())
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
 
-    def health(self) -> dict[str, Any]:
-        return self._get("health")
+    def for_version(self, data_version: str) -> "ApiClient":
+        """This client, sharing its connections, accepting only answers of `data_version` (the
+        `X-Data-Version` header); any other raises `DataVersionMismatch`. See `versions.py`."""
+        pinned = copy.copy(self)
+        pinned.expected_version = data_version
+        return pinned
 
     def freshness(self) -> dict[str, Any]:
         return self._get("freshness")
@@ -64,9 +100,6 @@ class ApiClient:
     def monitoring_metrics(self) -> dict[str, Any]:
         return self._get("monitoring", "metrics")
 
-    def monitoring_values(self, area: int, consumer_type: int) -> dict[str, Any]:
-        return self._get("monitoring", "values", str(area), str(consumer_type))
-
     def monitoring_summary(self) -> dict[str, Any]:
         return self._get("monitoring", "summary")
 
@@ -78,9 +111,14 @@ class ApiClient:
         if params:
             url = url.with_query({name: value for name, value in params.items() if value is not None})
         try:
-            response = self._get_with_one_retry(str(url))
+            response = self._session.get(str(url), timeout=self.timeout)
         except requests.RequestException as error:
-            raise ApiUnavailable(str(url), f"cannot reach the API: {type(error).__name__}") from error
+            raise ApiUnavailable(str(url), f"cannot reach the API: {_cause(error)}") from error
+        answered = response.headers.get("X-Data-Version")
+        if self.expected_version and answered and answered != self.expected_version:
+            raise DataVersionMismatch(
+                str(url), f"this replica serves data version {answered}, not {self.expected_version}"
+            )
         if response.status_code == 404:
             raise SeriesNotFound(str(url), _detail(response))
         if response.status_code >= 500:
@@ -92,15 +130,13 @@ class ApiClient:
         except ValueError as error:
             raise ApiError(str(url), "the API answered with something that is not JSON") from error
 
-    def _get_with_one_retry(self, url: str) -> requests.Response:
-        try:
-            response = self._session.get(url, timeout=self.timeout)
-            if response.status_code not in TRANSIENT_STATUS_CODES:
-                return response
-        except (requests.ConnectionError, requests.Timeout):
-            pass
-        time.sleep(RETRY_PAUSE_SECONDS)
-        return self._session.get(url, timeout=self.timeout)
+
+def _cause(error: requests.RequestException) -> str:
+    """The failure's name: after the retry, requests wraps urllib3's (ReadTimeoutError, ...) in a ConnectionError."""
+    wrapped = error.args[0] if error.args else None
+    if isinstance(wrapped, MaxRetryError) and wrapped.reason is not None:
+        return type(wrapped.reason).__name__
+    return type(error).__name__
 
 
 def _detail(response: requests.Response) -> str:

@@ -4,7 +4,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard_common.client import ApiError
+from dashboard_common.client import ApiError, DataVersionMismatch
 from dashboard_common.timeutils import hours_to_timestamps
 
 
@@ -49,6 +49,11 @@ def render_freshness(freshness: dict[str, Any]) -> None:
             color="orange",
         )
     st.caption(freshness_text(freshness))
+    if freshness.get("replica_behind"):
+        st.caption(
+            ":material/sync: An API replica answered with older data (it has not refreshed yet); "
+            "this page keeps showing the newer data it already had."
+        )
     if freshness.get("stale"):
         last_ok = freshness.get("last_successful_refresh_at") or "never"
         st.warning(
@@ -60,6 +65,14 @@ def render_freshness(freshness: dict[str, Any]) -> None:
 
 def render_api_unavailable(error: ApiError, key: str = "retry_api") -> None:
     """A warning naming the URL that failed, and a button that clears the cache and tries again."""
+    if isinstance(error, DataVersionMismatch):
+        st.info(
+            "The forecast API's replicas are switching to new data, and the one that answered has not "
+            "caught up yet. Try again in a moment.",
+            icon=":material/sync:",
+        )
+        st.button("Try again", key=key, on_click=st.cache_data.clear, icon=":material/refresh:")
+        return
     st.warning(
         f"The forecast API is not answering at `{error.url}` ({error.message}). "
         "The page will show data again as soon as the API is back.",

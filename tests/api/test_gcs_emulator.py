@@ -3,12 +3,12 @@
 import asyncio
 import io
 import os
-import time
 
 import pandas as pd
 import pytest
 from conftest import frame, series_rows
-from emulator import FakeGcs
+from devtools.emulator import FakeGcs
+from devtools.waiting import await_until
 from support import BUCKET_PANDAS15
 
 pytestmark = [pytest.mark.anyio, pytest.mark.emulator]
@@ -33,13 +33,7 @@ def parquet(data: pd.DataFrame) -> bytes:
 
 async def eventually(check, timeout: float = 30.0):
     """Poll an async check until it returns a truthy value; bounded in time."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = await check()
-        if result:
-            return result
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"condition not met within {timeout} s")
+    return await await_until(check, timeout, what=getattr(check, "__name__", "condition"), interval=0.2)
 
 
 async def test_a_gcs_bucket_is_served_and_refreshed_without_restart(gcs, serve_bucket):
@@ -115,3 +109,24 @@ async def test_an_unreachable_bucket_at_start_up_is_503_until_the_first_successf
     finally:
         server.close()
         os.environ.pop("STORAGE_EMULATOR_HOST", None)
+
+
+async def test_v2_over_gcs_serves_totals_and_ranges_and_follows_a_new_forecast(gcs, serve_bucket):
+    v2 = "http://test/api/v2"
+    async with serve_bucket(f"gs://{BUCKET}/daily", REFRESH_SECONDS=1) as (_, client):
+        before = (await client.get(f"{v2}/series/all/all", params={"tz": "Europe/Copenhagen"})).json()
+        assert before["forecast"][0]["time"].endswith("+02:00") and before["forecast"][0]["lower_80"] is not None
+        version = (await client.get(f"{v2}/status")).json()["data_version"]
+
+        forecast = frame([(a, c, 468552, 1.0) for a, c in [(1, 111), (2, 111)]])
+        gcs.upload(BUCKET, "daily/predictions.parquet", parquet(forecast))
+
+        async def new_forecast_served():
+            body = (await client.get(f"{v2}/series/1/111")).json()
+            return body if [row["kwh"] for row in body["forecast"]] == [1.0] else None
+
+        after = await eventually(new_forecast_served)
+        assert (await client.get(f"{v2}/status")).json()["data_version"] != version
+        assert after["forecast"][0]["upper_95"] >= 1.0 >= after["forecast"][0]["lower_95"]
+        country = (await client.get(f"{v2}/series/all/all")).json()
+        assert country["forecast"] == []  # most members have no forecast now: no hour where all have one

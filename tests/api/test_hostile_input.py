@@ -91,3 +91,46 @@ async def test_hostile_headers_do_not_break_a_data_response(client, headers):
     assert response.status_code == 200 and response.json()["preds_datetime_utc"]
     assert len(response.headers["x-request-id"]) <= 128
     assert "access-control-allow-origin" not in response.headers
+
+
+V2_CASES = [
+    # (path relative to /api/v2, accepted statuses)
+    (f"series/{HUGE}/111", {422}),
+    ("series/1/" + "1" * 10_000, {422}),
+    ("series/ALL/all", {422}),
+    ("series/all/all%00", {422}),
+    ("series/%F0%9F%94%A5/all", {422}),
+    ("series/１/１１１", {422}),
+    ("series/1/111?tz=" + "A" * 10_000, {422}),
+    ("series/1/111?tz=%00", {422}),
+    ("series/1/111?tz=Europe/../../etc/passwd", {422}),
+    ("series/1/111?tz=/etc/localtime", {422}),
+    ("series/1/111?start=" + "9" * 10_000, {422}),
+    ("series/1/111?start=9999-12-31T23:59:59%2B14:00", {200}),
+    ("series/1/111?start=0001-01-01T00:00:00-12:00&end=9999-12-31", {200}),
+    ("series/1/111?start=2023-06-10&end=2023-06-10", {200}),
+    ("series/1/111?start=NaN&end=inf", {422}),
+    ("series/1/111?format=PARQUET", {422}),
+    ("series/1/111?format=json&format=csv", {200}),
+    ("forecasts?tz=Asia/Kathmandu", {200}),
+    ("monitoring/series/-1/-1", {404}),
+    ("monitoring/hourly?tz=Etc/GMT%2B12", {200}),
+    ("series/..%2F..%2Fetc%2Fpasswd/111", {404, 422}),
+]
+
+
+@pytest.mark.parametrize(("path", "accepted"), V2_CASES, ids=[path[:60] for path, _ in V2_CASES])
+async def test_hostile_v2_input_gets_a_clean_answer(client, path, accepted):
+    response = await client.get(f"http://test/api/v2/{path}")
+    assert response.status_code in accepted, response.text[:300]
+    assert "Traceback" not in response.text and 'File "' not in response.text
+    if response.headers["content-type"].startswith("application/json"):
+        response.json()
+
+
+@pytest.mark.parametrize(
+    "accept", ["*/*;q=abc", "text/csv;q=0, application/json;q=0", "application/json;;;q=", ",,,", "a" * 5000]
+)
+async def test_hostile_accept_headers_get_json_csv_or_a_406(client, accept):
+    response = await client.get("http://test/api/v2/series/1/111", headers={"Accept": accept})
+    assert (response.status_code in {200, 406} and is_json(response)) or response.text.startswith("time,")

@@ -13,25 +13,13 @@ import httpx
 import pytest
 from api.logs import AlreadyLoggedFilter, JsonFormatter, logging_config
 from conftest import frame, metrics_frame, series_rows, write_bucket
-from prometheus_client.parser import text_string_to_metric_families
+from devtools.prometheus import sample_value as value
+from devtools.prometheus import samples
 from support import ARTIFACTS, BUCKET_PANDAS15, running_api
 
 pytestmark = pytest.mark.anyio
 
 PREDICTIONS_ROUTE = "/api/v1/predictions/{area}/{consumer_type}"
-
-
-def samples(exposition: str) -> dict[tuple[str, frozenset], float]:
-    """Every sample of a Prometheus text exposition, keyed by (name, labels)."""
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(exposition)
-        for sample in family.samples
-    }
-
-
-def value(exposition: str, name: str, **labels: str) -> float:
-    return samples(exposition)[(name, frozenset(labels.items()))]
 
 
 async def scrape(client: httpx.AsyncClient) -> str:

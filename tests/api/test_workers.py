@@ -1,12 +1,13 @@
 """`APP_API_WORKERS_COUNT=2`: two uvicorn worker processes, each loading and serving its own snapshot."""
 
-import time
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
+from devtools.prometheus import sample_labels, samples
+from devtools.waiting import WaitTimeout, wait_until
 from support import BUCKET_PANDAS15, running_api
 
 pytestmark = pytest.mark.e2e
@@ -15,13 +16,10 @@ pytestmark = pytest.mark.e2e
 def worker_report(metrics_url: str) -> dict[str, float | str]:
     """One scrape on a fresh connection: which worker answered, and its own figures."""
     text = httpx.get(metrics_url, headers={"Connection": "close"}, timeout=10).text
-    report: dict[str, float | str] = {}
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            if sample.name == "api_worker_info":
-                report["pid"] = sample.labels["pid"]
-            elif sample.name in ("api_snapshot_id", "api_ready", "process_resident_memory_bytes"):
-                report[sample.name] = sample.value
+    report: dict[str, float | str] = {"pid": sample_labels(text, "api_worker_info")[0]["pid"]}
+    for (name, _), value in samples(text).items():
+        if name in ("api_snapshot_id", "api_ready", "process_resident_memory_bytes"):
+            report[name] = value
     return report
 
 
@@ -33,11 +31,15 @@ def test_two_workers_each_hold_a_loaded_snapshot_and_answer():
     with running_api(BUCKET_PANDAS15, {"APP_API_WORKERS_COUNT": "2"}) as base_url:
         metrics_url = base_url.removesuffix("/api/v1") + "/metrics"
         workers: dict[str, dict] = {}
-        deadline = time.monotonic() + 60
         with ThreadPoolExecutor(max_workers=8) as pool:
-            while len(workers) < 2 and time.monotonic() < deadline:
+
+            def both_answered() -> bool:
                 for report in pool.map(lambda _: worker_report(metrics_url), range(16)):
                     workers[str(report["pid"])] = report
+                return len(workers) == 2
+
+            with contextlib.suppress(WaitTimeout):  # the assertion below says which answered
+                wait_until(both_answered, timeout=60, what="both workers answering", interval=0)
             forecasts = list(pool.map(lambda _: httpx.get(f"{base_url}/predictions/1/111", timeout=10), range(16)))
         parents = {parent_pid(pid) for pid in workers}
     assert len(workers) == 2, f"only these workers answered: {list(workers)}"

@@ -78,10 +78,8 @@ def test_predictions_returns_the_parsed_body_from_the_area_and_type_path(
 @pytest.mark.parametrize(
     ("method", "args", "path"),
     [
-        ("health", (), "health"),
         ("freshness", (), "freshness"),
         ("monitoring_metrics", (), "monitoring/metrics"),
-        ("monitoring_values", (2, 462), "monitoring/values/2/462"),
         ("monitoring_summary", (), "monitoring/summary"),
         ("monitoring_errors", (1, 999), "monitoring/errors/1/999"),
     ],
@@ -123,6 +121,22 @@ def test_one_transient_503_is_retried_and_the_second_answer_used(scripted_api: S
     assert len(scripted_api.requests) == 2
 
 
+@pytest.mark.parametrize("status", [502, 504])
+def test_a_gateway_error_is_retried_once_like_a_503(scripted_api: ScriptedApi, status: int) -> None:
+    scripted_api.answer("monitoring/summary", (status, {"detail": "gateway"}), (200, {"series": []}))
+
+    assert ApiClient(scripted_api.base_url).monitoring_summary() == {"series": []}
+    assert len(scripted_api.requests) == 2
+
+
+def test_a_500_is_not_retried(scripted_api: ScriptedApi) -> None:
+    scripted_api.answer("freshness", (500, {"detail": "bug"}))
+
+    with pytest.raises(ApiUnavailable, match="HTTP 500"):
+        ApiClient(scripted_api.base_url).freshness()
+    assert len(scripted_api.requests) == 1
+
+
 def test_503_twice_raises_api_unavailable_with_the_detail(scripted_api: ScriptedApi) -> None:
     scripted_api.answer("area_values", (503, {"detail": "data not loaded yet"}))
 
@@ -143,10 +157,10 @@ def test_422_is_an_api_error_but_not_unavailable_and_not_retried(scripted_api: S
 
 
 def test_a_body_that_is_not_json_is_an_api_error(scripted_api: ScriptedApi) -> None:
-    scripted_api.answer("health", (200, "<html>proxy</html>"))
+    scripted_api.answer("freshness", (200, "<html>proxy</html>"))
 
     with pytest.raises(ApiError, match="not JSON"):
-        ApiClient(scripted_api.base_url).health()
+        ApiClient(scripted_api.base_url).freshness()
 
 
 def test_a_slow_answer_times_out_is_retried_once_and_raises_unavailable(

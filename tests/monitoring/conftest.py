@@ -8,7 +8,6 @@ answer is the API's own for a real bucket.
 
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,9 +16,10 @@ import pytest
 import requests
 import streamlit as st
 from buckets import write_bucket_without_monitoring, write_edge_bucket
+from devtools.paths import ARTIFACTS, BUCKET_PANDAS15, REPO_ROOT
+from devtools.processes import free_port, running
 from inprocess_api import API_URL, InProcessApi, inprocess_api
 from streamlit.testing.v1 import AppTest
-from support import ARTIFACTS, BUCKET_PANDAS15, REPO_ROOT, free_port, stop_process, wait_for_http
 
 MAIN = Path(__file__).resolve().parents[2] / "app-monitoring" / "monitoring" / "main.py"
 
@@ -91,23 +91,15 @@ def dashboard(api_on_fixture_bucket: str) -> Iterator[str]:
     """The monitoring dashboard as deployed (`python -m monitoring`, with its warm-up) against the real
     API on bucket-pandas15, as a process on a free port; its URL."""
     port = free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / f"streamlit-monitoring-{port}.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "monitoring", "--server.address=127.0.0.1", f"--server.port={port}",
-         "--server.headless=true", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-        cwd=REPO_ROOT / "app-monitoring",
-        env={**os.environ, "APP_MONITORING_API_URL": api_on_fixture_bucket},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(f"{url}/_stcore/health", timeout=120, process=process)
+    command = [
+        sys.executable, "-m", "monitoring", "--server.address=127.0.0.1", f"--server.port={port}",
+        "--server.headless=true", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+    ]  # fmt: skip
+    env = {**os.environ, "APP_MONITORING_API_URL": api_on_fixture_bucket}
+    log = ARTIFACTS / f"streamlit-monitoring-{port}.log"
+    with running(command, REPO_ROOT / "app-monitoring", env, f"{url}/_stcore/health", log_path=log, timeout=120):
         yield url
-    finally:
-        stop_process(process)
-        log.close()
 
 
 def prometheus_tool(name: str) -> str:

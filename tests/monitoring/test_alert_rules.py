@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import REPO_ROOT
+from devtools.paths import REPO_ROOT
 
 pytestmark = pytest.mark.prometheus
 

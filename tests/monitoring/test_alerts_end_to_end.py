@@ -9,7 +9,6 @@ covered by the promtool unit tests (test_alert_rules.py). Everything else is the
 """
 
 import json
-import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,11 +17,13 @@ import httpx
 import pytest
 import yaml
 from api.demo import build_demo_frames
-from support import ARTIFACTS, free_port, running_api, stop_process, wait_for_http
+from devtools.paths import ARTIFACTS, REPO_ROOT
+from devtools.processes import free_port, running, running_api
+from devtools.waiting import wait_until
 
 pytestmark = [pytest.mark.prometheus, pytest.mark.e2e]
 
-RULES_DIR = Path(__file__).resolve().parents[2] / "deploy" / "prometheus"
+RULES_DIR = REPO_ROOT / "deploy" / "prometheus"
 JOB = "energy-forecast-api"
 INCIDENT_ALERTS = {"EnergyForecastErrorWorseThanWeekEarlier", "EnergyForecastBiased"}
 DATA_AND_API_ALERTS = {
@@ -89,16 +90,6 @@ def alerts(prometheus: str) -> list[dict]:
     return answer["data"]["alerts"]
 
 
-def wait_until(condition, what: str, seconds: float = TIMEOUT_SECONDS):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.5)
-    raise TimeoutError(f"{what} within {seconds} s")
-
-
 @pytest.fixture(scope="module")
 def buckets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("alert-buckets")
@@ -116,25 +107,16 @@ def scraped(buckets, prometheus_server, tmp_path_factory) -> dict[str, str]:
         apis = {"incident": incident_api, "healthy": healthy_api}
         instances = {name: httpx.URL(url).netloc.decode() for name, url in apis.items()}
         port = free_port()
-        ARTIFACTS.mkdir(exist_ok=True)
-        log = (ARTIFACTS / f"prometheus-{port}.log").open("w")
-        process = subprocess.Popen(
-            [
-                prometheus_server,
-                f"--config.file={prometheus_config(folder, list(instances.values()))}",
-                f"--storage.tsdb.path={folder / 'data'}",
-                f"--web.listen-address=127.0.0.1:{port}",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
         prometheus = f"http://127.0.0.1:{port}"
-        try:
-            wait_for_http(f"{prometheus}/-/ready", timeout=60, process=process)
+        command = [
+            prometheus_server,
+            f"--config.file={prometheus_config(folder, list(instances.values()))}",
+            f"--storage.tsdb.path={folder / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+        ]
+        log = ARTIFACTS / f"prometheus-{port}.log"
+        with running(command, folder, None, f"{prometheus}/-/ready", log_path=log):
             yield {"prometheus": prometheus, **instances}
-        finally:
-            stop_process(process)
-            log.close()
 
 
 def firing(prometheus: str, instance: str) -> set[tuple[str, str]]:
@@ -149,10 +131,16 @@ def test_prometheus_scrapes_the_gauges_of_both_apis(scraped):
     prometheus = scraped["prometheus"]
     for name in ("incident", "healthy"):
         instance = scraped[name]
-        up = wait_until(lambda i=instance: query(prometheus, f'up{{job="{JOB}",instance="{i}"}} == 1'), f"{name} up")
+        up = wait_until(
+            lambda i=instance: query(prometheus, f'up{{job="{JOB}",instance="{i}"}} == 1'),
+            TIMEOUT_SECONDS,
+            f"{name} up",
+        )
         assert up
         wape = wait_until(
-            lambda i=instance: query(prometheus, f'energy_forecast_wape{{instance="{i}"}}'), f"{name} WAPE scraped"
+            lambda i=instance: query(prometheus, f'energy_forecast_wape{{instance="{i}"}}'),
+            TIMEOUT_SECONDS,
+            f"{name} WAPE scraped",
         )
         assert {series["metric"]["area"] for series in wape} == {"1", "2", "all"}
 
@@ -165,7 +153,7 @@ def test_the_incident_fires_the_week_earlier_and_bias_alerts(scraped):
         fired = firing(prometheus, instance)
         return fired if expected <= fired else None
 
-    fired = wait_until(incident_alerts, f"{sorted(expected)} firing")
+    fired = wait_until(incident_alerts, TIMEOUT_SECONDS, f"{sorted(expected)} firing")
     (ARTIFACTS / "prometheus-alerts-incident.json").write_text(json.dumps(alerts(prometheus), indent=1))
     assert not {alert for alert, _ in fired} & DATA_AND_API_ALERTS, fired
     wape = float(query(prometheus, f'energy_forecast_wape{{instance="{instance}",area="all"}}')[0]["value"][1])
@@ -178,7 +166,9 @@ def test_the_incident_fires_the_week_earlier_and_bias_alerts(scraped):
 
 def test_no_alert_fires_or_waits_on_the_healthy_bucket(scraped):
     prometheus, instance = scraped["prometheus"], scraped["healthy"]
-    wait_until(lambda: query(prometheus, f'energy_forecast_wape{{instance="{instance}"}}'), "healthy WAPE scraped")
+    wait_until(
+        lambda: query(prometheus, f'energy_forecast_wape{{instance="{instance}"}}'), TIMEOUT_SECONDS, "WAPE scraped"
+    )
     time.sleep(SETTLE_EVALUATIONS)  # several evaluations (every second) over scraped gauges
     groups = httpx.get(f"{prometheus}/api/v1/rules", timeout=5).json()["data"]["groups"]
     assert {rule["name"] for group in groups for rule in group["rules"]} >= INCIDENT_ALERTS

@@ -7,7 +7,7 @@ downloaded HTML report goes there too and is opened again with the network switc
 import httpx
 import pytest
 from dashboard_common.labels import area_label
-from support import ARTIFACTS
+from devtools.paths import ARTIFACTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 

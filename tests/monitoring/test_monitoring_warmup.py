@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from support import REPO_ROOT
+from devtools.paths import REPO_ROOT
 
 LOADED_AFTER_WARM_UP = """
 import sys

@@ -71,6 +71,20 @@ def series_body(data: SeriesData, tz: str, first: int | None = None, end: int | 
             )
         ],
         "interval": interval_body(data),
+        "forecast_total": forecast_total_body(data),
+    }
+
+
+def forecast_total_body(data: SeriesData) -> dict:
+    """The whole forecast's total with its own ranges (not the sum of the hourly bounds)."""
+    plan, total_range = data.forecast, data.forecast_sum_range
+    total = float(plan.kwh.sum()) if plan.hours.size else None
+    return {
+        "hours": int(plan.hours.size),
+        "kwh": total,
+        **(total_range.of(total) if total is not None else dict.fromkeys(BOUND_NAMES)),
+        "method": total_range.method,
+        "calibration_windows": total_range.calibration_windows,
     }
 
 

@@ -2,14 +2,17 @@
 
 The default form of each answer (UTC, latest week, JSON) was rendered with the snapshot; other zones,
 ranges and forms are built per request from arrays already in memory, or rendered once per snapshot
-and kept (the bulk tables).
+and kept (the bulk tables). Building runs in a worker thread, so a long range never holds the event
+loop; the dependencies are `async` because they only check strings (a thread hop would cost more).
 """
 
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
+from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from fastapi.concurrency import run_in_threadpool
 
 from api.catalog import Catalog, SeriesData
 from api.http_caching import PrerenderedResponse, RenderedBody
@@ -47,7 +50,8 @@ TABLE_CONTENT = {
     }
 }
 MAX_RENDERED_VARIANTS = 64
-CODE_PATTERN = r"^(all|-?\d{1,9})$"
+CODE_PATTERN = r"^(all|-?[0-9]{1,9})$"
+TIME_ZONES = sorted(available_timezones() | {"UTC"})
 
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 FormDep = Annotated[Form, Depends(negotiated_form)]
@@ -62,7 +66,11 @@ AreaPath = Annotated[
     Path(
         pattern=CODE_PATTERN,
         description="Price area code (1 = DK1 west, 2 = DK2 east, 0 = DK), or `all` for the sum over the price areas.",
-        examples=["1", "all"],
+        openapi_examples={
+            "DK1": {"summary": "DK1 (west of the Great Belt)", "value": "1"},
+            "DK2": {"summary": "DK2 (east)", "value": "2"},
+            "all": {"summary": "All of Denmark (DK1 + DK2)", "value": "all"},
+        },
     ),
 ]
 ConsumerTypePath = Annotated[
@@ -70,7 +78,10 @@ ConsumerTypePath = Annotated[
     Path(
         pattern=CODE_PATTERN,
         description="DE35 consumer type code (e.g. 111), or `all` for the sum over all consumer types.",
-        examples=["111", "all"],
+        openapi_examples={
+            "111": {"summary": "111", "value": "111"},
+            "all": {"summary": "All consumer types", "value": "all"},
+        },
     ),
 ]
 TimeZoneQuery = Annotated[
@@ -78,8 +89,12 @@ TimeZoneQuery = Annotated[
     Query(
         description="IANA time zone for every time in the answer, e.g. `Europe/Copenhagen` (Danish local time, "
         "with its daylight-saving offsets) or `UTC`.",
-        examples=["Europe/Copenhagen"],
+        openapi_examples={
+            "Danish time": {"summary": "Danish local time", "value": "Europe/Copenhagen"},
+            "UTC": {"summary": "UTC", "value": "UTC"},
+        },
         max_length=64,
+        json_schema_extra={"enum": TIME_ZONES},
     ),
 ]
 StartQuery = Annotated[
@@ -101,7 +116,7 @@ EndQuery = Annotated[
 ]
 
 
-def valid_zone(tz: TimeZoneQuery = "UTC") -> str:
+async def valid_zone(tz: TimeZoneQuery = "UTC") -> str:
     try:
         zone(tz)
     except BadTimeParameter as error:
@@ -112,7 +127,7 @@ def valid_zone(tz: TimeZoneQuery = "UTC") -> str:
 ZoneDep = Annotated[str, Depends(valid_zone)]
 
 
-def hour_range(tz: ZoneDep, start: StartQuery = None, end: EndQuery = None) -> tuple[int | None, int | None]:
+async def hour_range(tz: ZoneDep, start: StartQuery = None, end: EndQuery = None) -> tuple[int | None, int | None]:
     try:
         first = None if start is None else hour_boundary(start, tz, "start")
         last = None if end is None else hour_boundary(end, tz, "end")
@@ -126,7 +141,7 @@ def hour_range(tz: ZoneDep, start: StartQuery = None, end: EndQuery = None) -> t
 RangeDep = Annotated[tuple[int | None, int | None], Depends(hour_range)]
 
 
-def _catalog(snapshot: SnapshotDep) -> Catalog:
+async def _catalog(snapshot: SnapshotDep) -> Catalog:
     if snapshot.catalog is None:  # pragma: no cover - every snapshot is built with one
         raise HTTPException(status_code=503, detail="Data is still being prepared")
     return snapshot.catalog
@@ -135,7 +150,7 @@ def _catalog(snapshot: SnapshotDep) -> Catalog:
 CatalogDep = Annotated[Catalog, Depends(_catalog)]
 
 
-def _quality(snapshot: SnapshotDep, catalog: CatalogDep) -> Quality:
+async def _quality(snapshot: SnapshotDep, catalog: CatalogDep) -> Quality:
     if catalog.quality is None:
         raise HTTPException(status_code=503, detail=snapshot.monitoring_missing_reason or "No monitoring data")
     return catalog.quality
@@ -159,20 +174,39 @@ def _answer(snapshot: Snapshot, body: RenderedBody, form: Form) -> Response:
     return PrerenderedResponse(body, snapshot.id, snapshot.data_version, MEDIA_TYPES[form].encode())
 
 
-def _once_per_snapshot(snapshot: Snapshot, key: tuple, build: Callable[[], RenderedBody]) -> RenderedBody:
-    """Bulk answers are built once per snapshot, zone and form, then served from memory."""
+async def _once_per_snapshot(snapshot: Snapshot, key: tuple, build: Callable[[], RenderedBody]) -> RenderedBody:
+    """Bulk answers are built once per snapshot, zone and form (in a worker thread), then served from memory."""
     body = snapshot.v2_rendered.get(key)
     if body is None:
+        body = await run_in_threadpool(build)
         if len(snapshot.v2_rendered) >= MAX_RENDERED_VARIANTS:
             snapshot.v2_rendered.clear()
-        body = snapshot.v2_rendered[key] = build()
+        snapshot.v2_rendered[key] = body
     return body
 
 
-def _table_or_json(form: Form, tz: str, table: Callable[[], dict], json: Callable[[], dict]) -> RenderedBody:
+def _table_or_json(
+    form: Form, tz: str, table: Callable[[], dict], json: Callable[[], dict], time_columns: tuple[str, ...] = ("time",)
+) -> RenderedBody:
     if form == "json":
         return json_body(json())
-    return table_body(table(), form, tz, time_columns=("time",))
+    return table_body(table(), form, tz, time_columns=time_columns)
+
+
+async def _bulk(
+    snapshot: Snapshot,
+    name: str,
+    tz: str,
+    form: Form,
+    table: Callable[[], dict],
+    json: Callable[[], dict],
+    time_columns: tuple[str, ...] = ("time",),
+) -> Response:
+    """An answer about all series: built once per snapshot, zone and form."""
+    body = await _once_per_snapshot(
+        snapshot, (name, tz, form), lambda: _table_or_json(form, tz, table, json, time_columns)
+    )
+    return _answer(snapshot, body, form)
 
 
 @router.get(
@@ -214,12 +248,15 @@ async def status(store: StoreDep, snapshot: SnapshotDep, tz: ZoneDep) -> Respons
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
 async def series_list(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, form: FormDep) -> Response:
-    def build() -> RenderedBody:
-        if form == "json":
-            return json_body(bodies.series_list_body(catalog, tz))
-        return table_body(bodies.series_list_table(catalog), form, tz, time_columns=bodies.SERIES_LIST_TIMES)
-
-    return _answer(snapshot, _once_per_snapshot(snapshot, ("series", tz, form), build), form)
+    return await _bulk(
+        snapshot,
+        "series",
+        tz,
+        form,
+        table=lambda: bodies.series_list_table(catalog),
+        json=lambda: bodies.series_list_body(catalog, tz),
+        time_columns=bodies.SERIES_LIST_TIMES,
+    )
 
 
 @router.get(
@@ -246,7 +283,8 @@ async def series(
     first, end = hours
     if form == "json" and first is None and end is None and tz == "UTC":
         return _answer(snapshot, snapshot.v2_series_bodies[data.key], form)
-    body = _table_or_json(
+    body = await run_in_threadpool(
+        _table_or_json,
         form,
         tz,
         table=lambda: bodies.series_table(data, first, end),
@@ -265,13 +303,14 @@ async def series(
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
 async def forecasts(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, form: FormDep) -> Response:
-    def build() -> RenderedBody:
-        table = bodies.forecasts_table(catalog)
-        if form == "json":
-            return json_body({"rows": bodies.rows(table, tz)})
-        return table_body(table, form, tz, time_columns=("time",))
-
-    return _answer(snapshot, _once_per_snapshot(snapshot, ("forecasts", tz, form), build), form)
+    return await _bulk(
+        snapshot,
+        "forecasts",
+        tz,
+        form,
+        table=lambda: bodies.forecasts_table(catalog),
+        json=lambda: {"rows": bodies.rows(bodies.forecasts_table(catalog), tz)},
+    )
 
 
 @router.get(
@@ -286,12 +325,15 @@ async def forecasts(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, for
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
 async def monitoring_summary(snapshot: SnapshotDep, quality: QualityDep, tz: ZoneDep, form: FormDep) -> Response:
-    def build() -> RenderedBody:
-        if form == "json":
-            return json_body(bodies.summary_body(quality, tz))
-        return table_body(bodies.summary_table(quality), form, tz, time_columns=())
-
-    return _answer(snapshot, _once_per_snapshot(snapshot, ("summary", tz, form), build), form)
+    return await _bulk(
+        snapshot,
+        "summary",
+        tz,
+        form,
+        table=lambda: bodies.summary_table(quality),
+        json=lambda: bodies.summary_body(quality, tz),
+        time_columns=(),
+    )
 
 
 @router.get(
@@ -304,13 +346,14 @@ async def monitoring_summary(snapshot: SnapshotDep, quality: QualityDep, tz: Zon
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
 async def monitoring_hourly(snapshot: SnapshotDep, quality: QualityDep, tz: ZoneDep, form: FormDep) -> Response:
-    def build() -> RenderedBody:
-        table = bodies.hourly_table(quality)
-        if form == "json":
-            return json_body({"hours": bodies.rows(table, tz)})
-        return table_body(table, form, tz, time_columns=("time",))
-
-    return _answer(snapshot, _once_per_snapshot(snapshot, ("hourly", tz, form), build), form)
+    return await _bulk(
+        snapshot,
+        "hourly",
+        tz,
+        form,
+        table=lambda: bodies.hourly_table(quality),
+        json=lambda: {"hours": bodies.rows(bodies.hourly_table(quality), tz)},
+    )
 
 
 @router.get(
@@ -336,9 +379,16 @@ async def monitoring_series(
     data = _series(catalog, area, consumer_type)
     if data.monitored is None:  # pragma: no cover - quality exists only with monitoring data
         raise HTTPException(status_code=503, detail=snapshot.monitoring_missing_reason)
-    table = bodies.monitored_table(data)
-    if form == "json":
-        body = json_body({"area": data.key[0], "consumer_type": data.key[1], "tz": tz, "hours": bodies.rows(table, tz)})
-    else:
-        body = table_body(table, form, tz, time_columns=("time",))
+    body = await run_in_threadpool(
+        _table_or_json,
+        form,
+        tz,
+        table=lambda: bodies.monitored_table(data),
+        json=lambda: {
+            "area": data.key[0],
+            "consumer_type": data.key[1],
+            "tz": tz,
+            "hours": bodies.rows(bodies.monitored_table(data), tz),
+        },
+    )
     return _answer(snapshot, body, form)

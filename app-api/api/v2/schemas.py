@@ -40,6 +40,20 @@ class Interval(BaseModel):
     coverage_95: float | None = Field(description="Same for the 95 % range.", examples=[0.95])
 
 
+class ForecastTotal(BaseModel):
+    hours: int = Field(description="Forecast hours summed.", examples=[24])
+    kwh: float | None = Field(description="The forecast's total in kWh.", examples=[2258001.4])
+    lower_80: float | None = Field(description="Lower end of the total's 80 % range.", examples=[2250905.0])
+    upper_80: float | None = Field(description="Upper end of the total's 80 % range.", examples=[2313630.4])
+    lower_95: float | None = Field(description="Lower end of the total's 95 % range.", examples=[2238723.0])
+    upper_95: float | None = Field(description="Upper end of the total's 95 % range.", examples=[2326760.3])
+    method: str = Field(
+        description="How the total's range was learnt: from past sums over as many consecutive hours (hourly "
+        "errors partly cancel, so the sum of the hourly bounds would be far too wide)."
+    )
+    calibration_windows: int = Field(description="Past windows of that many hours it was learnt from.", examples=[313])
+
+
 class SeriesForecast(BaseModel):
     area: int | str = Field(description=AREA, examples=[1])
     consumer_type: int | str = Field(description=CONSUMER_TYPE, examples=[111])
@@ -48,6 +62,9 @@ class SeriesForecast(BaseModel):
     observations: list[Observation] = Field(description="Observed hours in the selected range, ascending.")
     forecast: list[ForecastHour] = Field(description="Forecast hours in the selected range, with their ranges.")
     interval: Interval = Field(description="How the ranges were made and how well they did on past days.")
+    forecast_total: ForecastTotal = Field(
+        description="The whole forecast's total (e.g. the next 24 hours), with its range."
+    )
 
 
 class SeriesEntry(BaseModel):
@@ -71,15 +88,9 @@ class SeriesList(BaseModel):
     totals: list[TotalEntry] = Field(description="The totals that can be asked for with `all`.")
 
 
-class ForecastRow(BaseModel):
+class ForecastRow(ForecastHour):
     area: int = Field(description="Price area code.", examples=[1])
     consumer_type: int = Field(description="DE35 consumer type code.", examples=[111])
-    time: str = Field(description="Start of the hour. " + TIME)
-    kwh: float = Field(description="Forecast consumption in kWh.", examples=[55453.63])
-    lower_80: float | None = Field(description="Lower end of the 80 % range.")
-    upper_80: float | None = Field(description="Upper end of the 80 % range.")
-    lower_95: float | None = Field(description="Lower end of the 95 % range.")
-    upper_95: float | None = Field(description="Upper end of the 95 % range.")
 
 
 class Forecasts(BaseModel):

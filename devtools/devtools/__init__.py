@@ -1,0 +1,11 @@
+"""Tooling shared by the tests, the scripts, the compose proof and `dev.py up`; never shipped in an image.
+
+- `paths`: the repository's folders and fixture buckets;
+- `waiting`: the one "poll until it answers" loop (sync and async);
+- `processes`: free ports, starting and stopping processes, the API and Streamlit on loopback;
+- `browser`: where Chromium is and how it is launched;
+- `prometheus`: reading a `/metrics` text exposition;
+- `stats`: percentiles;
+- `emulator`: fake-gcs-server;
+- `devserver`: the processes of `python3 dev.py up`, supervised by honcho.
+"""

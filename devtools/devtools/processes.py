@@ -1,0 +1,122 @@
+"""Real processes on loopback: free ports, start with the log in a file, stop for sure.
+
+Servers bind 127.0.0.1 on a free port and are stopped by whoever started them (a context manager
+here), even when the body raises.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from devtools.paths import ARTIFACTS, REPO_ROOT
+from devtools.waiting import wait_for_http
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_process(
+    command: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None, log_path: Path | None = None
+) -> subprocess.Popen:
+    """Start `command` with stdout and stderr appended to `log_path` (or discarded)."""
+    if log_path is None:
+        return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("a") as log:  # the child holds its own copy of the descriptor
+        return subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 10, stop_signal: int = signal.SIGTERM) -> None:
+    """Ask the process to stop (`stop_signal`), kill it if it has not within `timeout` s, and reap it."""
+    if process.poll() is None:
+        process.send_signal(stop_signal)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def running(
+    command: Sequence[str],
+    cwd: Path,
+    env: Mapping[str, str] | None,
+    ready_url: str,
+    log_path: Path | None = None,
+    timeout: float = 60,
+) -> Iterator[subprocess.Popen]:
+    """Start a server, wait until `ready_url` answers 2xx, yield the process, stop it afterwards."""
+    process = start_process(command, cwd, env, log_path)
+    try:
+        wait_for_http(ready_url, timeout=timeout, process=process)
+        yield process
+    finally:
+        stop_process(process)
+
+
+@contextmanager
+def running_api(bucket: str | Path, extra_env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[str]:
+    """Run `python -m api` from `app-api/` on a free port and yield its `/api/v1` base URL.
+
+    Its log is test-artifacts/api-<port>.log.
+    """
+    port = free_port()
+    env = {
+        **os.environ,
+        "APP_API_GCP_BUCKET": str(bucket),
+        "APP_API_HOST": "127.0.0.1",
+        "APP_API_PORT": str(port),
+        "APP_API_LOG_LEVEL": "warning",
+        **(extra_env or {}),
+    }
+    base_url = f"http://127.0.0.1:{port}/api/v1"
+    log_path = ARTIFACTS / f"api-{port}.log"
+    log_path.unlink(missing_ok=True)
+    with running([sys.executable, "-m", "api"], REPO_ROOT / "app-api", env, f"{base_url}/ready", log_path, timeout):
+        yield base_url
+
+
+def streamlit_command(script: str, port: int, address: str | None = "127.0.0.1", watch: bool = False) -> list[str]:
+    """`streamlit run <script>` headless on `address:port` (None: every interface), without telemetry.
+
+    `watch` keeps Streamlit's file watcher (rerun on save) for development; tests and measurements
+    turn it off.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        *([f"--server.address={address}"] if address else []),
+        f"--server.port={port}",
+        "--server.headless=true",
+        "--browser.gatherUsageStats=false",
+        *([] if watch else ["--server.fileWatcherType=none"]),
+    ]
+
+
+@contextmanager
+def running_streamlit(app_dir: str | Path, script: str, env_overrides: dict[str, str]) -> Iterator[str]:
+    """Run `streamlit run <script>` from `<app_dir>` headless on a free port and yield its URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = ARTIFACTS / f"streamlit-{Path(app_dir).name}-{port}.log"
+    log_path.unlink(missing_ok=True)
+    with running(
+        streamlit_command(script, port),
+        REPO_ROOT / app_dir,
+        {**os.environ, **env_overrides},
+        f"{url}/_stcore/health",
+        log_path,
+    ):
+        yield url
