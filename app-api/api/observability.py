@@ -8,7 +8,7 @@ worker that accepted the connection, named by `api_worker_info{pid=...}`.
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +23,8 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http_caching import add_default_no_store
+from api.quality import Quality
+from api.snapshot import Snapshot
 from api.store import DataStore
 
 access_logger = logging.getLogger("api.access")
@@ -31,6 +33,7 @@ refresh_logger = logging.getLogger("api.refresh")
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED_ROUTE = "unmatched"
 MAX_LOGGED_PATH = 200
+SECONDS_PER_HOUR = 3600
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
@@ -91,6 +94,62 @@ class SnapshotCollector(Collector):
             series.add_metric(["monitoring_values"], len(snapshot.monitoring.values_bodies))
             series.add_metric(["monitoring_errors"], len(snapshot.monitoring.errors_bodies))
         yield series
+        yield from data_age_metrics(snapshot, datetime.now(UTC))
+        if snapshot.catalog is not None and snapshot.catalog.quality is not None:
+            yield from model_quality_metrics(snapshot.catalog.quality)
+
+
+# (gauge name, help, period of `Quality.by_area`, figure): one gauge per area label, none for a null figure.
+QUALITY_GAUGES = (
+    ("energy_forecast_mape", "MAPE (fraction) over the last 24 compared hours.", "last_24h", "mape"),
+    ("energy_forecast_wape", "WAPE (fraction) over the last 24 compared hours.", "last_24h", "wape"),
+    ("energy_forecast_bias", "Bias (fraction, positive = forecast too high) over the last 24 compared hours.",
+     "last_24h", "bias"),
+    ("energy_forecast_wape_week_earlier", "WAPE (fraction) over the same 24 hours one week earlier.",
+     "week_before", "wape"),
+    ("energy_forecast_coverage_80", "Share of the last 7 days' compared hours inside the backtested 80 % range.",
+     "last_7d", "coverage_80"),
+    ("energy_forecast_coverage_95", "Share of the last 7 days' compared hours inside the backtested 95 % range.",
+     "last_7d", "coverage_95"),
+)  # fmt: skip
+
+
+def model_quality_metrics(quality: Quality) -> Iterator[GaugeMetricFamily]:
+    """The error figures the alert rules read, per area ("1", "2", "all"; "0" if the data has it).
+
+    No consumer-type label: per-series figures are the API's and the dashboard's job, and a label
+    per series would multiply the time series Prometheus stores. A figure the API could not compute
+    (None) is left out rather than exported as NaN, so no rule fires on it.
+    """
+    for name, help_text, period, figure in QUALITY_GAUGES:
+        gauge = GaugeMetricFamily(name, help_text, labels=["area"])
+        for area, periods in sorted(quality.by_area.items()):
+            value = getattr(periods[period], figure) if period in periods else None
+            if value is not None:
+                gauge.add_metric([area], value)
+        yield gauge
+
+
+def data_age_metrics(snapshot: Snapshot, now: datetime) -> Iterator[GaugeMetricFamily]:
+    """How old the newest observation and the newest forecast are: what the staleness alerts read.
+
+    Measured from the start of the hour (the data's own clock), not from when the API loaded the
+    files: a bucket the pipeline stopped writing looks fresh to the loader but not to these.
+    """
+    if snapshot.observed_to is not None:
+        observation = GaugeMetricFamily(
+            "energy_forecast_last_observation_age_seconds",
+            "Seconds since the start of the newest observed hour in y.parquet.",
+        )
+        observation.add_metric([], now.timestamp() - snapshot.observed_to * SECONDS_PER_HOUR)
+        yield observation
+    if snapshot.forecast_from is not None:
+        forecast = GaugeMetricFamily(
+            "energy_forecast_forecast_start_age_seconds",
+            "Seconds since the first hour of the newest forecast in predictions.parquet (negative: it starts later).",
+        )
+        forecast.add_metric([], now.timestamp() - snapshot.forecast_from * SECONDS_PER_HOUR)
+        yield forecast
 
 
 class Metrics:

@@ -1,65 +1,89 @@
-"""The aggregated error over time: MAPE in percent per hour, threshold breaches and key figures.
+"""The error over all series, hour by hour: a continuous hourly frame, its overview, its hour-of-day profile.
 
-The API sends MAPE as a fraction (0.05 = 5 %); people read and set thresholds in percent, so the
-conversion happens once, here, and everything downstream works in percent.
+Built from `/api/v2/monitoring/hourly` (fractions, ISO times). Hours the API does not list become
+rows of NaN, so charts break the line there instead of drawing across the gap.
 """
 
 from dataclasses import dataclass
 
 import pandas as pd
-from dashboard_common.timeutils import hourly_series
+
+from monitoring.measures import HOURLY_MEASURES, Measure
 
 DEFAULT_THRESHOLD_PERCENT = 10.0
 HOURS_PER_DAY = 24
+SERIES_COMPARED = "series_compared"
+
+
+def parse_times(times: list[str]) -> pd.DatetimeIndex:
+    """ISO 8601 times with offsets as UTC timestamps (the page draws UTC)."""
+    return pd.DatetimeIndex(pd.to_datetime(times, utc=True, format="ISO8601"), name="time")
+
+
+def hourly_frame(hourly: dict) -> pd.DataFrame:
+    """One row per hour from the first to the last listed: each hourly figure in display units."""
+    rows = hourly["hours"]
+    index = parse_times([row["time"] for row in rows])
+    frame = pd.DataFrame(
+        {measure.field: [measure.display(row.get(measure.field)) for row in rows] for measure in HOURLY_MEASURES}
+        | {SERIES_COMPARED: [row.get(SERIES_COMPARED) for row in rows]},
+        index=index,
+        dtype="float64",
+    )
+    frame = frame[~frame.index.duplicated(keep="last")].sort_index()
+    if len(frame):
+        frame = frame.reindex(pd.date_range(frame.index[0], frame.index[-1], freq="h", name="time"))
+    return frame
 
 
 @dataclass(frozen=True)
-class KeyFigures:
-    """What an engineer wants to know before looking at the chart."""
+class HourlyOverview:
+    """Latest, mean and worst hour of one hourly figure, and how often it is beyond the threshold."""
 
     latest_hour: pd.Timestamp
-    latest_mape: float
-    mean_mape: float
+    latest: float
+    mean: float
     worst_hour: pd.Timestamp
-    worst_mape: float
+    worst: float
     hours_measured: int
-    hours_above_threshold: int
+    hours_beyond_threshold: int
 
     @property
-    def share_above_threshold(self) -> float:
-        """Fraction (0..1) of measured hours whose MAPE exceeds the threshold."""
-        return self.hours_above_threshold / self.hours_measured
+    def share_beyond_threshold(self) -> float:
+        """Fraction (0..1) of measured hours beyond the threshold."""
+        return self.hours_beyond_threshold / self.hours_measured
 
 
-def mape_percent(metrics: dict) -> pd.Series:
-    """MAPE per hour in percent, one entry per hour of the window, NaN where an hour is missing."""
-    mape = hourly_series(metrics["datetime_utc"], [value * 100 for value in metrics["mape"]])
-    return mape.astype("float64").rename("MAPE (%)")
+def beyond_threshold(values: pd.Series, measure: Measure, threshold: float) -> pd.Series:
+    """True where the value (display units) is strictly beyond `threshold`; bias counts either sign."""
+    return values.abs() > threshold if measure.signed else values > threshold
 
 
-def above_threshold(mape: pd.Series, threshold: float) -> pd.Series:
-    """The hours whose MAPE is strictly above `threshold` (missing hours are never above)."""
-    return mape[mape > threshold]
-
-
-def daily_rolling_mean(mape: pd.Series) -> pd.Series:
-    """Trailing 24-hour mean, shown once at least half of the day's hours are measured."""
-    rolling = mape.rolling(HOURS_PER_DAY, min_periods=HOURS_PER_DAY // 2).mean()
-    return rolling.rename("24 h rolling mean (%)")
-
-
-def key_figures(mape: pd.Series, threshold: float) -> KeyFigures | None:
-    """Latest, mean and worst MAPE and how often it exceeds `threshold`; None without any value."""
-    measured = mape.dropna()
+def hourly_overview(values: pd.Series, measure: Measure, threshold: float) -> HourlyOverview | None:
+    """Latest, mean and worst (largest in size) value; None when no hour has one."""
+    measured = values.dropna()
     if measured.empty:
         return None
-    worst_hour = measured.idxmax()
-    return KeyFigures(
+    worst_hour = measured.abs().idxmax() if measure.signed else measured.idxmax()
+    return HourlyOverview(
         latest_hour=measured.index[-1],
-        latest_mape=float(measured.iloc[-1]),
-        mean_mape=float(measured.mean()),
+        latest=float(measured.iloc[-1]),
+        mean=float(measured.mean()),
         worst_hour=worst_hour,
-        worst_mape=float(measured.loc[worst_hour]),
+        worst=float(measured.loc[worst_hour]),
         hours_measured=len(measured),
-        hours_above_threshold=int((measured > threshold).sum()),
+        hours_beyond_threshold=int(beyond_threshold(measured, measure, threshold).sum()),
     )
+
+
+def daily_rolling_mean(values: pd.Series) -> pd.Series:
+    """Trailing 24-hour mean, shown once at least half of the day's hours are measured."""
+    return values.rolling(HOURS_PER_DAY, min_periods=HOURS_PER_DAY // 2).mean()
+
+
+def hour_of_day_profile(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mean of each hourly figure per hour of the day (UTC), hours 0..23 as the index."""
+    measured = frame[[measure.field for measure in HOURLY_MEASURES]]
+    profile = measured.groupby(measured.index.hour).mean()
+    profile.index.name = "hour_of_day"
+    return profile.reindex(range(HOURS_PER_DAY))

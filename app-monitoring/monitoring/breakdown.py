@@ -1,77 +1,79 @@
 """The per-series breakdown: which area and consumer type the model gets wrong, worst first.
 
-Built from `/monitoring/summary`. The table keeps the raw codes (`area`, `consumer_type`) next to
-the readable labels so that a chosen row maps back to a series without parsing text.
+Built from `/api/v2/monitoring/summary`. The table keeps the raw codes (`area`, `consumer_type`)
+next to the readable labels so that a chosen row maps back to a series without parsing text.
+Figures are in display units (see `measures`); a figure the API could not compute stays empty.
 """
 
 import pandas as pd
 from dashboard_common.labels import area_label, consumer_type_label
 
+from monitoring.measures import ALL_MEASURES, COVERAGE_80, COVERAGE_95, MASE, THRESHOLDED, Measure
+
 AREA = "area"
 CONSUMER_TYPE = "consumer_type"
 AREA_LABEL = "Area"
 CONSUMER_TYPE_LABEL = "Consumer type"
-MAPE = "MAPE (%)"
-MAE = "MAE (kWh)"
-RMSE = "RMSE (kWh)"
 HOURS_COMPARED = "Hours compared"
-HOURS_AWAITING = "Hours awaiting observation"
-ABOVE_THRESHOLD = "Above threshold"
+BEYOND_THRESHOLD = "Beyond threshold"
+FIGURE_COLUMNS = [measure.unit_label for measure in ALL_MEASURES]
+COLUMNS = [AREA, CONSUMER_TYPE, AREA_LABEL, CONSUMER_TYPE_LABEL, *FIGURE_COLUMNS, HOURS_COMPARED, BEYOND_THRESHOLD]
+# Coverage is flagged where the alerts would fire (deploy/prometheus/alerts.yml); MASE above 1
+# means "same hour last week" would have done better.
+COVERAGE_FLOORS = {COVERAGE_80.field: 65.0, COVERAGE_95.field: 85.0}
+MASE_CEILING = 1.0
 
-COLUMNS = [
-    AREA,
-    CONSUMER_TYPE,
-    AREA_LABEL,
-    CONSUMER_TYPE_LABEL,
-    MAPE,
-    MAE,
-    RMSE,
-    HOURS_COMPARED,
-    HOURS_AWAITING,
-    ABOVE_THRESHOLD,
-]
+SeriesKey = tuple[int, int]
 
 
 def breakdown_table(summary: dict) -> pd.DataFrame:
-    """One row per series, worst MAPE first; series with no hour compared (MAPE unknown) last."""
+    """One row per series, in the API's order; `rank` orders it."""
     rows = [
         {
             AREA: entry["area"],
             CONSUMER_TYPE: entry["consumer_type"],
             AREA_LABEL: area_label(entry["area"]),
             CONSUMER_TYPE_LABEL: consumer_type_label(entry["consumer_type"]),
-            MAPE: None if entry["mape"] is None else entry["mape"] * 100,
-            MAE: entry["mae"],
-            RMSE: entry["rmse"],
+            **{measure.unit_label: measure.display(entry.get(measure.field)) for measure in ALL_MEASURES},
             HOURS_COMPARED: entry["hours_compared"],
-            HOURS_AWAITING: entry["hours_awaiting_observation"],
-            ABOVE_THRESHOLD: False,
+            BEYOND_THRESHOLD: False,
         }
         for entry in summary["series"]
     ]
     table = pd.DataFrame(rows, columns=COLUMNS)
-    table = table.astype({AREA: "int64", CONSUMER_TYPE: "int64"})
-    table = table.astype({MAPE: "float64", MAE: "float64", RMSE: "float64", ABOVE_THRESHOLD: "bool"})
-    table = table.sort_values(
-        [MAPE, AREA, CONSUMER_TYPE],
-        ascending=[False, True, True],
-        na_position="last",
-        kind="stable",
+    return table.astype({AREA: "int64", CONSUMER_TYPE: "int64", BEYOND_THRESHOLD: "bool"}).astype(
+        dict.fromkeys(FIGURE_COLUMNS, "float64")
     )
-    return table.reset_index(drop=True)
 
 
-def flag_above_threshold(table: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """The table with `Above threshold` set for the series whose MAPE exceeds `threshold` (%)."""
-    return table.assign(**{ABOVE_THRESHOLD: table[MAPE] > threshold})
+def rank(table: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """Worst first by `measure` (largest error, largest |bias|, lowest coverage); unknown figures last."""
+    badness = table[measure.unit_label].map(measure.badness, na_action="ignore")
+    order = table.assign(_badness=badness).sort_values(
+        ["_badness", AREA, CONSUMER_TYPE], ascending=[False, True, True], na_position="last", kind="stable"
+    )
+    return order.drop(columns="_badness").reset_index(drop=True)
 
 
-def series_of_row(table: pd.DataFrame, row: int) -> tuple[int, int]:
+def flag_beyond_threshold(table: pd.DataFrame, measure: Measure, threshold: float) -> pd.DataFrame:
+    """`Beyond threshold` for `measure`: MAPE, WAPE, |bias| above `threshold` (%); MASE above 1;
+    coverage below where the alerts fire. An unknown figure is never flagged."""
+    values = table[measure.unit_label]
+    if measure.field in THRESHOLDED:
+        flagged = (values.abs() if measure.signed else values) > threshold
+    elif measure is MASE:
+        flagged = values > MASE_CEILING
+    else:
+        flagged = values < COVERAGE_FLOORS[measure.field]
+    return table.assign(**{BEYOND_THRESHOLD: flagged.fillna(False).astype(bool)})
+
+
+def series_of_row(table: pd.DataFrame, row: int) -> SeriesKey:
     """The (area, consumer_type) shown in position `row` of `table`."""
     return int(table[AREA].iloc[row]), int(table[CONSUMER_TYPE].iloc[row])
 
 
-def row_of_series(table: pd.DataFrame, series: tuple[int, int]) -> int | None:
+def row_of_series(table: pd.DataFrame, series: SeriesKey) -> int | None:
     """Position of `series` in `table`, or None when the table does not list it."""
     area, consumer_type = series
     matches = (table[AREA] == area) & (table[CONSUMER_TYPE] == consumer_type)
@@ -79,9 +81,9 @@ def row_of_series(table: pd.DataFrame, series: tuple[int, int]) -> int | None:
     return int(positions[0]) if len(positions) else None
 
 
-def mape_heatmap(table: pd.DataFrame) -> pd.DataFrame:
-    """MAPE in percent with consumer types as rows and areas as columns, NaN where not measured."""
-    matrix = table.set_index([CONSUMER_TYPE, AREA])[MAPE].unstack(AREA)
+def heatmap_matrix(table: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """`measure` with consumer types as rows and areas as columns, NaN where not computed."""
+    matrix = table.set_index([CONSUMER_TYPE, AREA])[measure.unit_label].unstack(AREA)
     return matrix.sort_index(axis=0).sort_index(axis=1)
 
 

@@ -18,14 +18,14 @@ CONSUMER_TYPE_PARAM = "consumer_type"
 THRESHOLD_PARAM = "threshold"
 MAX_THRESHOLD_PERCENT = 1000.0
 
-Series = tuple[int, int]
+SeriesKey = tuple[int, int]
 
 
 @dataclass
 class LinkedView:
     """What the URL asks for, after checking; `notices` explain every value that was ignored."""
 
-    series: Series | None
+    series: SeriesKey | None
     threshold: float
     notices: list[str] = field(default_factory=list)
 
@@ -55,7 +55,7 @@ def parse_threshold(raw: str | None) -> tuple[float, str | None]:
     )
 
 
-def parse_series(params: Mapping[str, str], available: Sequence[Series]) -> tuple[Series | None, str | None]:
+def parse_series(params: Mapping[str, str], available: Sequence[SeriesKey]) -> tuple[SeriesKey | None, str | None]:
     """The series the URL names if the monitoring data has it, else None and (if asked) a notice."""
     raw_area = params.get(AREA_PARAM)
     raw_type = params.get(CONSUMER_TYPE_PARAM)
@@ -75,7 +75,7 @@ def parse_series(params: Mapping[str, str], available: Sequence[Series]) -> tupl
     return (area, consumer_type), None
 
 
-def parse_link(params: Mapping[str, str], available: Sequence[Series]) -> LinkedView:
+def parse_link(params: Mapping[str, str], available: Sequence[SeriesKey]) -> LinkedView:
     """Read the whole view from the URL query parameters."""
     series, series_notice = parse_series(params, available)
     threshold, threshold_notice = parse_threshold(params.get(THRESHOLD_PARAM))
@@ -83,7 +83,7 @@ def parse_link(params: Mapping[str, str], available: Sequence[Series]) -> Linked
     return LinkedView(series=series, threshold=threshold, notices=notices)
 
 
-def link_params(series: Series | None, threshold: float) -> dict[str, str]:
+def link_params(series: SeriesKey | None, threshold: float) -> dict[str, str]:
     """The query parameters that reproduce this view."""
     params = {THRESHOLD_PARAM: f"{threshold:g}"}
     if series is not None:

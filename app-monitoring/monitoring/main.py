@@ -1,32 +1,50 @@
 """The model-monitoring dashboard: can the forecasts be trusted, and which series fail?
 
 Run from `app-monitoring/`: `streamlit run monitoring/main.py` (API address from
-`APP_MONITORING_API_URL`). The page reads top to bottom: freshness, the aggregated error over time,
-the per-series breakdown, then one series in detail. Links carry the series and the threshold,
-for example `?area=1&consumer_type=111&threshold=10`.
+`APP_MONITORING_API_URL`). The page reads top to bottom: freshness, headline figures (this week
+against last week), the aggregated error over time, the per-series breakdown, then one series in
+detail. Links carry the series and the threshold, e.g. `?area=1&consumer_type=111&threshold=10`.
 """
 
+from datetime import UTC, datetime
 from functools import partial
 
 import streamlit as st
 from dashboard_common.client import ApiError, SeriesNotFound, api_base_url
-from dashboard_common.freshness import format_hour_window, render_api_unavailable, render_freshness
+from dashboard_common.freshness import render_api_unavailable, render_freshness
 from dashboard_common.labels import area_label, consumer_type_label
 from dashboard_common.theme import apply_theme
 from dashboard_common.versions import data_version, keep_newest
 
-from monitoring import breakdown
-from monitoring.aggregate import daily_rolling_mean, key_figures, mape_percent
-from monitoring.data import load_freshness, load_metrics, load_series_errors, load_summary
-from monitoring.deeplink import Series, link_params, parse_link
-from monitoring.figures import heatmap_figure, mape_figure, series_figure
-from monitoring.series import hours_awaiting, hours_compared, series_csv, series_frame
+from monitoring import breakdown, comparison
+from monitoring.aggregate import (
+    daily_rolling_mean,
+    hour_of_day_profile,
+    hourly_frame,
+    hourly_overview,
+    parse_times,
+)
+from monitoring.data import load_freshness, load_hourly, load_monitored_series, load_summary
+from monitoring.deeplink import SeriesKey, link_params, parse_link
+from monitoring.explanations import FIGURE_MEANINGS, WHEN_MAPE_MISLEADS
+from monitoring.figures import (
+    heatmap_figure,
+    hour_of_day_figure,
+    hourly_figure,
+    series_figure,
+)
+from monitoring.measures import ALL_MEASURES, BIAS, BY_LABEL, HOURLY_MEASURES, Measure
+from monitoring.report import ReportSection, html_report
+from monitoring.series import hours_awaiting, hours_compared, hours_missing, series_csv, series_frame
 
 TIME_FORMAT = "%d %b %Y %H:%M UTC"
 SERIES_KEY = "series"
 THRESHOLD_KEY = "threshold"
 TABLE_KEY = "breakdown_table"
 NOTICES_KEY = "link_notices"
+CHART_MEASURE_KEY = "chart_measure"
+RANK_MEASURE_KEY = "rank_measure"
+PAGE_TITLE = "Forecast monitoring"
 
 
 def forget_link_notices() -> None:
@@ -34,7 +52,7 @@ def forget_link_notices() -> None:
     st.session_state[NOTICES_KEY] = []
 
 
-def select_series_from_table(series_by_row: list[Series]) -> None:
+def select_series_from_table(series_by_row: list[SeriesKey]) -> None:
     """Runs before the rerun when a table row is chosen, so the selectbox can follow it."""
     rows = st.session_state[TABLE_KEY].selection.rows
     if rows:
@@ -42,7 +60,7 @@ def select_series_from_table(series_by_row: list[Series]) -> None:
         forget_link_notices()
 
 
-def series_name(series: Series) -> str:
+def series_name(series: SeriesKey) -> str:
     area, consumer_type = series
     return f"{area_label(area)} · consumer type {consumer_type_label(consumer_type)}"
 
@@ -56,9 +74,24 @@ def render_monitoring_unavailable(error: ApiError) -> None:
     st.button("Check again", key="retry_monitoring", on_click=st.cache_data.clear, icon=":material/refresh:")
 
 
-st.set_page_config(page_title="Forecast monitoring", page_icon=":material/monitoring:", layout="wide")
+def delta_colour(measure: Measure) -> str:
+    """An error going up is bad (red), coverage going up is good; a bias change has no good side."""
+    if measure is BIAS:
+        return "off"
+    return "normal" if measure.target is not None else "inverse"
+
+
+def period_span(name: str) -> str:
+    period = (summary.get("periods") or {}).get(name)
+    if not period or not period.get("from") or not period.get("to"):
+        return ""
+    start, end = parse_times([period["from"], period["to"]])
+    return f"{start:%d %b %H:%M} – {end:%d %b %H:%M} UTC"
+
+
+st.set_page_config(page_title=PAGE_TITLE, page_icon=":material/monitoring:", layout="wide")
 apply_theme()
-st.title("Forecast monitoring")
+st.title(PAGE_TITLE)
 st.caption(
     "How far the hourly consumption forecasts were from what was observed afterwards, "
     "over all series and per area and consumer type."
@@ -74,78 +107,142 @@ render_freshness(freshness)
 
 version = data_version(freshness)
 try:
-    metrics = load_metrics(api_url, version)
     summary = load_summary(api_url, version)
+    hourly = load_hourly(api_url, version)
 except ApiError as error:
     render_monitoring_unavailable(error)
     st.stop()
 
 table = breakdown.breakdown_table(summary)
-series_by_row = [breakdown.series_of_row(table, row) for row in range(len(table))]
+summary_by_series = {(entry["area"], entry["consumer_type"]): entry for entry in summary["series"]}
 
 # The URL holds the view: it initialises whatever the session does not know yet (first visit, or
 # state dropped while the API was away); its notices are shown until the user changes the view.
-link = parse_link(st.query_params.to_dict(), series_by_row)
+listed = [breakdown.series_of_row(table, row) for row in range(len(table))]
+link = parse_link(st.query_params.to_dict(), listed)
 st.session_state.setdefault(NOTICES_KEY, link.notices)
 st.session_state.setdefault(THRESHOLD_KEY, link.threshold)
-if series_by_row and st.session_state.get(SERIES_KEY) not in series_by_row:
-    st.session_state[SERIES_KEY] = link.series if link.series is not None else series_by_row[0]
 for notice in st.session_state[NOTICES_KEY]:
     st.warning(notice, icon=":material/link_off:")
 
-st.header("Aggregated error over time")
-if summary["window_from"] is not None and summary["window_to"] is not None:
-    st.caption(
-        "Monitoring window "
-        + format_hour_window(summary["window_from"], summary["window_to"])
-        + ": past predictions compared with the observations that have arrived since."
+# Headline figures: the last 7 days pooled over all series, against the 7 days before.
+st.header("Headline figures")
+last_week = comparison.period_figures(summary, "last_7d")
+if last_week is None or not last_week.get("hours_compared"):
+    st.info(
+        "No hour of the last 7 days has both a prediction and an observation yet.", icon=":material/hourglass_empty:"
     )
-threshold = st.number_input(
-    "Threshold (MAPE, %)",
+else:
+    st.caption(
+        f"Last 7 days ({period_span('last_7d')}), pooled over all series; the small figures compare "
+        "with the 7 days before. A dash: the figure cannot be computed from these hours."
+    )
+    for column, measure in zip(st.columns(len(ALL_MEASURES)), ALL_MEASURES, strict=True):
+        moved = comparison.change(summary, measure, "last_7d", "previous_7d")
+        unit = " pp" if measure.percent else ""
+        column.metric(
+            measure.label,
+            measure.text(last_week.get(measure.field)),
+            delta=None if moved is None else f"{moved:+.2f}{unit}",
+            delta_color=delta_colour(measure),
+            help=measure.meaning,
+        )
+with st.expander("What the figures mean, and when MAPE misleads", expanded=True):
+    st.markdown("\n".join(f"- **{name}**: {line}" for name, line in FIGURE_MEANINGS.items()))
+    st.caption(WHEN_MAPE_MISLEADS)
+
+st.subheader("This week against last week")
+comparison_table = comparison.comparison_table(summary)
+# A static table: six rows need no grid, and a data grid is among the costliest elements to draw.
+st.table(comparison.formatted(comparison_table))
+
+st.header("Aggregated error over time")
+frame = hourly_frame(hourly)
+if len(frame):
+    st.caption(
+        f"Monitoring window {frame.index[0]:{TIME_FORMAT}} – {frame.index[-1]:{TIME_FORMAT}}: past predictions "
+        "compared with the observations that have arrived since, over all series."
+    )
+threshold_column, measure_column = st.columns([1, 3])
+threshold = threshold_column.number_input(
+    "Threshold (%)",
     min_value=0.1,
     max_value=1000.0,
     step=0.5,
     format="%.1f",
     key=THRESHOLD_KEY,
     on_change=forget_link_notices,
-    help="Hours and series whose MAPE is above this are highlighted.",
-    width=240,
+    help="Hours and series whose MAPE, WAPE or |bias| is beyond this are highlighted.",
 )
-
-mape = mape_percent(metrics)
-figures = key_figures(mape, threshold)
-if figures is None:
-    st.info("The monitoring window has no hour with a measured MAPE yet.", icon=":material/hourglass_empty:")
+chart_measure = BY_LABEL[
+    measure_column.radio(
+        "Figure per hour",
+        [measure.label for measure in HOURLY_MEASURES],
+        key=CHART_MEASURE_KEY,
+        horizontal=True,
+    )
+]
+values = frame[chart_measure.field] if len(frame) else frame.get(chart_measure.field)
+overview = None if values is None else hourly_overview(values, chart_measure, threshold)
+if overview is None:
+    st.info("The monitoring window has no hour with a measured error yet.", icon=":material/hourglass_empty:")
+    hourly_chart = hour_of_day_chart = None
 else:
     latest, mean, worst, share = st.columns(4)
-    latest.metric("Latest MAPE", f"{figures.latest_mape:.2f} %", help=f"{figures.latest_hour:{TIME_FORMAT}}")
-    mean.metric("Mean over the window", f"{figures.mean_mape:.2f} %", help=f"{figures.hours_measured} hours")
-    worst.metric("Worst hour", f"{figures.worst_mape:.2f} %", help=f"{figures.worst_hour:{TIME_FORMAT}}")
-    share.metric(
-        "Hours above threshold",
-        f"{figures.share_above_threshold:.0%}",
-        help=f"{figures.hours_above_threshold} of {figures.hours_measured} hours above {threshold:g} %",
+    unit = " %"
+    latest.metric(
+        f"Latest {chart_measure.label}", f"{overview.latest:.2f}{unit}", help=f"{overview.latest_hour:{TIME_FORMAT}}"
     )
-    st.caption(f"Latest hour {figures.latest_hour:{TIME_FORMAT}} · worst hour {figures.worst_hour:{TIME_FORMAT}}")
-st.plotly_chart(mape_figure(mape, threshold, daily_rolling_mean(mape)), theme=None, key="mape_chart")
+    mean.metric("Mean over the window", f"{overview.mean:.2f}{unit}", help=f"{overview.hours_measured} hours")
+    worst.metric("Worst hour", f"{overview.worst:.2f}{unit}", help=f"{overview.worst_hour:{TIME_FORMAT}}")
+    share.metric(
+        "Hours beyond threshold",
+        f"{overview.share_beyond_threshold:.0%}",
+        help=f"{overview.hours_beyond_threshold} of {overview.hours_measured} hours beyond {threshold:g} %",
+    )
+    hourly_chart = hourly_figure(values, chart_measure, threshold, daily_rolling_mean(values))
+    st.plotly_chart(hourly_chart, theme=None, key="hourly_chart")
+    hour_of_day_chart = hour_of_day_figure(hour_of_day_profile(frame))
+    st.plotly_chart(hour_of_day_chart, theme=None, key="hour_of_day_chart")
 
 
 st.header("Breakdown by series")
-flagged = breakdown.flag_above_threshold(table, threshold)
+rank_measure = BY_LABEL[
+    st.radio(
+        "Rank and colour by",
+        [measure.label for measure in ALL_MEASURES],
+        key=RANK_MEASURE_KEY,
+        horizontal=True,
+        help="Orders the table worst first and colours the heatmap. Click a column header to sort by any figure.",
+    )
+]
+ranked = breakdown.flag_beyond_threshold(breakdown.rank(table, rank_measure), rank_measure, threshold)
+series_by_row = [breakdown.series_of_row(ranked, row) for row in range(len(ranked))]
+if series_by_row and st.session_state.get(SERIES_KEY) not in series_by_row:
+    st.session_state[SERIES_KEY] = link.series if link.series is not None else series_by_row[0]
 st.caption(
-    f"{len(flagged)} series, worst MAPE first; {int(flagged[breakdown.ABOVE_THRESHOLD].sum())} above "
-    f"{threshold:g} %. Choose a row to see that series below; click a column header to sort. "
-    "Blank heatmap cells have no hour compared yet."
+    f"{len(ranked)} series, worst {rank_measure.label} first; {int(ranked[breakdown.BEYOND_THRESHOLD].sum())} "
+    f"beyond the line for {rank_measure.label}. Choose a row to see that series below. Blank cells: "
+    "the figure cannot be computed (nothing compared, all observations zero, no week-earlier pairs)."
 )
 table_column, heatmap_column = st.columns([3, 2])
-# The heatmap depends on the threshold only: drawn here, it is left alone when a series is chosen.
-heatmap_column.plotly_chart(heatmap_figure(breakdown.mape_heatmap(flagged), threshold), theme=None, key="heatmap")
+# The heatmap depends on the figure and the threshold only: drawn here, outside the fragments,
+# it is left alone when a series is chosen.
+heatmap_chart = heatmap_figure(breakdown.heatmap_matrix(ranked, rank_measure), rank_measure, threshold)
+heatmap_column.plotly_chart(heatmap_chart, theme=None, key="heatmap")
+
+FIGURE_FORMATS = {
+    measure.unit_label: st.column_config.NumberColumn(
+        measure.label + (" %" if measure.percent else ""), format="%.2f", width="small", help=measure.meaning
+    )
+    for measure in ALL_MEASURES
+}
 
 
 def series_table() -> None:
-    """Every series with its errors, worst first; choosing a row picks the series shown below."""
+    """Every series with its figures, worst first; choosing a row picks the series shown below."""
     st.dataframe(
-        flagged,
+        ranked,
         key=TABLE_KEY,
         on_select=partial(select_series_from_table, series_by_row),
         selection_mode="single-row",
@@ -155,31 +252,55 @@ def series_table() -> None:
         column_order=[
             breakdown.AREA_LABEL,
             breakdown.CONSUMER_TYPE_LABEL,
-            breakdown.MAPE,
-            breakdown.MAE,
-            breakdown.RMSE,
+            *breakdown.FIGURE_COLUMNS,
             breakdown.HOURS_COMPARED,
-            breakdown.HOURS_AWAITING,
-            breakdown.ABOVE_THRESHOLD,
+            breakdown.BEYOND_THRESHOLD,
         ],
         column_config={
             breakdown.AREA_LABEL: st.column_config.TextColumn(width="medium"),
             breakdown.CONSUMER_TYPE_LABEL: st.column_config.TextColumn("Type", width="small"),
-            breakdown.MAPE: st.column_config.NumberColumn(format="%.2f", width="small"),
-            breakdown.MAE: st.column_config.NumberColumn(format="%.0f", width="small"),
-            breakdown.RMSE: st.column_config.NumberColumn(format="%.0f", width="small"),
+            **FIGURE_FORMATS,
             breakdown.HOURS_COMPARED: st.column_config.NumberColumn("Compared (h)", width="small"),
-            breakdown.HOURS_AWAITING: st.column_config.NumberColumn("Awaiting (h)", width="small"),
-            breakdown.ABOVE_THRESHOLD: st.column_config.CheckboxColumn("Above", width="small"),
+            breakdown.BEYOND_THRESHOLD: st.column_config.CheckboxColumn("Beyond", width="small"),
         },
     )
     st.download_button(
         "Download the table (CSV)",
-        partial(breakdown.breakdown_csv, flagged),
+        partial(breakdown.breakdown_csv, ranked),
         file_name="monitoring_breakdown.csv",
         mime="text/csv",
         on_click="ignore",
         icon=":material/download:",
+    )
+
+
+def build_report(series: SeriesKey, series_chart) -> bytes:
+    """The view as a self-contained HTML file (runs only when the button is pressed)."""
+    key_figures = {} if last_week is None else {m.label: m.text(last_week.get(m.field)) for m in ALL_MEASURES}
+    sections = [
+        ReportSection("This week against last week", table=comparison_table),
+        ReportSection("Aggregated error over time", figure=hourly_chart),
+        ReportSection("Error by hour of day", figure=hour_of_day_chart),
+        ReportSection(
+            "Breakdown by series",
+            text=f"Worst {rank_measure.label} first.",
+            figure=heatmap_chart,
+            table=ranked.drop(columns=[breakdown.AREA, breakdown.CONSUMER_TYPE]),
+        ),
+        ReportSection(series_name(series), figure=series_chart),
+    ]
+    return html_report(
+        title=f"{PAGE_TITLE} · {datetime.now(UTC):%d %b %Y}",
+        captions=[
+            f"Data version {version} from {freshness.get('source', 'the API')}",
+            f"Headline figures: last 7 days ({period_span('last_7d')}), pooled over all series.",
+            f"Threshold {threshold:g} %.",
+        ],
+        key_figures=key_figures,
+        meanings=FIGURE_MEANINGS,
+        caveat=WHEN_MAPE_MISLEADS,
+        sections=[section for section in sections if section.figure is not None or section.table is not None],
+        generated_at=datetime.now(UTC),
     )
 
 
@@ -194,7 +315,7 @@ def series_detail() -> None:
         st.info("The monitoring data lists no series yet.", icon=":material/hourglass_empty:")
         return
     series = st.selectbox(
-        "Series (worst first)",
+        f"Series (worst {rank_measure.label} first)",
         series_by_row,
         format_func=series_name,
         key=SERIES_KEY,
@@ -203,36 +324,52 @@ def series_detail() -> None:
     st.query_params.from_dict(link_params(series, st.session_state[THRESHOLD_KEY]))
     area, consumer_type = series
     try:
-        errors = load_series_errors(api_url, version, area, consumer_type)
+        monitored = load_monitored_series(api_url, version, area, consumer_type)
     except SeriesNotFound:
         st.info(f"The API has no monitoring data for {series_name(series)}.", icon=":material/search_off:")
         return
     except ApiError as error:
         render_api_unavailable(error, key="retry_series")
         return
-    frame = series_frame(errors)
-    compared, awaiting = hours_compared(frame), hours_awaiting(frame)
+    detail = series_frame(monitored)
+    compared, awaiting, missing = hours_compared(detail), hours_awaiting(detail), hours_missing(detail)
     if compared == 0:
         st.info(
-            f"No observations yet for this series: all {awaiting} predicted hours are awaiting "
-            "observations, so there is no error to show.",
+            f"No observation to compare yet for this series ({awaiting} predicted hours await observations), "
+            "so there is no error to show.",
             icon=":material/hourglass_empty:",
         )
     else:
-        row = table.iloc[breakdown.row_of_series(table, series)]
-        mape_column, mae_column, rmse_column, hours_column = st.columns(4)
-        mape_column.metric("MAPE", f"{row[breakdown.MAPE]:.2f} %")
-        mae_column.metric("MAE", f"{row[breakdown.MAE]:,.0f} kWh")
-        rmse_column.metric("RMSE", f"{row[breakdown.RMSE]:,.0f} kWh")
-        hours_column.metric("Hours compared", compared, help=f"{awaiting} more hours await observations")
-    st.plotly_chart(series_figure(frame, series), theme=None, key="series_chart")
-    st.download_button(
+        figures = summary_by_series[series]
+        columns = st.columns(len(ALL_MEASURES) + 1)
+        for column, measure in zip(columns[:-1], ALL_MEASURES, strict=True):
+            column.metric(measure.label, measure.text(figures.get(measure.field)), help=measure.meaning)
+        columns[-1].metric(
+            "Hours compared",
+            compared,
+            help=f"{awaiting} hours await observations; {missing} hours inside the window have no observation",
+        )
+        if missing:
+            st.caption(f"{missing} hours inside the window have no observation: drawn as gaps, not as awaited.")
+    series_chart = series_figure(detail, series)
+    st.plotly_chart(series_chart, theme=None, key="series_chart")
+    csv_column, report_column = st.columns(2)
+    csv_column.download_button(
         "Download this series (CSV)",
-        partial(series_csv, frame),
+        partial(series_csv, detail),
         file_name=f"monitoring_{area}_{consumer_type}.csv",
         mime="text/csv",
         on_click="ignore",
         icon=":material/download:",
+    )
+    report_column.download_button(
+        "Download this view (HTML report)",
+        partial(build_report, series, series_chart),
+        file_name=f"monitoring_report_{area}_{consumer_type}.html",
+        mime="text/html",
+        on_click="ignore",
+        icon=":material/download:",
+        help="One file with the figures, tables and charts of this page; the charts stay interactive offline.",
     )
 
 

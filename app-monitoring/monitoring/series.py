@@ -1,66 +1,47 @@
-"""One series over the monitoring window: predictions, observations, errors and what is still open.
+"""One series over the monitoring window: predictions, observations, errors, ranges, what is awaited.
 
-Ground truth arrives late: the newest predicted hours have no observation yet. Those hours are
-neither an error of zero nor a gap in the data, so they are kept apart as "awaiting observation".
+Built from `/api/v2/monitoring/series/{area}/{consumer_type}`. Ground truth arrives late: the API
+marks the predicted hours after the series' last observation as `awaiting_observation`, and the
+page takes that as given. A gap inside the observed window is a missing observation (drawn as a
+gap), never an awaited one.
 """
 
+import numpy as np
 import pandas as pd
-from dashboard_common.timeutils import hours_to_timestamps
 
-PREDICTION = "prediction"
-OBSERVATION = "observation"
-ERROR = "error"
+from monitoring.aggregate import parse_times
+
+PREDICTION = "predicted_kwh"
+OBSERVATION = "observed_kwh"
+ERROR = "error_kwh"
 APE = "absolute_percentage_error_percent"
 AWAITING = "awaiting_observation"
-
-CSV_COLUMNS = {
-    PREDICTION: "prediction_kwh",
-    OBSERVATION: "observation_kwh",
-    ERROR: "error_kwh",
-    APE: "absolute_percentage_error_percent",
-    AWAITING: "awaiting_observation",
-}
+RANGES = ("lower_80", "upper_80", "lower_95", "upper_95")
+VALUES = (PREDICTION, OBSERVATION, ERROR, *RANGES)
 
 
-def series_frame(errors: dict) -> pd.DataFrame:
-    """Every hour of the window as a row: prediction, observation, error (kWh), APE (%), awaiting.
-
-    Hours the API does not list become rows of NaN, so charts show them as gaps.
-    """
-    index = hours_to_timestamps(errors["datetime_utc"])
-    frame = pd.DataFrame(
-        {
-            PREDICTION: errors["prediction"],
-            OBSERVATION: errors["observation"],
-            ERROR: errors["error"],
-            APE: [None if value is None else value * 100 for value in errors["absolute_percentage_error"]],
-        },
-        index=index,
-        dtype="float64",
-    )
+def series_frame(monitored: dict) -> pd.DataFrame:
+    """Every hour of the window as a row; hours the API does not list become rows of NaN (not awaiting)."""
+    rows = monitored["hours"]
+    index = parse_times([row["time"] for row in rows])
+    frame = pd.DataFrame({column: [row.get(column) for row in rows] for column in VALUES}, index=index, dtype="float64")
+    frame[AWAITING] = np.array([bool(row.get(AWAITING)) for row in rows], dtype=bool)
     frame = frame[~frame.index.duplicated(keep="last")].sort_index()
     if len(frame):
-        every_hour = pd.date_range(frame.index[0], frame.index[-1], freq="h", name="datetime_utc")
-        frame = frame.reindex(every_hour)
-    frame.index.name = "datetime_utc"
-    frame[AWAITING] = frame[PREDICTION].notna() & frame[OBSERVATION].isna()
+        frame = frame.reindex(pd.date_range(frame.index[0], frame.index[-1], freq="h", name="time"))
+        frame[AWAITING] = frame[AWAITING].fillna(False).astype(bool)
+    observed = frame[OBSERVATION]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame[APE] = (frame[ERROR].abs() / observed.abs() * 100).where(observed != 0)
     return frame
 
 
 def awaiting_spans(frame: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     """Runs of consecutive awaiting hours as (first hour, last hour) pairs, oldest first."""
     awaiting = frame[AWAITING].to_numpy()
-    spans: list[tuple[pd.Timestamp, pd.Timestamp]] = []
-    start: int | None = None
-    for position, is_awaiting in enumerate(awaiting):
-        if is_awaiting and start is None:
-            start = position
-        if not is_awaiting and start is not None:
-            spans.append((frame.index[start], frame.index[position - 1]))
-            start = None
-    if start is not None:
-        spans.append((frame.index[start], frame.index[len(awaiting) - 1]))
-    return spans
+    edges = np.diff(np.r_[0, awaiting.astype(np.int8), 0])
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+    return [(frame.index[start], frame.index[end]) for start, end in zip(starts, ends, strict=True)]
 
 
 def hours_awaiting(frame: pd.DataFrame) -> int:
@@ -71,8 +52,18 @@ def hours_compared(frame: pd.DataFrame) -> int:
     return int((frame[PREDICTION].notna() & frame[OBSERVATION].notna()).sum())
 
 
+def hours_missing(frame: pd.DataFrame) -> int:
+    """Hours inside the window with neither an observation nor an awaited one: gaps in the data."""
+    return int((frame[OBSERVATION].isna() & ~frame[AWAITING]).sum())
+
+
+def compared_errors(frame: pd.DataFrame) -> pd.Series:
+    """The error (kWh) of every compared hour: what the histogram shows."""
+    return frame.loc[frame[PREDICTION].notna() & frame[OBSERVATION].notna(), ERROR]
+
+
 def series_csv(frame: pd.DataFrame) -> bytes:
     """The series as CSV with ISO UTC hours and explicit units in the column names."""
-    export = frame.rename(columns=CSV_COLUMNS)
+    export = frame.copy()
     export.index = export.index.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return export.to_csv(index_label="datetime_utc").encode("utf-8")
+    return export.to_csv(index_label="time").encode("utf-8")

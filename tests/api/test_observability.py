@@ -7,10 +7,12 @@ import os
 import re
 import shutil
 import sys
+import time
 
 import httpx
 import pytest
 from api.logs import AlreadyLoggedFilter, JsonFormatter, logging_config
+from conftest import frame, metrics_frame, series_rows, write_bucket
 from devtools.prometheus import sample_value as value
 from devtools.prometheus import samples
 from support import ARTIFACTS, BUCKET_PANDAS15, running_api
@@ -189,3 +191,65 @@ def test_the_server_writes_json_lines_with_one_access_line_per_request():
     assert not [entry for entry in entries if entry["logger"] == "uvicorn.access"]
     assert any(entry["logger"] == "api.store" and "serving snapshot 1" in entry["message"] for entry in entries)
     assert metrics.status_code == 200 and "http_requests_total" in metrics.text
+
+
+async def test_data_age_gauges_count_from_the_newest_observed_hour_and_the_forecast_start(serve_bucket):
+    async with serve_bucket(BUCKET_PANDAS15) as (_, client):
+        freshness = (await client.get("freshness")).json()
+        exposition = await scrape(client)
+        now = time.time()
+    observation_age = value(exposition, "energy_forecast_last_observation_age_seconds")
+    forecast_age = value(exposition, "energy_forecast_forecast_start_age_seconds")
+    assert now - 60 < observation_age + freshness["observed_to"] * 3600 <= now
+    assert now - 60 < forecast_age + freshness["forecast_from"] * 3600 <= now
+    assert observation_age - forecast_age == pytest.approx(3600)  # the forecast starts an hour later
+
+
+QUALITY_GAUGES = {
+    "energy_forecast_mape": ("last_24h", "mape"),
+    "energy_forecast_wape": ("last_24h", "wape"),
+    "energy_forecast_bias": ("last_24h", "bias"),
+    "energy_forecast_wape_week_earlier": ("week_before", "wape"),
+    "energy_forecast_coverage_80": ("last_7d", "coverage_80"),
+    "energy_forecast_coverage_95": ("last_7d", "coverage_95"),
+}
+
+
+async def test_model_quality_gauges_are_the_figures_of_the_summary_per_area(serve_bucket):
+    async with serve_bucket(BUCKET_PANDAS15) as (_, client):
+        summary = (await client.get("http://test/api/v2/monitoring/summary")).json()
+        exposition = await scrape(client)
+    exported = {key: number for key, number in samples(exposition).items() if key[0] in QUALITY_GAUGES}
+    for name, (period, figure) in QUALITY_GAUGES.items():
+        by_area = {entry["area"]: entry[figure] for entry in summary["periods"][period]["areas"]}
+        assert set(by_area) == {"1", "2", "all"}
+        for area, expected in by_area.items():
+            assert exported[(name, frozenset({("area", area)}))] == pytest.approx(expected), (name, area)
+    assert {label for key in exported for label, _ in key[1]} == {"area"}  # no consumer-type label
+    assert len(exported) == len(QUALITY_GAUGES) * 3
+
+
+async def test_no_gauge_is_exported_for_a_figure_that_cannot_be_computed(serve_bucket, tmp_path):
+    hours = range(468216, 468216 + 10 * 24)
+    zeros = [(area, consumer_type, hour, 0.0) for area, consumer_type, hour, _ in series_rows(1, 111, hours)]
+    observed = frame(zeros + series_rows(2, 111, hours))
+    predicted = frame(series_rows(1, 111, hours, base=90.0) + series_rows(2, 111, hours, base=90.0))
+    bucket = write_bucket(
+        tmp_path / "bucket",
+        {
+            "X.parquet": observed.iloc[:, :0],
+            "y.parquet": observed,
+            "predictions.parquet": frame(series_rows(1, 111, [hours[-1] + 1]) + series_rows(2, 111, [hours[-1] + 1])),
+            "y_monitoring.parquet": observed,
+            "predictions_monitoring.parquet": predicted,
+            "metrics_monitoring.parquet": metrics_frame(hours),
+        },
+    )
+    async with serve_bucket(bucket) as (_, client):
+        exposition = await scrape(client)
+    wape = {
+        dict(key[1])["area"]: number for key, number in samples(exposition).items() if key[0] == "energy_forecast_wape"
+    }
+    assert set(wape) == {"2", "all"}  # area 1 observed nothing but zeros: no WAPE, no gauge
+    assert wape["2"] == pytest.approx(10 / (100 + 23 / 2))  # forecasts 10 kWh low; observed 100 + hour of day
+    assert "NaN" not in exposition

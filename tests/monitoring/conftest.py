@@ -1,43 +1,83 @@
-"""Fixtures of the monitoring dashboard's tests: a fake HTTP layer for `AppTest`, the real dashboard.
+"""Fixtures of the monitoring dashboard's tests: the real API in-process for `AppTest`, the real dashboard.
 
-In `AppTest` runs the page's real `ApiClient` runs; only `requests.Session.get` in
-`dashboard_common.client`'s module is replaced, so status handling, retries and exceptions are the
-client's own.
+In `AppTest` runs the page's real API client runs; only `requests.Session.get` in
+`dashboard_common.client`'s module is replaced, by the real app answering in-process (see
+`inprocess_api`). So status handling, retries and exceptions are the client's own, and every
+answer is the API's own for a real bucket.
 """
 
+import os
+import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import requests
 import streamlit as st
-from monitoring_fakes import API_URL, FakeApi, healthy_answers
+from buckets import write_bucket_without_monitoring, write_edge_bucket
+from devtools.paths import ARTIFACTS, BUCKET_PANDAS15, REPO_ROOT
+from devtools.processes import free_port, running
+from inprocess_api import API_URL, InProcessApi, inprocess_api
 from streamlit.testing.v1 import AppTest
-from support import running_streamlit
 
 MAIN = Path(__file__).resolve().parents[2] / "app-monitoring" / "monitoring" / "main.py"
 
 
+@pytest.fixture(scope="session")
+def fixture_api() -> Iterator[InProcessApi]:
+    """The real API over bucket-pandas15 (the pipeline's own files), in-process."""
+    with inprocess_api(BUCKET_PANDAS15) as api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def edge_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessApi]:
+    """The real API over the edge-case bucket (`buckets.write_edge_bucket`), in-process."""
+    with inprocess_api(write_edge_bucket(tmp_path_factory.mktemp("edge-bucket"))) as api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def no_monitoring_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessApi]:
+    """The real API over bucket-pandas15 without its monitoring files, in-process."""
+    bucket = write_bucket_without_monitoring(BUCKET_PANDAS15, tmp_path_factory.mktemp("no-monitoring"))
+    with inprocess_api(bucket) as api:
+        yield api
+
+
 @pytest.fixture
-def fake_api(monkeypatch: pytest.MonkeyPatch) -> FakeApi:
-    fake = FakeApi(answers=healthy_answers())
+def serve_page(monkeypatch: pytest.MonkeyPatch) -> Callable[[InProcessApi], InProcessApi]:
+    """Routes the dashboard's HTTP calls to the given in-process API (fresh injections and log)."""
 
-    def session_get(session: requests.Session, url: str, timeout: float | None = None) -> requests.Response:
-        return fake.get(url, timeout)
+    def route(api: InProcessApi) -> InProcessApi:
+        api.injected.clear()
+        api.requested.clear()
 
-    monkeypatch.setattr("dashboard_common.client.requests.Session.get", session_get)
-    monkeypatch.setenv("APP_MONITORING_API_URL", API_URL)
-    return fake
+        def session_get(session: requests.Session, url: str, timeout: float | None = None) -> requests.Response:
+            return api.get(url, timeout)
+
+        monkeypatch.setattr("dashboard_common.client.requests.Session.get", session_get)
+        monkeypatch.setenv("APP_MONITORING_API_URL", API_URL)
+        return api
+
+    return route
 
 
 @pytest.fixture
-def app(fake_api: FakeApi) -> Iterator[Callable[..., AppTest]]:
+def page_api(serve_page, fixture_api: InProcessApi) -> InProcessApi:
+    """The page's API for a test: bucket-pandas15 unless the test routes to another."""
+    return serve_page(fixture_api)
+
+
+@pytest.fixture
+def app(page_api: InProcessApi) -> Iterator[Callable[..., AppTest]]:
     """Builds the page with the given query parameters; caches are emptied around each test."""
     st.cache_data.clear()
     st.cache_resource.clear()
 
     def build(**query: str) -> AppTest:
-        app_test = AppTest.from_file(str(MAIN), default_timeout=30)
+        app_test = AppTest.from_file(str(MAIN), default_timeout=60)
         app_test.query_params.update(query)
         return app_test
 
@@ -48,8 +88,36 @@ def app(fake_api: FakeApi) -> Iterator[Callable[..., AppTest]]:
 
 @pytest.fixture(scope="module")
 def dashboard(api_on_fixture_bucket: str) -> Iterator[str]:
-    """The monitoring dashboard as a process against the real API on bucket-pandas15; its URL."""
-    with running_streamlit(
-        "app-monitoring", "monitoring/main.py", {"APP_MONITORING_API_URL": api_on_fixture_bucket}
-    ) as url:
+    """The monitoring dashboard as deployed (`python -m monitoring`, with its warm-up) against the real
+    API on bucket-pandas15, as a process on a free port; its URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "-m", "monitoring", "--server.address=127.0.0.1", f"--server.port={port}",
+        "--server.headless=true", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+    ]  # fmt: skip
+    env = {**os.environ, "APP_MONITORING_API_URL": api_on_fixture_bucket}
+    log = ARTIFACTS / f"streamlit-monitoring-{port}.log"
+    with running(command, REPO_ROOT / "app-monitoring", env, f"{url}/_stcore/health", log_path=log, timeout=120):
         yield url
+
+
+def prometheus_tool(name: str) -> str:
+    """Path of a binary of Debian's `prometheus` package; missing skips locally and fails under CI=true."""
+    found = shutil.which(name)
+    if found:
+        return found
+    message = f"`{name}` not found: install Debian's `prometheus` package to run the alert rule tests"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def promtool() -> str:
+    return prometheus_tool("promtool")
+
+
+@pytest.fixture(scope="session")
+def prometheus_server() -> str:
+    return prometheus_tool("prometheus")

@@ -1,95 +1,107 @@
-"""The per-series breakdown table and heatmap data."""
+"""The per-series breakdown table and heatmap, from the real API's `/api/v2/monitoring/summary`."""
 
 import io
 
 import pandas as pd
 import pytest
+from buckets import ALL_ZERO, NORMAL, SHORT
 from monitoring.breakdown import (
-    ABOVE_THRESHOLD,
     AREA_LABEL,
-    MAPE,
+    BEYOND_THRESHOLD,
     breakdown_csv,
     breakdown_table,
-    flag_above_threshold,
-    mape_heatmap,
+    flag_beyond_threshold,
+    heatmap_matrix,
+    rank,
     row_of_series,
     series_of_row,
 )
+from monitoring.measures import ALL_MEASURES, BIAS, COVERAGE_80, MASE, WAPE
+
+SUMMARY = "/api/v2/monitoring/summary"
 
 
-def entry(area: int, consumer_type: int, mape: float | None, compared: int = 10) -> dict:
-    measured = mape is not None
-    return {
-        "area": area,
-        "consumer_type": consumer_type,
-        "mape": mape,
-        "mae": 100.0 if measured else None,
-        "rmse": 120.0 if measured else None,
-        "hours_compared": compared if measured else 0,
-        "hours_awaiting_observation": 24,
-    }
+@pytest.fixture(scope="module")
+def summary(fixture_api) -> dict:
+    return fixture_api.answer(SUMMARY)[1]
 
 
-SUMMARY = {
-    "window_from": 0,
-    "window_to": 10,
-    "series": [
-        entry(1, 111, 0.04),
-        entry(0, 999, None),
-        entry(2, 111, 0.21),
-        entry(2, 462, 0.08),
-    ],
-}
+@pytest.fixture(scope="module")
+def edge_summary(edge_api) -> dict:
+    return edge_api.answer(SUMMARY)[1]
 
 
-def test_table_lists_worst_mape_first_and_unmeasured_series_last():
-    table = breakdown_table(SUMMARY)
-    assert [series_of_row(table, row) for row in range(len(table))] == [
-        (2, 111),
-        (2, 462),
-        (1, 111),
-        (0, 999),
-    ]
-    assert table[MAPE].iloc[0] == pytest.approx(21.0)
-    assert pd.isna(table[MAPE].iloc[-1])
+def test_table_has_one_row_per_series_of_the_summary_with_every_figure_in_display_units(summary):
+    table = breakdown_table(summary)
+    assert len(table) == len(summary["series"])
+    entry = summary["series"][0]
+    row = table.iloc[row_of_series(table, (entry["area"], entry["consumer_type"]))]
+    for measure in ALL_MEASURES:
+        assert row[measure.unit_label] == pytest.approx(measure.display(entry[measure.field]))
 
 
-def test_table_marks_series_above_threshold_and_never_an_unmeasured_one():
-    table = flag_above_threshold(breakdown_table(SUMMARY), threshold=5.0)
-    assert table[ABOVE_THRESHOLD].tolist() == [True, True, False, False]
-    assert not breakdown_table(SUMMARY)[ABOVE_THRESHOLD].any()
+@pytest.mark.parametrize("measure", ALL_MEASURES, ids=lambda measure: measure.label)
+def test_ranking_puts_the_worst_series_first_for_each_figure(summary, measure):
+    table = rank(breakdown_table(summary), measure)
+    values = table[measure.unit_label].dropna()
+    if measure.signed:
+        assert values.abs().is_monotonic_decreasing
+    elif measure.target is not None:
+        assert values.is_monotonic_increasing
+    else:
+        assert values.is_monotonic_decreasing
 
 
-def test_area_zero_is_labelled_and_found_like_any_other_area():
-    table = breakdown_table(SUMMARY)
-    row = row_of_series(table, (0, 999))
-    assert row == 3
-    assert table[AREA_LABEL].iloc[row] == "DK (all Denmark)"
-    assert series_of_row(table, row) == (0, 999)
+def test_a_figure_the_api_could_not_compute_ranks_last_and_is_never_flagged(edge_summary):
+    table = rank(breakdown_table(edge_summary), WAPE)
+    assert series_of_row(table, len(table) - 1) == ALL_ZERO
+    assert pd.isna(table[WAPE.unit_label].iloc[-1])
+    flagged = flag_beyond_threshold(table, WAPE, threshold=0.0)
+    assert not flagged[BEYOND_THRESHOLD].iloc[-1]
+    assert flagged[BEYOND_THRESHOLD].iloc[:-1].all()
 
 
-def test_a_series_the_table_does_not_list_has_no_row():
-    assert row_of_series(breakdown_table(SUMMARY), (1, 462)) is None
+def test_mase_is_null_for_a_series_without_pairs_a_week_apart(edge_summary):
+    table = breakdown_table(edge_summary)
+    assert pd.isna(table[MASE.unit_label].iloc[row_of_series(table, SHORT)])
+    assert table[MASE.unit_label].iloc[row_of_series(table, NORMAL)] > 0
 
 
-def test_heatmap_has_consumer_types_as_rows_areas_as_columns_and_blanks_for_missing_pairs():
-    matrix = mape_heatmap(breakdown_table(SUMMARY))
-    assert list(matrix.index) == [111, 462, 999]
-    assert list(matrix.columns) == [0, 1, 2]
-    assert matrix.loc[111, 2] == pytest.approx(21.0)
-    assert matrix.loc[111, 1] == pytest.approx(4.0)
-    assert pd.isna(matrix.loc[462, 1])
-    assert pd.isna(matrix.loc[999, 0])
+def test_flags_follow_the_figure_bias_either_way_mase_above_one_coverage_below_the_alert_floor(summary):
+    table = breakdown_table(summary)
+    bias = flag_beyond_threshold(table, BIAS, threshold=3.0)
+    assert bias[BEYOND_THRESHOLD].tolist() == (table[BIAS.unit_label].abs() > 3.0).tolist()
+    assert flag_beyond_threshold(table, MASE, 10.0)[BEYOND_THRESHOLD].tolist() == (table[MASE.unit_label] > 1).tolist()
+    coverage = flag_beyond_threshold(table, COVERAGE_80, 10.0)[BEYOND_THRESHOLD]
+    assert coverage.tolist() == (table[COVERAGE_80.unit_label] < 65).tolist()
+
+
+def test_area_labels_and_the_row_of_a_series(summary):
+    table = rank(breakdown_table(summary), WAPE)
+    series = series_of_row(table, 3)
+    assert row_of_series(table, series) == 3
+    assert table[AREA_LABEL].iloc[3].startswith("DK")
+    assert row_of_series(table, (9, 999)) is None
+
+
+def test_heatmap_has_consumer_types_as_rows_areas_as_columns_and_blanks_for_missing(summary, edge_summary):
+    table = breakdown_table(summary)
+    matrix = heatmap_matrix(table, WAPE)
+    assert list(matrix.columns) == sorted({entry["area"] for entry in summary["series"]})
+    entry = summary["series"][5]
+    assert matrix.loc[entry["consumer_type"], entry["area"]] == pytest.approx(entry["wape"] * 100)
+    edge = heatmap_matrix(breakdown_table(edge_summary), WAPE)
+    assert pd.isna(edge.loc[ALL_ZERO[1], ALL_ZERO[0]])
 
 
 def test_empty_summary_gives_an_empty_table_with_all_columns():
-    table = breakdown_table({"window_from": None, "window_to": None, "series": []})
+    table = breakdown_table({"series": []})
     assert table.empty
-    assert MAPE in table.columns
+    assert WAPE.unit_label in table.columns
 
 
-def test_csv_keeps_the_raw_codes_for_each_row():
-    table = breakdown_table(SUMMARY)
+def test_csv_keeps_the_raw_codes_for_each_row(summary):
+    table = rank(breakdown_table(summary), WAPE)
     exported = pd.read_csv(io.BytesIO(breakdown_csv(table)))
-    assert (exported["area"].iloc[0], exported["consumer_type"].iloc[0]) == (2, 111)
-    assert len(exported) == 4
+    assert (exported["area"].iloc[0], exported["consumer_type"].iloc[0]) == series_of_row(table, 0)
+    assert len(exported) == len(summary["series"])

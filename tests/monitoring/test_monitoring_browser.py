@@ -1,52 +1,52 @@
 """The monitoring dashboard end to end: real API on bucket-pandas15, real Streamlit, headless Chromium.
 
-Screenshots go to test-artifacts/ (monitoring-*.png) so a person can look at what was tested.
+Screenshots go to test-artifacts/ (monitoring-*.png) so a person can look at what was tested; the
+downloaded HTML report goes there too and is opened again with the network switched off.
 """
 
 import httpx
 import pytest
 from dashboard_common.labels import area_label
-from support import ARTIFACTS
+from devtools.paths import ARTIFACTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHARTS_DRAWN = """() => {
+CHARTS = 4  # hourly figure, hour of day, heatmap, series detail (with its error distribution)
+CHARTS_DRAWN = """count => {
     const plots = [...document.querySelectorAll('.js-plotly-plot')];
-    return plots.length === 3 && plots.every(plot => plot.querySelector('.cartesianlayer .mlayer > *'))
+    return plots.length === count && plots.every(plot => plot.querySelector('.cartesianlayer .mlayer > *'))
         && !document.querySelector('[data-testid="stStatusWidget"]');
 }"""
-FULL_PAGE = {"width": 1400, "height": 3300}
+DETAIL_TITLE = """() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]
+    .map(title => title.textContent)
+    .filter(text => text.includes(' · consumer type '))"""
+FULL_PAGE = {"width": 1400, "height": 4400}
 ROW_HEIGHT = 35
 
 
 @pytest.fixture(scope="module")
 def worst_first(api_on_fixture_bucket: str) -> list[tuple[int, int]]:
-    """The series in the API's order (worst MAPE first), as the table lists them."""
-    summary = httpx.get(f"{api_on_fixture_bucket}/monitoring/summary", timeout=10).json()
-    return [(entry["area"], entry["consumer_type"]) for entry in summary["series"]]
+    """The series worst WAPE first, as the table lists them by default."""
+    v2 = api_on_fixture_bucket.removesuffix("/api/v1") + "/api/v2"
+    summary = httpx.get(f"{v2}/monitoring/summary", timeout=10).json()
+    measured = sorted((e for e in summary["series"] if e["wape"] is not None), key=lambda e: -e["wape"])
+    return [(entry["area"], entry["consumer_type"]) for entry in measured]
 
 
 def open_page(page, url: str) -> None:
     page.goto(url)
-    page.wait_for_function(CHARTS_DRAWN, timeout=60_000, polling=100)
+    page.wait_for_function(CHARTS_DRAWN, arg=CHARTS, timeout=90_000, polling=100)
 
 
 def chart_titles(page) -> list[str]:
     return page.locator(".js-plotly-plot .gtitle").evaluate_all("titles => titles.map(t => t.textContent)")
 
 
-def detail_title(page) -> str:
-    return chart_titles(page)[-1]
-
-
 def wait_for_detail(page, series: tuple[int, int]) -> None:
     area, consumer_type = series
     expected = f"{area_label(area)} · consumer type {consumer_type}"
     page.wait_for_function(
-        """expected => {
-            const titles = [...document.querySelectorAll('.js-plotly-plot .gtitle')];
-            return titles.length === 3 && titles[2].textContent.startsWith(expected);
-        }""",
+        f"expected => ({DETAIL_TITLE})().some(text => text.startsWith(expected))",
         arg=expected,
         timeout=30_000,
         polling=100,
@@ -65,15 +65,21 @@ def screenshot():
     return save
 
 
-def test_page_draws_all_charts_with_the_threshold_from_the_link(page, dashboard, worst_first, screenshot):
-    open_page(page, f"{dashboard}/?threshold=4")
+def test_page_draws_every_chart_and_explains_the_figures(page, dashboard, worst_first, screenshot):
+    open_page(page, f"{dashboard}/?threshold=3")
     assert page.get_by_role("heading", name="Forecast monitoring").is_visible()
-    assert chart_titles(page)[:2] == ["Aggregated MAPE over all series, per hour", "MAPE by consumer type and area"]
-    assert page.get_by_text("threshold 4 %").first.is_visible()
-    hours_above = page.locator('[data-testid="stMetric"]', has_text="Hours above threshold")
-    assert hours_above.locator('[data-testid="stMetricValue"]').inner_text() == "32%"
-    assert detail_title(page).startswith(f"{area_label(worst_first[0][0])} · consumer type {worst_first[0][1]}")
-    assert "awaiting observations" in page.locator(".js-plotly-plot").nth(2).text_content()
+    titles = chart_titles(page)
+    assert titles[:3] == [
+        "WAPE over all series, per hour",
+        "Error by hour of day (mean over the window)",
+        "WAPE by consumer type and area",
+    ]
+    assert " · consumer type " in titles[-1]
+    assert page.get_by_text("threshold 3 %").first.is_visible()
+    assert page.get_by_text("When MAPE misleads: a small consumer type").is_visible()
+    headline = page.locator('[data-testid="stMetric"]').first
+    assert headline.locator('[data-testid="stMetricLabel"]').inner_text() == "WAPE"
+    wait_for_detail(page, worst_first[0])
     assert "Traceback" not in page.content()
     screenshot(page, "monitoring-page.png")
 
@@ -81,7 +87,6 @@ def test_page_draws_all_charts_with_the_threshold_from_the_link(page, dashboard,
 def test_choosing_a_row_in_the_breakdown_selects_that_series_below(page, dashboard, worst_first, screenshot):
     open_page(page, dashboard)
     wait_for_detail(page, worst_first[0])
-    before = detail_title(page)
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
@@ -90,7 +95,6 @@ def test_choosing_a_row_in_the_breakdown_selects_that_series_below(page, dashboa
     # The row-selection checkbox sits in the first column; the header takes one row.
     page.mouse.click(box["x"] + 18, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
     wait_for_detail(page, worst_first[row])
-    assert detail_title(page) != before
     area, consumer_type = worst_first[row]
     page.wait_for_url(f"**area={area}**", timeout=10_000)
     assert f"consumer_type={consumer_type}" in page.url
@@ -119,3 +123,42 @@ def test_invalid_link_values_fall_back_with_notices(page, dashboard, worst_first
     assert any("threshold -5 is not a percentage" in text for text in alerts)
     wait_for_detail(page, worst_first[0])
     assert page.locator('[data-testid="stNumberInput"] input').input_value() == "10.0"
+
+
+def test_html_report_downloads_and_its_charts_work_offline(page, browser, dashboard, worst_first):
+    open_page(page, f"{dashboard}/?area=1&consumer_type=111")
+    wait_for_detail(page, (1, 111))
+    button = page.get_by_role("button", name="Download this view (HTML report)")
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=60_000) as download_info:
+        button.click()
+    report = ARTIFACTS / "monitoring-report.html"
+    download_info.value.save_as(report)
+    assert report.stat().st_size > 3_000_000  # plotly.js is inside
+
+    offline = browser.new_context(offline=True, viewport={"width": 1400, "height": 1000})
+    try:
+        requests_made: list[str] = []
+        viewer = offline.new_page()
+        viewer.on("request", lambda request: requests_made.append(request.url))
+        viewer.goto(report.as_uri())
+        viewer.wait_for_function(CHARTS_DRAWN, arg=CHARTS, timeout=30_000, polling=100)
+        assert [url for url in requests_made if not url.startswith("file:")] == []
+        assert viewer.locator(".js-plotly-plot .gtitle").first.text_content() == "WAPE over all series, per hour"
+        chart = viewer.locator(".js-plotly-plot").first
+        chart.scroll_into_view_if_needed()
+        box = chart.locator(".nsewdrag").first.bounding_box()
+        assert box is not None
+        x_range = "() => [...document.querySelector('.js-plotly-plot')._fullLayout.xaxis.range]"
+        before = viewer.evaluate(x_range)
+        # Interactive offline: dragging across the chart zooms it, as in the dashboard.
+        viewer.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
+        viewer.mouse.down()
+        viewer.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5, steps=8)
+        viewer.mouse.up()
+        viewer.wait_for_function(f"before => ({x_range})()[0] !== before[0]", arg=before, timeout=10_000)
+        viewer.set_viewport_size(FULL_PAGE)
+        viewer.wait_for_timeout(500)
+        viewer.screenshot(path=str(ARTIFACTS / "monitoring-report-offline.png"))
+    finally:
+        offline.close()

@@ -1,86 +1,104 @@
-"""Figures of the monitoring page, checked on what they would show."""
+"""Figures of the monitoring page, checked on what they would show (real API answers in, figures out)."""
 
 import numpy as np
 import pandas as pd
 import pytest
-from monitoring.aggregate import daily_rolling_mean, mape_percent
-from monitoring.breakdown import breakdown_table, mape_heatmap
-from monitoring.figures import AWAITING_LABEL, heatmap_figure, mape_figure, series_figure
-from monitoring.series import series_frame
-from monitoring_canned import all_errors, golden, summary, unobserved_errors
+from buckets import ALL_ZERO, WITH_GAP
+from monitoring.aggregate import daily_rolling_mean, hour_of_day_profile, hourly_frame
+from monitoring.breakdown import breakdown_table, heatmap_matrix
+from monitoring.figures import (
+    AWAITING_LABEL,
+    heatmap_figure,
+    hour_of_day_figure,
+    hourly_figure,
+    series_figure,
+)
+from monitoring.measures import BIAS, COVERAGE_80, MAPE, WAPE
+from monitoring.series import compared_errors, series_frame
+
+
+@pytest.fixture(scope="module")
+def frame(fixture_api) -> pd.DataFrame:
+    return hourly_frame(fixture_api.answer("/api/v2/monitoring/hourly")[1])
+
+
+def monitored_frame(api, series) -> pd.DataFrame:
+    return series_frame(api.answer(f"/api/v2/monitoring/series/{series[0]}/{series[1]}")[1])
 
 
 def traces_by_name(figure):
     return {trace.name: trace for trace in figure.data}
 
 
-def test_mape_chart_marks_exactly_the_hours_above_threshold():
-    mape = mape_percent(golden("monitoring_metrics"))
-    figure = mape_figure(mape, threshold=4.0)
-    marked = traces_by_name(figure)["above 4 %"]
-    assert len(marked.y) == int((mape > 4.0).sum()) > 0
-    assert min(marked.y) > 4.0
+def test_hourly_chart_marks_exactly_the_hours_beyond_the_threshold(frame):
+    threshold = float(frame["mape"].quantile(0.8))
+    figure = hourly_figure(frame["mape"], MAPE, threshold)
+    marked = traces_by_name(figure)[f"beyond {threshold:g} %"]
+    assert len(marked.y) == int((frame["mape"] > threshold).sum()) > 0
+    assert min(marked.y) > threshold
+    assert figure.layout.title.text == "MAPE over all series, per hour"
+    assert [(line.y0, line.y1) for line in figure.layout.shapes] == [(threshold, threshold)]
 
 
-def test_mape_chart_draws_the_threshold_line_at_the_threshold():
-    figure = mape_figure(mape_percent(golden("monitoring_metrics")), threshold=10.0)
-    lines = [shape for shape in figure.layout.shapes if shape.type == "line"]
-    assert [(line.y0, line.y1) for line in lines] == [(10.0, 10.0)]
-    assert figure.layout.yaxis.title.text == "MAPE (%)"
-    assert figure.layout.yaxis.range[1] > 10.0
+def test_bias_chart_has_a_line_each_side_of_zero_and_a_symmetric_axis(frame):
+    figure = hourly_figure(frame["bias"], BIAS, 1.0)
+    assert sorted(line.y0 for line in figure.layout.shapes) == [-1.0, 1.0]
+    low, high = figure.layout.yaxis.range
+    assert low == -high and high >= frame["bias"].abs().max()
+    assert traces_by_name(figure)["beyond ±1 %"].y is not None
 
 
-def test_rolling_mean_is_offered_hidden_in_the_legend():
-    mape = mape_percent(golden("monitoring_metrics"))
-    assert len(mape_figure(mape, 10.0).data) == 2
-    rolling = mape_figure(mape, 10.0, daily_rolling_mean(mape)).data[-1]
+def test_rolling_mean_is_offered_hidden_in_the_legend(frame):
+    rolling = hourly_figure(frame["wape"], WAPE, 10.0, daily_rolling_mean(frame["wape"])).data[-1]
     assert rolling.name == "24 h rolling mean (click to show)"
     assert rolling.visible == "legendonly"
-    assert rolling.showlegend is not False
 
 
-def test_heatmap_cells_follow_the_matrix_and_blank_missing_pairs():
-    figure = heatmap_figure(mape_heatmap(breakdown_table(summary())), threshold=10.0)
-    heatmap = figure.data[0]
-    assert list(heatmap.x) == ["DK (all Denmark)", "DK1 (west of the Great Belt)", "DK2 (east)"]
+def test_hour_of_day_chart_has_24_hours_of_each_hourly_figure(frame):
+    figure = hour_of_day_figure(hour_of_day_profile(frame))
+    assert sorted(trace.name for trace in figure.data) == ["Bias", "MAPE", "WAPE"]
+    assert all(len(trace.x) == 24 for trace in figure.data)
+
+
+def test_heatmap_colours_the_chosen_figure_and_blanks_what_cannot_be_computed(edge_api):
+    table = breakdown_table(edge_api.answer("/api/v2/monitoring/summary")[1])
+    heatmap = heatmap_figure(heatmap_matrix(table, WAPE), WAPE, threshold=10.0).data[0]
     z = np.array(heatmap.z, dtype=float)
-    assert z.shape == (3, 3)
-    assert np.isnan(z).sum() == 7
-    assert heatmap.zmin == 0
+    assert list(heatmap.x) == ["DK1 (west of the Great Belt)", "DK2 (east)"]
+    assert np.isnan(z[list(heatmap.y).index(str(ALL_ZERO[1])), 0])
+    assert heatmap.zmin == 0 and heatmap.colorbar.title.text == "WAPE (%)"
+    bias = heatmap_figure(heatmap_matrix(table, BIAS), BIAS, 10.0).data[0]
+    assert bias.zmin == -bias.zmax
+    coverage = heatmap_figure(heatmap_matrix(table, COVERAGE_80), COVERAGE_80, 10.0).data[0]
+    assert coverage.zmax == 100.0
 
 
-def test_series_chart_shares_the_time_axis_between_values_and_error_panels():
-    figure = series_figure(series_frame(all_errors()[(1, 111)]), (1, 111))
-    names = traces_by_name(figure)
-    assert names["observed"].xaxis == names["predicted"].xaxis == "x"
-    assert names["error"].xaxis == "x2"
-    assert figure.layout.xaxis.matches == "x2" or figure.layout.xaxis2.matches == "x"
-
-
-def test_series_chart_shades_and_labels_awaiting_hours_in_both_panels():
-    frame = series_frame(all_errors()[(1, 111)])
-    figure = series_figure(frame, (1, 111))
+def test_series_chart_shades_the_apis_awaiting_hours_and_leaves_the_gap_unshaded(edge_api):
+    detail = monitored_frame(edge_api, WITH_GAP)
+    figure = series_figure(detail, WITH_GAP)
     rects = [shape for shape in figure.layout.shapes if shape.type == "rect"]
-    assert len(rects) == 2
     assert {rect.yref for rect in rects} == {"y domain", "y2 domain"}
-    assert pd.Timestamp(rects[0].x0) == pd.Timestamp("2023-06-14 23:30", tz="UTC")
+    assert len(rects) == 2  # one awaited span, drawn in both panels; the gap is not one
+    first_awaited = detail.index[detail["awaiting_observation"]][0]
+    assert pd.Timestamp(rects[0].x0) == first_awaited - pd.Timedelta(minutes=30)
     assert [a.text for a in figure.layout.annotations if a.text == AWAITING_LABEL] == [AWAITING_LABEL]
     assert "24 h awaiting observations" in figure.layout.title.text
 
 
-def test_awaiting_hours_have_no_error_bar_rather_than_a_zero():
-    figure = series_figure(series_frame(unobserved_errors()), (0, 999))
-    errors = np.array(traces_by_name(figure)["error"].y, dtype=float)
-    assert np.isnan(errors).all()
-    assert np.array(traces_by_name(figure)["predicted"].y, dtype=float) == pytest.approx(
-        unobserved_errors()["prediction"]
-    )
-    assert figure.layout.title.text.startswith("DK (all Denmark)")
+def test_series_chart_draws_the_backtested_ranges_under_the_lines(fixture_api):
+    figure = series_figure(monitored_frame(fixture_api, (1, 111)), (1, 111))
+    names = [trace.name for trace in figure.data]
+    assert names.index("95 % range") < names.index("observed")
+    assert traces_by_name(figure)["80 % range"].fill == "tonexty"
+    assert traces_by_name(figure)["error"].xaxis == "x2"
 
 
-def test_series_chart_without_awaiting_hours_has_no_awaiting_marking():
-    errors = all_errors()[(1, 111)]
-    observed_only = {key: value[:336] if isinstance(value, list) else value for key, value in errors.items()}
-    figure = series_figure(series_frame(observed_only), (1, 111))
-    assert not [shape for shape in figure.layout.shapes if shape.type == "rect"]
-    assert "awaiting" not in figure.layout.title.text
+def test_the_error_distribution_counts_every_compared_hour_on_the_error_panels_axis(edge_api):
+    detail = monitored_frame(edge_api, WITH_GAP)
+    figure = series_figure(detail, WITH_GAP)
+    histogram = traces_by_name(figure)["error distribution"]
+    assert histogram.type == "histogram"
+    assert len(histogram.y) == len(compared_errors(detail)) > 0  # not the gap, not the awaited hours
+    assert (histogram.xaxis, histogram.yaxis) == ("x3", "y3")
+    assert figure.layout.yaxis3.matches == "y2"
+    assert figure.layout.xaxis2.domain[1] < figure.layout.xaxis3.domain[0]

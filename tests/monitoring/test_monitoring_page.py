@@ -1,24 +1,35 @@
-"""The monitoring page in `AppTest` states, with the HTTP layer of the shared client faked.
+"""The monitoring page in `AppTest`, against the real API in-process (see `inprocess_api`).
 
-Each test names the state of the API (down, no monitoring data yet, a series with nothing observed)
-or of the link (threshold, series) and checks what the page shows, never a traceback.
+Each test names the state of the API (down, no monitoring data yet, a series with figures that
+cannot be computed) or of the link (threshold, series) and checks what the page shows, never a
+traceback. Expected numbers are read from the same API's answers, never written down by hand.
 """
 
 import base64
 import json
 
-import monitoring_canned as canned
 import numpy as np
 import pytest
 import requests
-from monitoring_fakes import API_URL
+from buckets import ALL_ZERO, GAP_HOURS, SHORT, WITH_GAP
+from inprocess_api import API_URL
+from monitoring.measures import ALL_MEASURES, BIAS, COVERAGE_80, WAPE
+from streamlit.proto.Metric_pb2 import Metric
 
-NOT_YET = (503, {"detail": "Monitoring data is not available yet: predictions_monitoring.parquet is missing"})
+SUMMARY = "/api/v2/monitoring/summary"
+HOURLY = "/api/v2/monitoring/hourly"
+FRESHNESS = "/api/v1/freshness"
+PAGE_CHARTS = 4  # hourly, hour of day, heatmap, series (with its error distribution)
 
 
 def charts(app_test) -> list[dict]:
     """The Plotly figures on the page, top to bottom, as the JSON the browser receives."""
     return [json.loads(chart.proto.spec) for chart in app_test.get("plotly_chart")]
+
+
+def chart_titled(app_test, start: str) -> dict:
+    (chart,) = [figure for figure in charts(app_test) if figure["layout"]["title"]["text"].startswith(start)]
+    return chart
 
 
 def series_chart(app_test) -> dict:
@@ -33,16 +44,25 @@ def array(values: list | dict) -> np.ndarray:
     return np.array(values, dtype=float)
 
 
-def metric_values(app_test) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app_test.metric}
+def metrics(app_test) -> list[tuple[str, str]]:
+    return [(metric.label, metric.value) for metric in app_test.metric]
 
 
 def texts(elements) -> str:
     return "\n".join(str(element.value) for element in elements)
 
 
-def test_api_down_shows_a_warning_naming_the_url_and_a_retry_button(app, fake_api):
-    fake_api.answers = {"freshness": requests.ConnectionError("connection refused")}
+def worst_by_wape(summary: dict) -> tuple[int, int]:
+    entry = max((e for e in summary["series"] if e["wape"] is not None), key=lambda e: e["wape"])
+    return entry["area"], entry["consumer_type"]
+
+
+def series_path(series: tuple[int, int]) -> str:
+    return f"/api/v2/monitoring/series/{series[0]}/{series[1]}"
+
+
+def test_api_down_shows_a_warning_naming_the_url_and_a_retry_button(app, page_api):
+    page_api.injected[FRESHNESS] = requests.ConnectionError("connection refused")
     page = app().run()
     assert not page.exception
     assert f"{API_URL}/freshness" in texts(page.warning)
@@ -50,55 +70,88 @@ def test_api_down_shows_a_warning_naming_the_url_and_a_retry_button(app, fake_ap
     assert not page.get("plotly_chart")
 
 
-def test_retry_asks_the_api_again_and_shows_the_page_once_it_is_back(app, fake_api):
-    healthy = dict(fake_api.answers)
-    fake_api.answers = {"freshness": requests.ConnectionError("connection refused")}
+def test_retry_asks_the_api_again_and_shows_the_page_once_it_is_back(app, page_api):
+    page_api.injected[FRESHNESS] = requests.ConnectionError("connection refused")
     page = app().run()
-    fake_api.answers = healthy
+    del page_api.injected[FRESHNESS]
     page.button[0].click().run()
     assert not page.exception
     assert not page.warning
-    assert len(page.get("plotly_chart")) == 3
+    assert len(page.get("plotly_chart")) == PAGE_CHARTS
 
 
-def test_no_monitoring_data_yet_is_explained_below_the_freshness_line(app, fake_api):
-    fake_api.answers["freshness"] = (200, canned.freshness(monitoring_available=False))
-    fake_api.answers["monitoring/metrics"] = NOT_YET
-    fake_api.answers["monitoring/summary"] = NOT_YET
+def test_no_monitoring_data_yet_is_explained_with_the_apis_reason(app, serve_page, no_monitoring_api):
+    serve_page(no_monitoring_api)
+    status, body = no_monitoring_api.answer(SUMMARY)
+    assert status == 503
     page = app().run()
     assert not page.exception
-    assert "data loaded 42 s ago" in texts(page.caption)
     assert "No monitoring data to show yet" in texts(page.info)
-    assert "predictions_monitoring.parquet is missing" in texts(page.info)
+    assert body["detail"] in texts(page.info)
+    assert "data loaded" in texts(page.caption)
     assert not page.warning
     assert not page.get("plotly_chart")
 
 
-def test_page_shows_key_figures_three_charts_and_the_worst_series_by_default(app):
+def test_headline_figures_are_the_apis_last_7_days_with_the_change_since_the_7_before(app, page_api):
+    summary = page_api.answer(SUMMARY)[1]
+    last, before = summary["periods"]["last_7d"]["overall"], summary["periods"]["previous_7d"]["overall"]
     page = app().run()
     assert not page.exception
-    figures = metric_values(page)
-    assert figures["Latest MAPE"] == "3.95 %"
-    assert figures["Mean over the window"] == "3.85 %"
-    assert figures["Worst hour"] == "4.94 %"
-    assert figures["Hours above threshold"] == "0%"
-    assert "Monitoring window 01 Jun 2023 00:00 – 15 Jun 2023 23:00 UTC" in texts(page.caption)
-    assert len(charts(page)) == 3
-    assert page.selectbox(key="series").value == (2, 462)
-    assert page.query_params["area"] == "2"
-    assert page.query_params["consumer_type"] == "462"
+    headline = page.metric[: len(ALL_MEASURES)]
+    assert [metric.label for metric in headline] == [measure.label for measure in ALL_MEASURES]
+    for metric, measure in zip(headline, ALL_MEASURES, strict=True):
+        assert metric.value == measure.text(last[measure.field])
+        moved = measure.display(last[measure.field]) - measure.display(before[measure.field])
+        assert metric.proto.delta.startswith(f"{moved:+.2f}")
+        # Red for worse: an error or MASE up, coverage down; a bias change is neither.
+        worse = moved < 0 if measure.target is not None else moved > 0
+        expected = "GRAY" if measure is BIAS else ("RED" if worse else "GREEN")
+        assert Metric.MetricColor.Name(metric.proto.color) == expected
 
 
-def test_threshold_from_the_url_sets_the_input_the_line_and_the_share_above(app):
-    page = app(threshold="4").run()
+def test_page_says_what_each_figure_means_and_when_mape_misleads(app):
+    page = app().run()
+    explained = texts(page.markdown) + texts(page.caption)
+    for measure in ALL_MEASURES:
+        assert f"**{measure.label}**: {measure.meaning}" in explained
+    assert "When MAPE misleads" in explained
+
+
+def test_this_week_against_last_week_table_shows_the_apis_periods(app, page_api):
+    summary = page_api.answer(SUMMARY)[1]
+    page = app().run()
+    table = page.table[0].value
+    last_7d = summary["periods"]["last_7d"]["overall"]
+    assert table.loc[WAPE.unit_label, "Last 7 days"] == f"{last_7d['wape'] * 100:.2f}"
+    assert table.loc[BIAS.unit_label, "Same 24 h a week earlier"] == (
+        f"{summary['periods']['week_before']['overall']['bias'] * 100:.2f}"
+    )
+
+
+def test_the_aggregated_chart_shows_the_chosen_figure_per_hour(app, page_api):
+    hours = page_api.answer(HOURLY)[1]["hours"]
+    page = app().run()
+    assert chart_titled(page, "WAPE over all series")
+    page.radio(key="chart_measure").set_value("Bias").run()
     assert not page.exception
-    assert page.number_input(key="threshold").value == 4.0
-    assert metric_values(page)["Hours above threshold"] == "32%"
-    mape_chart = charts(page)[0]
-    assert [(shape["y0"], shape["y1"]) for shape in mape_chart["layout"]["shapes"]] == [(4.0, 4.0)]
-    marked = [trace for trace in mape_chart["data"] if trace["name"] == "above 4 %"]
-    assert len(array(marked[0]["y"])) == 107
-    assert array(marked[0]["y"]).min() > 4.0
+    chart = chart_titled(page, "Bias over all series, per hour")
+    drawn = array(chart["data"][0]["y"])
+    assert drawn[0] == pytest.approx(hours[0]["bias"] * 100)
+    assert len(drawn) == len(hours)
+    assert chart_titled(page, "Error by hour of day")
+
+
+def test_threshold_from_the_url_sets_the_input_the_line_and_the_share_beyond(app, page_api):
+    wape = np.array([row["wape"] * 100 for row in page_api.answer(HOURLY)[1]["hours"]])
+    threshold = float(np.round(np.median(wape), 1))
+    page = app(threshold=f"{threshold:g}").run()
+    assert not page.exception
+    assert page.number_input(key="threshold").value == threshold
+    share = dict(metrics(page))["Hours beyond threshold"]
+    assert share == f"{(wape > threshold).mean():.0%}"
+    chart = chart_titled(page, "WAPE over all series")
+    assert [(shape["y0"], shape["y1"]) for shape in chart["layout"]["shapes"]] == [(threshold, threshold)]
     assert not page.warning
 
 
@@ -111,40 +164,61 @@ def test_unusable_threshold_in_the_url_falls_back_to_10_percent_with_a_notice(ap
     assert page.query_params["threshold"] == "10"
 
 
-def test_changing_the_threshold_updates_the_link_and_clears_the_notice(app):
-    page = app(threshold="ten").run()
-    page.number_input(key="threshold").set_value(4.5).run()
-    assert not page.warning
-    assert page.query_params["threshold"] == "4.5"
-    assert metric_values(page)["Hours above threshold"] != "0%"
+def test_the_worst_series_by_wape_is_shown_by_default_and_ranking_follows_the_chosen_figure(app, page_api):
+    summary = page_api.answer(SUMMARY)[1]
+    page = app().run()
+    assert page.selectbox(key="series").value == worst_by_wape(summary)
+    assert page.query_params["area"] == str(worst_by_wape(summary)[0])
+    page.radio(key="rank_measure").set_value(COVERAGE_80.label).run()
+    assert not page.exception
+    table = page.dataframe[0].value
+    lowest = min(e["coverage_80"] for e in summary["series"] if e["coverage_80"] is not None)
+    assert table[COVERAGE_80.unit_label].iloc[0] == pytest.approx(lowest * 100)
+    assert chart_titled(page, "Coverage 80 % by consumer type and area")
 
 
-def test_series_from_the_url_is_selected_and_drawn(app):
+def test_series_from_the_url_is_selected_and_its_figures_are_the_apis(app, page_api):
+    summary = page_api.answer(SUMMARY)[1]
+    entry = next(e for e in summary["series"] if (e["area"], e["consumer_type"]) == (1, 111))
     page = app(area="1", consumer_type="111").run()
     assert not page.exception
     assert page.selectbox(key="series").value == (1, 111)
     assert series_chart(page)["layout"]["title"]["text"].startswith("DK1 (west of the Great Belt)")
-    assert metric_values(page)["Hours compared"] == "336"
+    detail = metrics(page)[-(len(ALL_MEASURES) + 1) :]
+    assert detail[:-1] == [(measure.label, measure.text(entry[measure.field])) for measure in ALL_MEASURES]
+    assert detail[-1] == ("Hours compared", str(entry["hours_compared"]))
+    (distribution,) = [trace for trace in series_chart(page)["data"] if trace["name"] == "error distribution"]
+    assert len(array(distribution["y"])) == entry["hours_compared"]
 
 
-def test_unknown_series_in_the_url_falls_back_to_the_worst_with_a_notice(app):
-    page = app(area="2", consumer_type="999").run()
+def test_unknown_series_in_the_url_falls_back_to_the_worst_with_a_notice(app, page_api):
+    page = app(area="2", consumer_type="998").run()
     assert not page.exception
-    assert page.selectbox(key="series").value == (2, 462)
-    assert "no monitoring data for DK2 (east), consumer type 999" in texts(page.warning)
+    assert page.selectbox(key="series").value == worst_by_wape(page_api.answer(SUMMARY)[1])
+    assert "no monitoring data for DK2 (east), consumer type 998" in texts(page.warning)
 
 
-def test_series_without_observations_is_drawn_as_awaiting_not_as_zero(app):
-    page = app(area="0", consumer_type="999").run()
+def test_series_detail_shades_what_the_api_awaits_and_reports_the_gap_as_missing(app, serve_page, edge_api):
+    serve_page(edge_api)
+    body = edge_api.answer(series_path(WITH_GAP))[1]
+    awaited = sum(row["awaiting_observation"] for row in body["hours"])
+    page = app(area=str(WITH_GAP[0]), consumer_type=str(WITH_GAP[1])).run()
     assert not page.exception
-    assert page.selectbox(key="series").value == (0, 999)
-    assert "all 24 predicted hours are awaiting observations" in texts(page.info)
     figure = series_chart(page)
-    assert figure["layout"]["title"]["text"].startswith("DK (all Denmark)")
-    assert "awaiting observations" in [annotation["text"] for annotation in figure["layout"]["annotations"]]
-    error_trace = next(trace for trace in figure["data"] if trace["name"] == "error")
-    assert np.isnan(array(error_trace["y"])).all()
-    assert "MAPE" not in metric_values(page)
+    assert f"{awaited} h awaiting observations" in figure["layout"]["title"]["text"]
+    assert len([shape for shape in figure["layout"]["shapes"] if shape["type"] == "rect"]) == 2
+    assert f"{len(GAP_HOURS)} hours inside the window have no observation" in texts(page.caption)
+
+
+def test_figures_that_cannot_be_computed_show_a_dash_and_the_rest_of_the_page(app, serve_page, edge_api):
+    serve_page(edge_api)
+    page = app(area=str(ALL_ZERO[0]), consumer_type=str(ALL_ZERO[1])).run()
+    assert not page.exception
+    detail = dict(metrics(page)[-(len(ALL_MEASURES) + 1) :])
+    assert detail["MAPE"] == detail["WAPE"] == detail["Bias"] == "–"
+    assert len(page.get("plotly_chart")) == PAGE_CHARTS
+    page = app(area=str(SHORT[0]), consumer_type=str(SHORT[1])).run()
+    assert dict(metrics(page)[-(len(ALL_MEASURES) + 1) :])["MASE"] == "–"
 
 
 def test_choosing_another_series_redraws_the_detail_and_updates_the_link(app):
@@ -156,26 +230,28 @@ def test_choosing_another_series_redraws_the_detail_and_updates_the_link(app):
     assert page.query_params["consumer_type"] == "111"
 
 
-def test_series_the_api_no_longer_knows_is_reported_not_raised(app, fake_api):
-    del fake_api.answers["monitoring/errors/1/111"]
+def test_series_the_api_no_longer_knows_is_reported_not_raised(app, page_api):
+    page_api.injected[series_path((1, 111))] = page_api.answer(series_path((2, 998)))
+    assert page_api.injected[series_path((1, 111))][0] == 404
     page = app(area="1", consumer_type="111").run()
     assert not page.exception
     assert "no monitoring data for DK1 (west of the Great Belt)" in texts(page.info)
-    assert len(page.get("plotly_chart")) == 2
+    assert len(page.get("plotly_chart")) == PAGE_CHARTS - 1
 
 
-def test_series_request_failing_keeps_the_rest_of_the_page(app, fake_api):
-    fake_api.answers["monitoring/errors/2/462"] = requests.Timeout("read timed out")
-    page = app().run()
+def test_series_request_failing_keeps_the_rest_of_the_page(app, page_api):
+    page_api.injected[series_path((1, 111))] = requests.Timeout("read timed out")
+    page = app(area="1", consumer_type="111").run()
     assert not page.exception
-    assert "monitoring/errors/2/462" in texts(page.warning)
-    assert len(page.get("plotly_chart")) == 2
+    assert "monitoring/series/1/111" in texts(page.warning)
+    assert len(page.get("plotly_chart")) == PAGE_CHARTS - 1
 
 
-def test_answers_are_cached_between_reruns(app, fake_api):
+def test_answers_are_cached_between_reruns(app, page_api):
     page = app().run()
-    asked = len(fake_api.requested)
+    asked = len(page_api.requested)
     page.number_input(key="threshold").set_value(5.0).run()
     assert not page.exception
-    assert len(fake_api.requested) == asked
-    assert [(shape["y0"], shape["y1"]) for shape in charts(page)[0]["layout"]["shapes"]] == [(5.0, 5.0)]
+    assert len(page_api.requested) == asked
+    chart = chart_titled(page, "WAPE over all series")
+    assert [(shape["y0"], shape["y1"]) for shape in chart["layout"]["shapes"]] == [(5.0, 5.0)]

@@ -1,106 +1,91 @@
-"""One series over the monitoring window: alignment, gaps and hours awaiting observation."""
+"""One series over the monitoring window, from the real API's `/api/v2/monitoring/series` answers.
+
+The page takes `awaiting_observation` from the API: only predicted hours after the series' last
+observation await one; a gap inside the window is a missing observation.
+"""
 
 import io
-import math
 
 import pandas as pd
 import pytest
+from buckets import GAP_HOURS, NORMAL, WITH_GAP
 from monitoring.series import (
     APE,
     AWAITING,
     ERROR,
     OBSERVATION,
     awaiting_spans,
+    compared_errors,
     hours_awaiting,
     hours_compared,
+    hours_missing,
     series_csv,
     series_frame,
 )
-from monitoring_canned import all_errors, unobserved_errors
-
-ERRORS = {
-    "area": 1,
-    "consumer_type": 111,
-    "datetime_utc": [100, 101, 103, 104, 105],
-    "prediction": [10.0, 12.0, 9.0, 8.0, 7.0],
-    "observation": [8.0, 12.0, None, None, None],
-    "error": [2.0, 0.0, None, None, None],
-    "absolute_percentage_error": [0.25, 0.0, None, None, None],
-}
 
 
-def test_missing_hour_is_a_gap_and_not_awaiting():
-    frame = series_frame(ERRORS)
-    gap = pd.Timestamp(102 * 3600, unit="s", tz="UTC")
-    assert len(frame) == 6
-    assert frame.loc[gap].drop(AWAITING).isna().all()
-    assert not frame.loc[gap, AWAITING]
+def monitored(api, series: tuple[int, int]) -> dict:
+    status, body = api.answer(f"/api/v2/monitoring/series/{series[0]}/{series[1]}")
+    assert status == 200
+    return body
 
 
-def test_hours_with_a_prediction_and_no_observation_await_observation():
-    frame = series_frame(ERRORS)
-    assert frame[AWAITING].tolist() == [False, False, False, True, True, True]
-    assert hours_awaiting(frame) == 3
-    assert hours_compared(frame) == 2
+def hour(number: int) -> pd.Timestamp:
+    return pd.Timestamp(number * 3600, unit="s", tz="UTC")
 
 
-def test_a_zero_error_stays_zero_and_awaiting_hours_have_no_error():
-    frame = series_frame(ERRORS)
-    assert frame[ERROR].iloc[1] == 0.0
+def test_awaiting_hours_are_exactly_the_ones_the_api_marks(edge_api):
+    body = monitored(edge_api, WITH_GAP)
+    frame = series_frame(body)
+    marked = {pd.Timestamp(row["time"]) for row in body["hours"] if row["awaiting_observation"]}
+    assert set(frame.index[frame[AWAITING]]) == marked
+    assert hours_awaiting(frame) == 24
+
+
+def test_a_gap_inside_the_window_is_missing_not_awaiting(edge_api):
+    frame = series_frame(monitored(edge_api, WITH_GAP))
+    gap = [hour(number) for number in GAP_HOURS]
+    assert frame.loc[gap, OBSERVATION].isna().all()
+    assert not frame.loc[gap, AWAITING].any()
+    assert hours_missing(frame) == len(GAP_HOURS)
+    assert len(awaiting_spans(frame)) == 1
+
+
+def test_compared_hours_and_errors_match_the_summary(edge_api):
+    summary = edge_api.answer("/api/v2/monitoring/summary")[1]
+    entry = next(e for e in summary["series"] if (e["area"], e["consumer_type"]) == WITH_GAP)
+    frame = series_frame(monitored(edge_api, WITH_GAP))
+    assert hours_compared(frame) == entry["hours_compared"]
+    errors = compared_errors(frame)
+    assert len(errors) == entry["hours_compared"]
+    observed = frame.loc[errors.index, OBSERVATION]
+    assert (errors.abs().sum() / observed.abs().sum()) == pytest.approx(entry["wape"])
+
+
+def test_percentage_error_is_in_percent_and_awaiting_hours_have_no_error(fixture_api):
+    frame = series_frame(monitored(fixture_api, (1, 111)))
+    first = frame.iloc[0]
+    assert first[APE] == pytest.approx(abs(first[ERROR]) / first[OBSERVATION] * 100)
     assert frame.loc[frame[AWAITING], ERROR].isna().all()
 
 
-def test_percentage_error_is_in_percent():
-    assert series_frame(ERRORS)[APE].iloc[0] == pytest.approx(25.0)
-
-
-def test_awaiting_spans_are_runs_of_consecutive_awaiting_hours():
-    errors = {
-        **ERRORS,
-        "observation": [None, 12.0, 5.0, None, None],
-        "error": [None, 0.0, 4.0, None, None],
-    }
-    spans = awaiting_spans(series_frame(errors))
-    assert [(first.value // 3_600_000_000_000, last.value // 3_600_000_000_000) for first, last in spans] == [
-        (100, 100),
-        (104, 105),
-    ]
-
-
-def test_series_without_any_observation_is_one_awaiting_span():
-    frame = series_frame(unobserved_errors())
-    assert hours_compared(frame) == 0
-    assert hours_awaiting(frame) == 24
-    assert len(awaiting_spans(frame)) == 1
-    assert frame[OBSERVATION].isna().all()
-
-
-def test_golden_series_compares_14_days_and_awaits_the_forecast_day():
-    frame = series_frame(all_errors()[(1, 111)])
-    assert hours_compared(frame) == 14 * 24
-    assert hours_awaiting(frame) == 24
-    assert frame.index[-1] == pd.Timestamp("2023-06-15 23:00", tz="UTC")
+def test_backtested_ranges_come_with_the_hours(fixture_api):
+    frame = series_frame(monitored(fixture_api, (1, 111)))
+    known = frame["upper_95"].notna()
+    assert known.any()
+    assert (frame.loc[known, "lower_95"] <= frame.loc[known, "lower_80"]).all()
+    assert (frame.loc[known, "upper_80"] <= frame.loc[known, "upper_95"]).all()
 
 
 def test_empty_series_gives_an_empty_frame():
-    frame = series_frame(
-        {
-            "area": 1,
-            "consumer_type": 111,
-            "datetime_utc": [],
-            "prediction": [],
-            "observation": [],
-            "error": [],
-            "absolute_percentage_error": [],
-        }
-    )
+    frame = series_frame({"hours": []})
     assert frame.empty
     assert awaiting_spans(frame) == []
 
 
-def test_csv_has_iso_utc_hours_and_units_and_leaves_awaiting_observations_empty():
-    exported = pd.read_csv(io.BytesIO(series_csv(series_frame(ERRORS))))
-    assert exported["datetime_utc"].iloc[0] == "1970-01-05T04:00:00Z"
-    assert {"prediction_kwh", "observation_kwh", "error_kwh"} <= set(exported.columns)
-    assert math.isnan(exported["observation_kwh"].iloc[-1])
+def test_csv_has_iso_utc_hours_and_units_and_leaves_awaiting_observations_empty(edge_api):
+    exported = pd.read_csv(io.BytesIO(series_csv(series_frame(monitored(edge_api, NORMAL)))))
+    assert exported["time"].iloc[0] == "2023-06-01T00:00:00Z"
+    assert {"predicted_kwh", "observed_kwh", "error_kwh", "lower_80", "upper_95"} <= set(exported.columns)
+    assert pd.isna(exported["observed_kwh"].iloc[-1])
     assert bool(exported["awaiting_observation"].iloc[-1]) is True

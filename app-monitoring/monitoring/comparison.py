@@ -1,0 +1,56 @@
+"""This week against last week: the headline figures over the API's periods, side by side.
+
+`/api/v2/monitoring/summary` computes every figure for the last 24 hours, the same 24 hours one
+week earlier, the last 7 days and the 7 days before (pooled over all series); the page only
+lays them out and says how much each moved.
+"""
+
+import pandas as pd
+
+from monitoring.measures import ALL_MEASURES, Measure
+
+PERIOD_LABELS = {
+    "last_24h": "Last 24 h",
+    "week_before": "Same 24 h a week earlier",
+    "last_7d": "Last 7 days",
+    "previous_7d": "7 days before",
+}
+WINDOW_LABEL = "Whole window"
+FIGURE = "Figure"
+
+
+def period_figures(summary: dict, period: str) -> dict | None:
+    """The pooled figures of `period` over all series, or None when the API has no such period."""
+    found = (summary.get("periods") or {}).get(period)
+    return None if found is None else found.get("overall")
+
+
+def comparison_table(summary: dict) -> pd.DataFrame:
+    """Rows: figures; columns: the periods (display units), the window's figures last."""
+    columns = {label: period_figures(summary, period) for period, label in PERIOD_LABELS.items()}
+    columns[WINDOW_LABEL] = summary.get("overall")
+    rows = []
+    for measure in ALL_MEASURES:
+        row = {FIGURE: measure.unit_label}
+        for label, figures in columns.items():
+            row[label] = None if figures is None else measure.display(figures.get(measure.field))
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=[FIGURE, *columns])
+    return table.astype(dict.fromkeys(columns, "float64"))
+
+
+def change(summary: dict, measure: Measure, period: str, earlier: str) -> float | None:
+    """`period` minus `earlier` in display units, or None when either figure is unknown."""
+    now, before = period_figures(summary, period), period_figures(summary, earlier)
+    if now is None or before is None:
+        return None
+    current, previous = measure.display(now.get(measure.field)), measure.display(before.get(measure.field))
+    if current is None or previous is None:
+        return None
+    return current - previous
+
+
+def formatted(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as text, two decimals, a dash where a figure is unknown, figures as the index."""
+    shown = table.set_index(FIGURE)
+    return shown.apply(lambda column: column.map(lambda value: "–" if pd.isna(value) else f"{value:.2f}"))

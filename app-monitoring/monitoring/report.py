@@ -1,0 +1,90 @@
+"""The monitoring view as one self-contained HTML file: charts stay interactive with no network.
+
+Plotly's JavaScript is inlined once (`include_plotlyjs=True` on the first chart, the others reuse
+it), so the file opens from an e-mail attachment or a ticket on a machine that cannot reach a CDN.
+Built only when someone presses the download button: inlining plotly.js makes it ~5 MB.
+"""
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+from dashboard_common import theme
+
+CHART_CONFIG = {"displaylogo": False, "responsive": True}
+STYLE = f"""
+body {{ background: {theme.BACKGROUND}; color: {theme.TEXT}; font-family: {theme.FONT_FAMILY};
+       margin: 2rem auto; max-width: 1300px; padding: 0 1rem; }}
+h1, h2 {{ font-weight: 600; }}
+.caption, .meaning {{ color: {theme.MUTED_TEXT}; }}
+.figures {{ display: flex; flex-wrap: wrap; gap: 1.5rem; margin: 1rem 0; }}
+.figure {{ background: {theme.PLOT_BACKGROUND}; border-radius: 6px; padding: 0.6rem 1rem; min-width: 9rem; }}
+.figure .label {{ color: {theme.MUTED_TEXT}; font-size: 0.85rem; }}
+.figure .value {{ font-size: 1.6rem; }}
+table {{ border-collapse: collapse; font-size: 0.85rem; }}
+th, td {{ border-bottom: 1px solid {theme.GRID}; padding: 0.25rem 0.6rem; text-align: right; }}
+th {{ color: {theme.MUTED_TEXT}; }}
+"""
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One heading of the report with what sits under it: text, a chart, a table (each optional)."""
+
+    heading: str
+    text: str = ""
+    figure: go.Figure | None = None
+    table: pd.DataFrame | None = None
+
+
+def _figures_html(key_figures: Mapping[str, str]) -> str:
+    cells = "".join(
+        f'<div class="figure"><div class="label">{html.escape(label)}</div>'
+        f'<div class="value">{html.escape(value)}</div></div>'
+        for label, value in key_figures.items()
+    )
+    return f'<div class="figures">{cells}</div>'
+
+
+def _meanings_html(meanings: Mapping[str, str], caveat: str) -> str:
+    items = "".join(f"<li><b>{html.escape(name)}</b>: {html.escape(line)}</li>" for name, line in meanings.items())
+    return f'<ul class="meaning">{items}</ul><p class="meaning">{html.escape(caveat)}</p>'
+
+
+def html_report(
+    title: str,
+    captions: Sequence[str],
+    key_figures: Mapping[str, str],
+    meanings: Mapping[str, str],
+    caveat: str,
+    sections: Sequence[ReportSection],
+    generated_at: datetime,
+) -> bytes:
+    """The whole report as UTF-8 HTML; the first chart carries plotly.js for all of them."""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+        f'<p class="caption">Generated {generated_at:%d %b %Y %H:%M %Z}</p>',
+        *(f'<p class="caption">{html.escape(caption)}</p>' for caption in captions),
+        _figures_html(key_figures),
+        _meanings_html(meanings, caveat),
+    ]
+    plotly_js_included = False
+    for section in sections:
+        parts.append(f"<h2>{html.escape(section.heading)}</h2>")
+        if section.text:
+            parts.append(f'<p class="caption">{html.escape(section.text)}</p>')
+        if section.figure is not None:
+            parts.append(
+                section.figure.to_html(full_html=False, include_plotlyjs=not plotly_js_included, config=CHART_CONFIG)
+            )
+            plotly_js_included = True
+        if section.table is not None:
+            parts.append(section.table.to_html(index=False, na_rep="–", float_format=lambda value: f"{value:,.2f}"))
+    parts.append("</body></html>")
+    return "\n".join(parts).encode("utf-8")
