@@ -53,11 +53,16 @@ async def get_store(request: Request) -> DataStore:
 StoreDep = Annotated[DataStore, Depends(get_store)]
 
 
-async def get_snapshot(store: StoreDep) -> Snapshot:
+def current_snapshot(store: DataStore) -> Snapshot:
+    """The snapshot being served, or the 503 that says why there is none."""
     snapshot = store.current
     if snapshot is None:
         raise HTTPException(status_code=503, detail=store.unavailable_reason)
     return snapshot
+
+
+async def get_snapshot(store: StoreDep) -> Snapshot:
+    return current_snapshot(store)
 
 
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]

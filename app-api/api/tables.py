@@ -58,16 +58,18 @@ def _from_accept(accept: str) -> Form | None:
     return best[2] if best else None
 
 
-async def negotiated_form(
-    format: Annotated[
-        Form | None,
-        Query(
-            description="Form of the answer: `json` (default), `csv` or `parquet`. Overrides the `Accept` header.",
-            openapi_examples={"JSON": {"summary": "JSON", "value": "json"}, "CSV": {"summary": "CSV", "value": "csv"}},
-        ),
-    ] = None,
-    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> Form:
+FormQuery = Annotated[
+    Form | None,
+    Query(
+        description="Form of the answer: `json` (default), `csv` or `parquet`. Overrides the `Accept` header.",
+        openapi_examples={"JSON": {"summary": "JSON", "value": "json"}, "CSV": {"summary": "CSV", "value": "csv"}},
+    ),
+]
+AcceptHeader = Annotated[str | None, Header(include_in_schema=False)]
+
+
+def chosen_form(format: Form | None, accept: str | None) -> Form:
+    """`format` if given, else the best form the `Accept` header allows; 406 when it allows none."""
     if format is not None:
         return format
     if not accept:
@@ -79,6 +81,10 @@ async def negotiated_form(
             detail=f"cannot answer in any form the Accept header allows ({accept!r}); use {ACCEPT_HELP}",
         )
     return form
+
+
+async def negotiated_form(format: FormQuery = None, accept: AcceptHeader = None) -> Form:
+    return chosen_form(format, accept)
 
 
 def json_body(body: object, compress: bool = False) -> RenderedBody:

@@ -11,15 +11,15 @@ from datetime import UTC, datetime
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.catalog import Catalog, SeriesData
 from api.http_caching import PrerenderedResponse, RenderedBody
 from api.quality import Quality
-from api.routes import StoreDep, get_snapshot
+from api.routes import StoreDep, current_snapshot, get_snapshot
 from api.snapshot import Snapshot
-from api.tables import MEDIA_TYPES, Form, json_body, negotiated_form, table_body
+from api.tables import MEDIA_TYPES, AcceptHeader, Form, FormQuery, chosen_form, json_body, negotiated_form, table_body
 from api.timefmt import BadTimeParameter, hour_boundary, iso_moment, zone
 from api.totals import ALL
 from api.v2 import bodies
@@ -116,7 +116,7 @@ EndQuery = Annotated[
 ]
 
 
-async def valid_zone(tz: TimeZoneQuery = "UTC") -> str:
+def checked_zone(tz: str) -> str:
     try:
         zone(tz)
     except BadTimeParameter as error:
@@ -124,10 +124,8 @@ async def valid_zone(tz: TimeZoneQuery = "UTC") -> str:
     return tz
 
 
-ZoneDep = Annotated[str, Depends(valid_zone)]
-
-
-async def hour_range(tz: ZoneDep, start: StartQuery = None, end: EndQuery = None) -> tuple[int | None, int | None]:
+def checked_range(tz: str, start: str | None, end: str | None) -> tuple[int | None, int | None]:
+    """`start`/`end` as hour boundaries; 422 when unparseable or inverted."""
     try:
         first = None if start is None else hour_boundary(start, tz, "start")
         last = None if end is None else hour_boundary(end, tz, "end")
@@ -138,7 +136,11 @@ async def hour_range(tz: ZoneDep, start: StartQuery = None, end: EndQuery = None
     return first, last
 
 
-RangeDep = Annotated[tuple[int | None, int | None], Depends(hour_range)]
+async def valid_zone(tz: TimeZoneQuery = "UTC") -> str:
+    return checked_zone(tz)
+
+
+ZoneDep = Annotated[str, Depends(valid_zone)]
 
 
 async def _catalog(snapshot: SnapshotDep) -> Catalog:
@@ -273,22 +275,28 @@ async def series_list(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, f
 async def series(
     area: AreaPath,
     consumer_type: ConsumerTypePath,
-    snapshot: SnapshotDep,
-    catalog: CatalogDep,
-    tz: ZoneDep,
-    hours: RangeDep,
-    form: FormDep,
+    request: Request,
+    tz: TimeZoneQuery = "UTC",
+    start: StartQuery = None,
+    end: EndQuery = None,
+    format: FormQuery = None,
+    accept: AcceptHeader = None,
 ) -> Response:
-    data = _series(catalog, area, consumer_type)
-    first, end = hours
-    if form == "json" and first is None and end is None and tz == "UTC":
+    # The most asked-for answer, so its parameters are checked here rather than by one dependency each:
+    # FastAPI's dependency solving was half of this route's time (191 µs against v1's 108 µs in-process).
+    snapshot = current_snapshot(request.app.state.store)
+    form = chosen_form(format, accept)
+    tz = checked_zone(tz)
+    first, last = checked_range(tz, start, end)
+    data = _series(snapshot.catalog, area, consumer_type)
+    if form == "json" and first is None and last is None and tz == "UTC":
         return _answer(snapshot, snapshot.v2_series_bodies[data.key], form)
     body = await run_in_threadpool(
         _table_or_json,
         form,
         tz,
-        table=lambda: bodies.series_table(data, first, end),
-        json=lambda: bodies.series_body(data, tz, first, end),
+        table=lambda: bodies.series_table(data, first, last),
+        json=lambda: bodies.series_body(data, tz, first, last),
     )
     return _answer(snapshot, body, form)
 
