@@ -7,7 +7,7 @@ other zones and ranges, so there is one way to build each answer.
 import numpy as np
 
 from api.catalog import Catalog, SeriesData
-from api.quality import ErrorFigures, Quality
+from api.quality import Quality
 from api.tables import optional_floats
 from api.timefmt import iso_hours, iso_hours_or_none, iso_moment
 from api.totals import ALL
@@ -164,27 +164,23 @@ def series_list_body(catalog: Catalog, tz: str) -> dict:
     return {"series": rows(series_list_table(catalog), tz, SERIES_LIST_TIMES), "totals": totals}
 
 
-def _figures(figures: ErrorFigures) -> dict:
-    return figures.as_dict()
-
-
 def summary_body(quality: Quality, tz: str) -> dict:
     window_from, window_to = quality.window
     return {
         "window_from": iso_moment(window_from, tz),
         "window_to": iso_moment(window_to, tz),
         "series": [
-            {"area": area, "consumer_type": consumer_type, **_figures(figures)}
+            {"area": area, "consumer_type": consumer_type, **figures.as_dict()}
             for (area, consumer_type), figures in sorted(quality.series.items())
         ],
-        "overall": _figures(quality.overall),
-        "areas": [{"area": label, **_figures(figures)} for label, figures in quality.areas.items()],
+        "overall": quality.overall.as_dict(),
+        "areas": [{"area": label, **figures.as_dict()} for label, figures in quality.areas.items()],
         "periods": {
             name: {
                 "from": iso_moment(first, tz),
                 "to": iso_moment(last, tz),
-                "overall": _figures(quality.by_area["all"][name]) if "all" in quality.by_area else None,
-                "areas": [{"area": label, **_figures(by_period[name])} for label, by_period in quality.by_area.items()],
+                "overall": quality.by_area["all"][name].as_dict() if "all" in quality.by_area else None,
+                "areas": [{"area": label, **by_period[name].as_dict()} for label, by_period in quality.by_area.items()],
             }
             for name, (first, last) in quality.periods.items()
         },
