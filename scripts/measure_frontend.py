@@ -27,7 +27,7 @@ from devtools.processes import running_api, running_streamlit
 from playwright.sync_api import Page, sync_playwright
 
 CHART_DRAWN = """(titlePart) => {
-    const chart = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+    const chart = document.querySelector(".js-plotly-plot");
     if (!chart || !chart._fullData || chart.querySelectorAll('.scatterlayer .trace path').length === 0) return false;
     if (titlePart && !(chart.layout.title && chart.layout.title.text.includes(titlePart))) return false;
     return performance.now();

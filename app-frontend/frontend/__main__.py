@@ -22,7 +22,7 @@ def warm_up() -> float:
     started = time.perf_counter()
     import dashboard_common.client
     import pandas as pd
-    import plotly.io
+    from dashboard_common.charts import figure_json
     from dashboard_common.theme import apply_theme
     from streamlit.string_util import is_emoji, validate_material_icon
 
@@ -64,7 +64,7 @@ def warm_up() -> float:
         forecast_figure(view, "warm-up", "Danish time", holidays=holidays, past_forecast=view.observed),
         compare_figure(members, "warm-up", "Danish time", as_share=True, small_multiples=True),
     ):
-        plotly.io.to_json(figure, validate=False)
+        figure_json(figure)
     chart_csv(view)
     # The page's own modules: outside a server, Streamlit's cache decorators warn that they will
     # use an in-memory store; that is only their check at definition time, so it is silenced here.

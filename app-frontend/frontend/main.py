@@ -11,6 +11,7 @@ the API (`/api/v2`); the page only draws them.
 from functools import partial
 
 import streamlit as st
+from dashboard_common.charts import plotly_chart
 from dashboard_common.client import ApiError
 from dashboard_common.freshness import render_api_unavailable, render_freshness
 from dashboard_common.theme import apply_theme
@@ -205,13 +206,11 @@ def single_series(area: str, consumer_type: str, zone: str, show_past: bool) -> 
     all_hours = view.observed.index.union(view.forecast.index)
     holidays = holidays_between(all_hours[0], all_hours[-1]) if len(all_hours) else []
     past = past_forecast(monitoring, zone) if monitoring is not None else None
-    st.plotly_chart(
+    plotly_chart(
         forecast_figure(
             view, _chart_title(area, consumer_type), zone_label(zone), holidays=holidays, past_forecast=past
         ),
-        theme=None,
-        width="stretch",
-        config={"displaylogo": False},
+        key="forecast_chart",
     )
     notes = [_coverage_text(view.interval) if view.has_ranges else "The API gives no range for this forecast."]
     if holidays:
@@ -299,11 +298,9 @@ def compared_series(area: str, consumer_type: str, zone: str) -> None:
         if by_area
         else f"{area_short_label(area)} · {len(compared)} consumer types"
     )
-    st.plotly_chart(
+    plotly_chart(
         compare_figure(compared, title, zone_label(zone), as_share=as_share, small_multiples=small_multiples),
-        theme=None,
-        width="stretch",
-        config={"displaylogo": False},
+        key="compare_chart",
     )
     if as_share:
         st.caption("100 % is each series' own mean over its latest observed week.")

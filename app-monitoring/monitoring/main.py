@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from functools import partial
 
 import streamlit as st
+from dashboard_common.charts import plotly_chart
 from dashboard_common.client import ApiError, SeriesNotFound, api_base_url
 from dashboard_common.freshness import render_api_unavailable, render_freshness
 from dashboard_common.labels import area_label, consumer_type_label
@@ -201,9 +202,9 @@ else:
         help=f"{overview.hours_beyond_threshold} of {overview.hours_measured} hours beyond {threshold:g} %",
     )
     hourly_chart = hourly_figure(values, chart_measure, threshold, daily_rolling_mean(values))
-    st.plotly_chart(hourly_chart, theme=None, key="hourly_chart")
+    plotly_chart(hourly_chart, key="hourly_chart")
     hour_of_day_chart = hour_of_day_figure(hour_of_day_profile(frame))
-    st.plotly_chart(hour_of_day_chart, theme=None, key="hour_of_day_chart")
+    plotly_chart(hour_of_day_chart, key="hour_of_day_chart")
 
 
 st.header("Breakdown by series")
@@ -229,7 +230,8 @@ table_column, heatmap_column = st.columns([3, 2])
 # The heatmap depends on the figure and the threshold only: drawn here, outside the fragments,
 # it is left alone when a series is chosen.
 heatmap_chart = heatmap_figure(breakdown.heatmap_matrix(ranked, rank_measure), rank_measure, threshold)
-heatmap_column.plotly_chart(heatmap_chart, theme=None, key="heatmap")
+with heatmap_column:
+    plotly_chart(heatmap_chart, key="heatmap")
 
 FIGURE_FORMATS = {
     measure.unit_label: st.column_config.NumberColumn(
@@ -352,7 +354,7 @@ def series_detail() -> None:
         if missing:
             st.caption(f"{missing} hours inside the window have no observation: drawn as gaps, not as awaited.")
     series_chart = series_figure(detail, series)
-    st.plotly_chart(series_chart, theme=None, key="series_chart")
+    plotly_chart(series_chart, key="series_chart")
     csv_column, report_column = st.columns(2)
     csv_column.download_button(
         "Download this series (CSV)",

@@ -7,7 +7,7 @@ finds all of it loaded. The sample is shaped like the API's answers and goes thr
 functions the page calls; nothing is cached in Streamlit and the API is not asked.
 """
 
-import plotly.io
+from dashboard_common.charts import figure_json
 from streamlit import dataframe_util
 
 from monitoring import breakdown, comparison
@@ -65,7 +65,7 @@ def warm_up() -> None:
         series_figure(detail, (1, 111)),
     ]
     for figure in figures:
-        plotly.io.to_json(figure, validate=False)  # what st.plotly_chart sends
+        figure_json(figure)  # what plotly_chart sends
     for data in (table, comparison.comparison_table(summary)):
         dataframe_util.convert_pandas_df_to_arrow_bytes(data)  # what st.dataframe sends
     breakdown.breakdown_csv(table)

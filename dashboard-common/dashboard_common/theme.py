@@ -1,7 +1,7 @@
 """The one Plotly look of both dashboards: a dark template that stays readable on a light page.
 
 Figures carry their own dark background, so they read the same whatever Streamlit theme the
-viewer has; render them with `st.plotly_chart(..., theme=None)` so Streamlit does not restyle them.
+viewer has; draw them with `dashboard_common.charts.plotly_chart`, which Streamlit does not restyle.
 """
 
 import plotly.graph_objects as go

@@ -4,7 +4,6 @@ Expected figures come from the same API the page talks to, so every check holds 
 API really serves: the fixture bucket, and demo buckets around a daylight-saving change.
 """
 
-import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import MAIN_SCRIPT
+from devtools.apptest import plotly_figures
 from frontend.keyfigures import format_kwh, format_range
 from frontend.series import series_view
 from streamlit.testing.v1 import AppTest
@@ -28,7 +28,7 @@ def open_page(query: dict[str, str] | None = None) -> AppTest:
 
 
 def charts(app: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    return plotly_figures(app)
 
 
 def trace_names(app: AppTest) -> list[str]:

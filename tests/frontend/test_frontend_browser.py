@@ -15,12 +15,12 @@ from support import ARTIFACTS, BUCKET_PANDAS15, running_api
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHART = "[data-testid='stPlotlyChart'] .js-plotly-plot"
+CHART = ".js-plotly-plot"
 CHART_TIMEOUT_MS = 60_000
 CONSUMER_TYPE_BOX = "Consumer type (DE35 code, type to search)"
 
 CHART_TRACES = """() => {
-    const chart = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+    const chart = document.querySelector(".js-plotly-plot");
     return chart._fullData.map(trace => ({
         name: trace.name,
         x: Array.from(trace.x),
@@ -38,7 +38,7 @@ def wait_for_chart(page, title_part: str) -> None:
     """Wait until the chart is drawn with traces and its title names the expected series."""
     page.wait_for_function(
         """(part) => {
-            const chart = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+            const chart = document.querySelector(".js-plotly-plot");
             return chart && chart._fullData && chart._fullData.length > 0
                 && chart.querySelectorAll('.scatterlayer .trace').length > 0
                 && chart.layout.title.text.includes(part);
@@ -74,7 +74,7 @@ def hover_over(page, hour_label: str) -> str:
     """Move the mouse onto the hour with this Danish label (mid-height); returns the hover box's text."""
     x = page.evaluate(
         """(label) => {
-            const chart = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+            const chart = document.querySelector(".js-plotly-plot");
             const row = chart._fullData.find(trace => trace.name === "Danish time");
             const index = Array.from(row.customdata).indexOf(label);
             const xaxis = chart._fullLayout.xaxis;
@@ -105,6 +105,9 @@ def test_page_opens_on_all_of_denmark_with_ranges_in_danish_time(
     assert page.url.endswith("?area=all&consumer_type=all&tz=dk")
     assert page.get_by_text("Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST").count() == 1
     assert_no_traceback(page)
+    loaded = page.evaluate("() => performance.getEntriesByType('resource').map(entry => entry.name)")
+    assert any(name.endswith("/app/static/plotly-cartesian.min.js") for name in loaded)
+    assert not any("PlotlyChart" in name for name in loaded), "a chart was drawn by st.plotly_chart"
     page.screenshot(path=ARTIFACTS / "frontend-all-of-denmark.png", full_page=True)
 
 

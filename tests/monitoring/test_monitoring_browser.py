@@ -81,6 +81,9 @@ def test_page_draws_every_chart_and_explains_the_figures(page, dashboard, worst_
     assert headline.locator('[data-testid="stMetricLabel"]').inner_text() == "WAPE"
     wait_for_detail(page, worst_first[0])
     assert "Traceback" not in page.content()
+    loaded = page.evaluate("() => performance.getEntriesByType('resource').map(entry => entry.name)")
+    assert any(name.endswith("/app/static/plotly-cartesian.min.js") for name in loaded)
+    assert not any("PlotlyChart" in name for name in loaded), "a chart was drawn by st.plotly_chart"
     screenshot(page, "monitoring-page.png")
 
 

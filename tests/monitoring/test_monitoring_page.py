@@ -6,12 +6,12 @@ traceback. Expected numbers are read from the same API's answers, never written 
 """
 
 import base64
-import json
 
 import numpy as np
 import pytest
 import requests
 from buckets import ALL_ZERO, GAP_HOURS, SHORT, WITH_GAP
+from devtools.apptest import plotly_figures
 from inprocess_api import API_URL
 from monitoring.measures import ALL_MEASURES, BIAS, COVERAGE_80, WAPE
 from streamlit.proto.Metric_pb2 import Metric
@@ -24,7 +24,7 @@ PAGE_CHARTS = 4  # hourly, hour of day, heatmap, series (with its error distribu
 
 def charts(app_test) -> list[dict]:
     """The Plotly figures on the page, top to bottom, as the JSON the browser receives."""
-    return [json.loads(chart.proto.spec) for chart in app_test.get("plotly_chart")]
+    return plotly_figures(app_test)
 
 
 def chart_titled(app_test, start: str) -> dict:
@@ -67,7 +67,7 @@ def test_api_down_shows_a_warning_naming_the_url_and_a_retry_button(app, page_ap
     assert not page.exception
     assert f"{API_URL}/freshness" in texts(page.warning)
     assert [button.label for button in page.button] == ["Retry"]
-    assert not page.get("plotly_chart")
+    assert not plotly_figures(page)
 
 
 def test_retry_asks_the_api_again_and_shows_the_page_once_it_is_back(app, page_api):
@@ -77,7 +77,7 @@ def test_retry_asks_the_api_again_and_shows_the_page_once_it_is_back(app, page_a
     page.button[0].click().run()
     assert not page.exception
     assert not page.warning
-    assert len(page.get("plotly_chart")) == PAGE_CHARTS
+    assert len(plotly_figures(page)) == PAGE_CHARTS
 
 
 def test_no_monitoring_data_yet_is_explained_with_the_apis_reason(app, serve_page, no_monitoring_api):
@@ -90,7 +90,7 @@ def test_no_monitoring_data_yet_is_explained_with_the_apis_reason(app, serve_pag
     assert body["detail"] in texts(page.info)
     assert "data loaded" in texts(page.caption)
     assert not page.warning
-    assert not page.get("plotly_chart")
+    assert not plotly_figures(page)
 
 
 def test_headline_figures_are_the_apis_last_7_days_with_the_change_since_the_7_before(app, page_api):
@@ -216,7 +216,7 @@ def test_figures_that_cannot_be_computed_show_a_dash_and_the_rest_of_the_page(ap
     assert not page.exception
     detail = dict(metrics(page)[-(len(ALL_MEASURES) + 1) :])
     assert detail["MAPE"] == detail["WAPE"] == detail["Bias"] == "–"
-    assert len(page.get("plotly_chart")) == PAGE_CHARTS
+    assert len(plotly_figures(page)) == PAGE_CHARTS
     page = app(area=str(SHORT[0]), consumer_type=str(SHORT[1])).run()
     assert dict(metrics(page)[-(len(ALL_MEASURES) + 1) :])["MASE"] == "–"
 
@@ -236,7 +236,7 @@ def test_series_the_api_no_longer_knows_is_reported_not_raised(app, page_api):
     page = app(area="1", consumer_type="111").run()
     assert not page.exception
     assert "no monitoring data for DK1 (west of the Great Belt)" in texts(page.info)
-    assert len(page.get("plotly_chart")) == PAGE_CHARTS - 1
+    assert len(plotly_figures(page)) == PAGE_CHARTS - 1
 
 
 def test_series_request_failing_keeps_the_rest_of_the_page(app, page_api):
@@ -244,7 +244,7 @@ def test_series_request_failing_keeps_the_rest_of_the_page(app, page_api):
     page = app(area="1", consumer_type="111").run()
     assert not page.exception
     assert "monitoring/series/1/111" in texts(page.warning)
-    assert len(page.get("plotly_chart")) == PAGE_CHARTS - 1
+    assert len(plotly_figures(page)) == PAGE_CHARTS - 1
 
 
 def test_answers_are_cached_between_reruns(app, page_api):
