@@ -144,10 +144,14 @@ def build_quality(
         pairs = [scales.get(key, (0.0, 0)) for key in keys]
         return sum(p[0] for p in pairs), sum(p[1] for p in pairs)
 
+    # A series observed but never compared (no prediction for any observed hour yet) is listed with
+    # `hours_compared` 0 and every figure null, so a reader sees it exists and why it has no figures.
+    nothing = figures_from_sums(empty_sums, 0.0, 0)
+    never_compared = dict.fromkeys(scales, nothing)
+
     if compared.empty:
-        nothing = figures_from_sums(empty_sums, 0.0, 0)
         hourly = pd.DataFrame(columns=["hour", "mape", "wape", "bias", "series_compared", "coverage_80", "coverage_95"])
-        return Quality((None, None), {}, nothing, {}, {}, {}, hourly)
+        return Quality((None, None), dict(sorted(never_compared.items())), nothing, {}, {}, {}, hourly)
 
     per_series = compared.groupby(["area", "consumer_type"], sort=True)[SUM_COLUMNS].sum()
     series = {
@@ -202,7 +206,7 @@ def build_quality(
             hourly = hourly.reset_index(drop=True)
     return Quality(
         window=periods_with_window["window"],
-        series=series,
+        series=dict(sorted({**never_compared, **series}.items())),
         overall=overall,
         areas={label: figures["window"] for label, figures in by_area.items()},
         periods=periods,

@@ -138,3 +138,21 @@ def test_strict_json_refuses_nan():
 
     with pytest.raises(AssertionError):
         strict_json(Fake())
+
+
+async def test_a_series_observed_but_never_compared_is_listed_with_null_figures(tmp_path, serve_bucket):
+    """Series (2, 111) is observed, but the monitoring data has no prediction for it: it is listed
+    (a reader sees it exists and why it has no figures) and leaves every pooled figure alone."""
+    observed = {(1, LAST - 1): 100.0, (1, LAST): 200.0}
+    predicted = {(1, LAST - 1): 110.0, (1, LAST): 150.0}
+    async with serve_bucket(figures_bucket(tmp_path, observed, predicted)) as (_, client):
+        summary = strict_json(await client.get(f"{V2}/monitoring/summary"))
+        table = await client.get(f"{V2}/monitoring/summary", params={"format": "csv"})
+    assert [(entry["area"], entry["consumer_type"]) for entry in summary["series"]] == [(1, 111), (2, 111)]
+    never = summary["series"][1]
+    assert never["hours_compared"] == 0
+    assert [never[name] for name in ("mape", "wape", "bias", "mase", "coverage_80", "coverage_95")] == [None] * 6
+    assert summary["overall"]["hours_compared"] == 2
+    assert summary["overall"]["mase"] == pytest.approx(summary["series"][0]["mase"])  # only (1, 111)'s scale
+    assert {area["area"] for area in summary["areas"]} == {"1", "all"}
+    assert table.status_code == 200 and table.text.count("\n") == 3  # header and both series
