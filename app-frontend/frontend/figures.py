@@ -164,9 +164,11 @@ def _forecast_marks(forecast_index: pd.DatetimeIndex) -> tuple[list[dict], list[
             "y": 1.0,
             "xref": "x",
             "yref": "paper",
-            "text": " forecast ›",
+            # Left of the boundary, where the observed week leaves room: on a phone the 24 forecast
+            # hours are too narrow to hold the label.
+            "text": "forecast › ",
             "showarrow": False,
-            "xanchor": "left",
+            "xanchor": "right",
             "yanchor": "top",
             "font": {"color": theme.MUTED_TEXT, "size": 12},
         }

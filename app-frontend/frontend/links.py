@@ -4,7 +4,7 @@ Choices are the API's own path segments as strings: an area code, a DE35 code, o
 A value the page cannot show falls back to the default, and the page says so.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dashboard_common.labels import area_label, consumer_type_label
@@ -69,3 +69,75 @@ def zone_from_link(raw: str | None) -> LinkValue:
         return LinkValue(DANISH_TIME, False)
     zone = ZONE_BY_LINK_VALUE.get(raw.strip().lower())
     return LinkValue(DANISH_TIME, True) if zone is None else LinkValue(zone, False)
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    """The page's other choices: compare mode and its settings, and the past-forecast overlay.
+
+    In a link: `compare=types|areas`, `types=111,122` (the consumer types compared; none: the page's
+    first few), `share=1`, `layout=multiples`, `past=1`. Defaults are left out of the link.
+    """
+
+    compare: bool = False
+    by_area: bool = False
+    types: tuple[str, ...] | None = None
+    as_share: bool = False
+    small_multiples: bool = False
+    show_past: bool = False
+
+
+COMPARE_BY_LINK_VALUE = {"types": False, "areas": True}
+FLAGS = {"share": "as_share", "past": "show_past"}
+
+
+def view_options_from_link(
+    query: Mapping[str, str], codes: Sequence[str], max_types: int
+) -> tuple[ViewOptions, list[str]]:
+    """The options a link asks for, and a notice for each value the page cannot honour (left at its default)."""
+    notices: list[str] = []
+    raw_compare = query.get("compare")
+    compare = raw_compare is not None and raw_compare.strip().lower() in COMPARE_BY_LINK_VALUE
+    if raw_compare is not None and not compare:
+        notices.append(f"The link asks to compare `{raw_compare}`; the page compares `types` or `areas`.")
+    flags = {}
+    for name, field in FLAGS.items():
+        raw = query.get(name)
+        flags[field] = raw is not None and raw.strip().lower() in ("1", "true", "yes")
+        if raw is not None and not flags[field] and raw.strip().lower() not in ("0", "false", "no"):
+            notices.append(f"The link's `{name}={raw}` is not understood (use `{name}=1`); left off.")
+    raw_layout = query.get("layout")
+    small_multiples = raw_layout is not None and raw_layout.strip().lower() == "multiples"
+    if raw_layout is not None and raw_layout.strip().lower() not in ("multiples", "overlaid"):
+        notices.append(f"The link asks for layout `{raw_layout}`; showing the series overlaid.")
+    types = None
+    raw_types = query.get("types")
+    if raw_types is not None:
+        asked = [part for part in (piece.strip() for piece in raw_types.split(",")) if part]
+        known = [choice_from_link(part, ["", *codes]) for part in asked]
+        kept = list(dict.fromkeys(value.value for value in known if not value.fell_back and value.value))
+        unknown = [part for part, value in zip(asked, known, strict=True) if value.fell_back or not value.value]
+        if unknown:
+            notices.append("The link names consumer types without data (" + ", ".join(unknown) + "); left out.")
+        if len(kept) > max_types:
+            notices.append(f"The link names {len(kept)} consumer types; the page compares up to {max_types}.")
+        types = tuple(kept[:max_types]) or None
+    by_area = compare and COMPARE_BY_LINK_VALUE[raw_compare.strip().lower()]
+    options = ViewOptions(compare, by_area, types, flags["as_share"], small_multiples, flags["show_past"])
+    return options, notices
+
+
+def view_options_link(options: ViewOptions) -> dict[str, str]:
+    """The link's query values for `options` (the defaults left out)."""
+    values: dict[str, str] = {}
+    if options.compare:
+        values["compare"] = "areas" if options.by_area else "types"
+        if not options.by_area and options.types:
+            values["types"] = ",".join(options.types)
+        if options.as_share:
+            values["share"] = "1"
+        if options.small_multiples:
+            values["layout"] = "multiples"
+    elif options.show_past:
+        values["past"] = "1"
+    return values

@@ -27,11 +27,14 @@ from frontend.links import (
     LINK_VALUE_BY_ZONE,
     TOTAL,
     UTC,
+    ViewOptions,
     area_choice_label,
     area_short_label,
     choice_from_link,
     choices,
     consumer_type_choice_label,
+    view_options_from_link,
+    view_options_link,
     zone_from_link,
     zone_label,
 )
@@ -55,6 +58,9 @@ PHONE_CSS = """
 </style>
 """
 MAX_COMPARED = 8
+DEFAULT_COMPARED = 3
+COMPARE_BY = ["consumer types", "areas"]  # indexed by "compare areas?"
+LAYOUTS = ["overlaid", "small multiples"]  # indexed by "small multiples?"
 
 st.set_page_config(page_title="Energy consumption forecast", page_icon="⚡", layout="wide")
 apply_theme()
@@ -110,12 +116,37 @@ def _start_from_link() -> None:
             notices.append(
                 f"The link asks for time zone `{raw}`, which this page does not offer; showing Danish time instead."
             )
+    if "compare" not in st.session_state:
+        codes = [choice for choice in consumer_type_options if choice != TOTAL]
+        options, option_notices = view_options_from_link(st.query_params.to_dict(), codes, MAX_COMPARED)
+        st.session_state["compare"] = options.compare
+        st.session_state["compare_by"] = COMPARE_BY[options.by_area]
+        st.session_state["compare_types"] = list(options.types or codes[:DEFAULT_COMPARED])
+        st.session_state["compare_share"] = options.as_share
+        st.session_state["compare_layout"] = LAYOUTS[options.small_multiples]
+        st.session_state["past_forecasts"] = options.show_past
+        notices.extend(option_notices)
     for notice in notices:
         st.info(notice, icon=":material/link_off:")
 
 
 def _keep_choice_in_link(area: str, consumer_type: str, zone: str) -> None:
-    selection = {"area": area, "consumer_type": consumer_type, "tz": LINK_VALUE_BY_ZONE[zone]}
+    """The link follows every choice on the page (run after the widgets, so it sees their values)."""
+    state = st.session_state
+    options = ViewOptions(
+        compare=bool(state.get("compare")),
+        by_area=state.get("compare_by") == COMPARE_BY[True],
+        types=tuple(state.get("compare_types") or ()),
+        as_share=bool(state.get("compare_share")),
+        small_multiples=state.get("compare_layout") == LAYOUTS[True],
+        show_past=bool(state.get("past_forecasts")),
+    )
+    selection = {
+        "area": area,
+        "consumer_type": consumer_type,
+        "tz": LINK_VALUE_BY_ZONE[zone],
+        **view_options_link(options),
+    }
     if st.query_params.to_dict() != selection:
         st.query_params.from_dict(selection)
 
@@ -231,6 +262,7 @@ def single_series(area: str, consumer_type: str, zone: str, show_past: bool) -> 
             st.dataframe(
                 table,
                 hide_index=True,
+                placeholder="–",
                 column_config={
                     "time": st.column_config.TextColumn(f"Hour ({zone_label(zone)})"),
                     "observed_kwh": kwh("Observed (kWh)"),
@@ -252,16 +284,16 @@ def single_series(area: str, consumer_type: str, zone: str, show_past: bool) -> 
 
 
 def compared_series(area: str, consumer_type: str, zone: str) -> None:
-    by_area = st.radio("Compare", ["consumer types", "areas"], horizontal=True, key="compare_by") == "areas"
+    by_area = st.radio("Compare", COMPARE_BY, horizontal=True, key="compare_by") == COMPARE_BY[True]
     if by_area:
         members = [(choice, consumer_type) for choice in area_options if choice != TOTAL]
         st.caption(f"Both price areas, {consumer_type_choice_label(consumer_type)}.")
     else:
         codes = [choice for choice in consumer_type_options if choice != TOTAL]
+        st.session_state.setdefault("compare_types", codes[:DEFAULT_COMPARED])
         picked = st.multiselect(
             f"Consumer types to compare in {area_choice_label(area)} (up to {MAX_COMPARED})",
             codes,
-            default=codes[:3],
             max_selections=MAX_COMPARED,
             format_func=consumer_type_choice_label,
             key="compare_types",
@@ -269,10 +301,7 @@ def compared_series(area: str, consumer_type: str, zone: str) -> None:
         members = [(area, code) for code in picked]
     share_column, layout_column = st.columns(2)
     as_share = share_column.toggle("Each as a share of its own weekly mean", key="compare_share")
-    small_multiples = (
-        layout_column.radio("Layout", ["overlaid", "small multiples"], horizontal=True, key="compare_layout")
-        == "small multiples"
-    )
+    small_multiples = layout_column.radio("Layout", LAYOUTS, horizontal=True, key="compare_layout") == LAYOUTS[True]
     if not members:
         st.info("Pick at least one consumer type to compare.")
         return
@@ -318,7 +347,6 @@ def forecast_section() -> None:
         key="consumer_type",
     )
     zone = zone_column.radio("Times in", [DANISH_TIME, UTC], format_func=zone_label, horizontal=True, key="zone")
-    _keep_choice_in_link(area, consumer_type, zone)
     st.caption(forecast_window_text(status.get("forecast_from"), status.get("forecast_to"), zone))
     compare_column, past_column = st.columns(2)
     compare = compare_column.toggle("Compare several series", key="compare")
@@ -329,6 +357,7 @@ def forecast_section() -> None:
         compared_series(area, consumer_type, zone)
     else:
         single_series(area, consumer_type, zone, show_past)
+    _keep_choice_in_link(area, consumer_type, zone)
 
 
 forecast_section()

@@ -18,18 +18,19 @@ from devtools.processes import running_streamlit
 
 DASHBOARDS = {"app-frontend": "frontend", "app-monitoring": "monitoring"}
 
-APP = '''
+APP = """
 import plotly.graph_objects as go
 import streamlit as st
 from dashboard_common.charts import plotly_chart
 
 st.session_state.setdefault("round", 0)
 st.button("Next", on_click=lambda: st.session_state.update(round=st.session_state["round"] + 1))
-round_number = st.session_state["round"]
-plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[3, 1, 2]), layout={"title": f"scatter {round_number}"}), key="scatter")
+title = f"scatter {st.session_state['round']}"
+plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[3, 1, 2]), layout={"title": title}), key="scatter")
 plotly_chart(go.Figure(go.Heatmap(z=[[1, 2], [3, 4]]), layout={"title": "heatmap"}), key="heatmap")
-plotly_chart(go.Figure(go.Histogram(x=[1, 1, 2, 3, 3, 3]), layout={"title": "histogram", "height": 300}), key="histogram")
-'''
+histogram = go.Figure(go.Histogram(x=[1, 1, 2, 3, 3, 3]), layout={"title": "histogram", "height": 300})
+plotly_chart(histogram, key="histogram")
+"""
 DRAWN = """count => {
     const plots = [...document.querySelectorAll('.js-plotly-plot')];
     return plots.length === count && plots.every(plot => plot.querySelector('.cartesianlayer .mlayer > *'));
@@ -42,7 +43,8 @@ def test_the_bundle_is_the_plotly_js_the_python_package_writes_figures_for():
     header = (STATIC_DIR / BUNDLE).read_text(encoding="utf-8")[:300]
     found = re.search(r"plotly\.js \(cartesian - minified\) v(\S+)", header)
     assert found, header
-    assert found.group(1) == plotly.offline.get_plotlyjs_version(), "run scripts/vendor_plotly.py after upgrading plotly"
+    # After upgrading plotly, run scripts/vendor_plotly.py.
+    assert found.group(1) == plotly.offline.get_plotlyjs_version()
     assert "MIT License" in (STATIC_DIR / "plotly.js-LICENSE.txt").read_text(encoding="utf-8")
 
 

@@ -253,6 +253,49 @@ def test_compare_mode_shows_both_areas(page_on: Callable[[str], None], api_on_fi
     assert "DK1 (west of the Great Belt)" in names and "DK2 (east)" in names
 
 
+def test_compare_choices_live_in_the_link_and_a_shared_link_reopens_them(
+    page_on: Callable[[str], None], api_on_fixture_bucket: str
+) -> None:
+    page_on(api_on_fixture_bucket)
+    app = open_page({"area": "1", "consumer_type": "all"})
+    app.toggle(key="compare").set_value(True).run()
+    picked = app.multiselect(key="compare_types").value[:2]
+    app.multiselect(key="compare_types").set_value(picked).run()
+    app.toggle(key="compare_share").set_value(True).run()
+    app.radio(key="compare_layout").set_value("small multiples").run()
+    link = app.query_params.to_dict() if hasattr(app.query_params, "to_dict") else dict(app.query_params)
+    link = {key: value[0] if isinstance(value, list) else value for key, value in link.items()}
+    assert link == {
+        "area": "1",
+        "consumer_type": "all",
+        "tz": "dk",
+        "compare": "types",
+        "types": ",".join(picked),
+        "share": "1",
+        "layout": "multiples",
+    }
+
+    shared = open_page(link)  # what the receiver of the link sees
+    assert shared.toggle(key="compare").value is True
+    assert shared.multiselect(key="compare_types").value == picked
+    assert shared.toggle(key="compare_share").value is True
+    assert shared.radio(key="compare_layout").value == "small multiples"
+    assert charts(shared)[0]["layout"]["yaxis"]["tickformat"] == ".0%"
+    assert not shared.info and not shared.exception
+
+
+def test_compare_link_values_without_data_fall_back_with_a_note(
+    page_on: Callable[[str], None], api_on_fixture_bucket: str
+) -> None:
+    page_on(api_on_fixture_bucket)
+    app = open_page({"area": "1", "consumer_type": "all", "compare": "types", "types": "99999", "layout": "grid"})
+    assert app.toggle(key="compare").value is True
+    assert len(app.multiselect(key="compare_types").value) == 3  # the page's default
+    notes = " ".join(info.value for info in app.info)
+    assert "99999" in notes and "layout `grid`" in notes
+    assert charts(app) and not app.exception
+
+
 def test_data_table_and_csv_are_built_only_when_the_expander_is_open(
     page_on: Callable[[str], None], api_on_fixture_bucket: str
 ) -> None:

@@ -17,7 +17,17 @@ from frontend.figures import (
     share_of_weekly_mean,
 )
 from frontend.keyfigures import format_change, format_kwh, format_range, key_figures
-from frontend.links import DANISH_TIME, UTC, area_short_label, choice_from_link, choices, zone_from_link
+from frontend.links import (
+    DANISH_TIME,
+    UTC,
+    ViewOptions,
+    area_short_label,
+    choice_from_link,
+    choices,
+    view_options_from_link,
+    view_options_link,
+    zone_from_link,
+)
 from frontend.series import (
     chart_csv,
     chart_table,
@@ -124,6 +134,49 @@ def test_choice_from_link(raw: str | None, expected: tuple[str, bool]) -> None:
 def test_zone_from_link(raw: str | None, expected: tuple[str, bool]) -> None:
     chosen = zone_from_link(raw)
     assert (chosen.value, chosen.fell_back) == expected
+
+
+CODES = ["111", "112", "122", "130"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, ViewOptions()),
+        ({"past": "1"}, ViewOptions(show_past=True)),
+        ({"compare": "types"}, ViewOptions(compare=True)),
+        ({"compare": "areas", "share": "1"}, ViewOptions(compare=True, by_area=True, as_share=True)),
+        (
+            {"compare": "types", "types": "122,111", "layout": "multiples", "share": "true"},
+            ViewOptions(compare=True, types=("122", "111"), as_share=True, small_multiples=True),
+        ),
+    ],
+)
+def test_view_options_round_trip_through_the_link(query: dict[str, str], expected: ViewOptions) -> None:
+    options, notices = view_options_from_link(query, CODES, max_types=3)
+    assert (options, notices) == (expected, [])
+    again, _ = view_options_from_link(view_options_link(options), CODES, max_types=3)
+    assert again == options
+
+
+def test_view_options_the_page_cannot_honour_fall_back_with_notices() -> None:
+    query = {"compare": "everything", "types": "111,999,0111,x", "share": "maybe", "layout": "grid", "past": "0"}
+    options, notices = view_options_from_link(query, CODES, max_types=3)
+    assert options == ViewOptions(types=("111",))
+    assert len(notices) == 4
+    assert any("(999, x)" in notice for notice in notices)
+
+
+def test_view_options_keep_at_most_the_page_limit_of_types() -> None:
+    options, notices = view_options_from_link({"compare": "types", "types": ",".join(CODES)}, CODES, max_types=3)
+    assert options.types == ("111", "112", "122")
+    assert notices == ["The link names 4 consumer types; the page compares up to 3."]
+
+
+def test_default_view_options_leave_the_link_alone() -> None:
+    assert view_options_link(ViewOptions()) == {}
+    # The overlay is off in compare mode, so the link does not carry it there.
+    assert view_options_link(ViewOptions(compare=True, show_past=True)) == {"compare": "types"}
 
 
 # --- series ------------------------------------------------------------------------------------
