@@ -1,7 +1,10 @@
-"""Deep links: the selected series and the threshold live in the URL query so a view can be shared.
+"""Deep links: the selected series, the threshold and the chosen figures live in the URL query so a
+view can be shared.
 
 Links are typed by hand and outlive the data they point at, so every value is checked; a bad one
-falls back to the default and says so instead of failing (`?area=1&consumer_type=111&threshold=10`).
+falls back to the default and says so instead of failing
+(`?area=1&consumer_type=111&threshold=10&rank=bias&figure=mape`: `rank` is the figure the table is
+ranked and the heatmap coloured by, `figure` the one the hourly chart shows; both by API field name).
 Area 0 (all Denmark) is a real value: values are compared with `is None`, never by truthiness.
 """
 
@@ -12,10 +15,13 @@ from dataclasses import dataclass, field
 from dashboard_common.labels import area_label
 
 from monitoring.aggregate import DEFAULT_THRESHOLD_PERCENT
+from monitoring.measures import ALL_MEASURES, HOURLY_MEASURES, Measure
 
 AREA_PARAM = "area"
 CONSUMER_TYPE_PARAM = "consumer_type"
 THRESHOLD_PARAM = "threshold"
+RANK_PARAM = "rank"
+CHART_PARAM = "figure"
 MAX_THRESHOLD_PERCENT = 1000.0
 
 SeriesKey = tuple[int, int]
@@ -28,6 +34,8 @@ class LinkedView:
     series: SeriesKey | None
     threshold: float
     notices: list[str] = field(default_factory=list)
+    rank: Measure = ALL_MEASURES[0]
+    chart: Measure = HOURLY_MEASURES[0]
 
 
 def _parse_int(raw: str | None) -> int | None:
@@ -75,18 +83,40 @@ def parse_series(params: Mapping[str, str], available: Sequence[SeriesKey]) -> t
     return (area, consumer_type), None
 
 
+def parse_measure(raw: str | None, offered: Sequence[Measure], what: str) -> tuple[Measure, str | None]:
+    """The figure a link names (by API field name, any case), else the first offered and a notice."""
+    if raw is None or raw.strip() == "":
+        return offered[0], None
+    for measure in offered:
+        if raw.strip().lower() == measure.field:
+            return measure, None
+    names = ", ".join(measure.field for measure in offered)
+    return offered[0], f"The link's {what} `{raw}` is not one of {names}; using {offered[0].label} instead."
+
+
 def parse_link(params: Mapping[str, str], available: Sequence[SeriesKey]) -> LinkedView:
     """Read the whole view from the URL query parameters."""
     series, series_notice = parse_series(params, available)
     threshold, threshold_notice = parse_threshold(params.get(THRESHOLD_PARAM))
-    notices = [notice for notice in (series_notice, threshold_notice) if notice is not None]
-    return LinkedView(series=series, threshold=threshold, notices=notices)
+    rank, rank_notice = parse_measure(params.get(RANK_PARAM), ALL_MEASURES, "ranking figure")
+    chart, chart_notice = parse_measure(params.get(CHART_PARAM), HOURLY_MEASURES, "hourly figure")
+    notices = [notice for notice in (series_notice, threshold_notice, rank_notice, chart_notice) if notice is not None]
+    return LinkedView(series=series, threshold=threshold, notices=notices, rank=rank, chart=chart)
 
 
-def link_params(series: SeriesKey | None, threshold: float) -> dict[str, str]:
-    """The query parameters that reproduce this view."""
+def link_params(
+    series: SeriesKey | None,
+    threshold: float,
+    rank: Measure = ALL_MEASURES[0],
+    chart: Measure = HOURLY_MEASURES[0],
+) -> dict[str, str]:
+    """The query parameters that reproduce this view (figures left out when they are the defaults)."""
     params = {THRESHOLD_PARAM: f"{threshold:g}"}
     if series is not None:
         params[AREA_PARAM] = str(series[0])
         params[CONSUMER_TYPE_PARAM] = str(series[1])
+    if rank is not ALL_MEASURES[0]:
+        params[RANK_PARAM] = rank.field
+    if chart is not HOURLY_MEASURES[0]:
+        params[CHART_PARAM] = chart.field
     return params

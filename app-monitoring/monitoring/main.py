@@ -123,6 +123,8 @@ listed = [breakdown.series_of_row(table, row) for row in range(len(table))]
 link = parse_link(st.query_params.to_dict(), listed)
 st.session_state.setdefault(NOTICES_KEY, link.notices)
 st.session_state.setdefault(THRESHOLD_KEY, link.threshold)
+st.session_state.setdefault(RANK_MEASURE_KEY, link.rank.label)
+st.session_state.setdefault(CHART_MEASURE_KEY, link.chart.label)
 for notice in st.session_state[NOTICES_KEY]:
     st.warning(notice, icon=":material/link_off:")
 
@@ -180,6 +182,7 @@ chart_measure = BY_LABEL[
         "Figure per hour",
         [measure.label for measure in HOURLY_MEASURES],
         key=CHART_MEASURE_KEY,
+        on_change=forget_link_notices,
         horizontal=True,
     )
 ]
@@ -213,6 +216,7 @@ rank_measure = BY_LABEL[
         "Rank and colour by",
         [measure.label for measure in ALL_MEASURES],
         key=RANK_MEASURE_KEY,
+        on_change=forget_link_notices,
         horizontal=True,
         help="Orders the table worst first and colours the heatmap. Click a column header to sort by any figure.",
     )
@@ -323,7 +327,7 @@ def series_detail() -> None:
         key=SERIES_KEY,
         on_change=forget_link_notices,
     )
-    st.query_params.from_dict(link_params(series, st.session_state[THRESHOLD_KEY]))
+    st.query_params.from_dict(link_params(series, st.session_state[THRESHOLD_KEY], rank_measure, chart_measure))
     area, consumer_type = series
     try:
         monitored = load_monitored_series(api_url, version, area, consumer_type)

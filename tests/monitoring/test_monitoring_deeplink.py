@@ -3,6 +3,7 @@
 import pytest
 from monitoring.aggregate import DEFAULT_THRESHOLD_PERCENT
 from monitoring.deeplink import link_params, parse_link, parse_threshold
+from monitoring.measures import BIAS, MAPE, WAPE
 
 AVAILABLE = [(1, 111), (2, 462), (0, 999)]
 
@@ -68,3 +69,17 @@ def test_link_params_round_trip_including_area_zero():
     assert params == {"threshold": "12.5", "area": "0", "consumer_type": "999"}
     view = parse_link(params, AVAILABLE)
     assert (view.series, view.threshold) == ((0, 999), 12.5)
+
+
+def test_figures_round_trip_by_field_name_and_defaults_stay_out_of_the_link():
+    assert "rank" not in link_params(None, 10.0) and "figure" not in link_params(None, 10.0)
+    params = link_params((1, 111), 10.0, BIAS, MAPE)
+    assert (params["rank"], params["figure"]) == ("bias", "mape")
+    view = parse_link({**params, "rank": "BIAS"}, AVAILABLE)
+    assert (view.rank, view.chart, view.notices) == (BIAS, MAPE, [])
+
+
+def test_a_figure_the_page_does_not_offer_there_falls_back_with_a_notice():
+    view = parse_link({"rank": "rmse", "figure": "mase"}, AVAILABLE)  # MASE ranks, but has no hourly series
+    assert (view.rank, view.chart) == (WAPE, WAPE)
+    assert len(view.notices) == 2 and "`rmse`" in view.notices[0] and "`mase`" in view.notices[1]

@@ -13,7 +13,7 @@ import requests
 from buckets import ALL_ZERO, GAP_HOURS, SHORT, WITH_GAP
 from devtools.apptest import plotly_figures
 from inprocess_api import API_URL
-from monitoring.measures import ALL_MEASURES, BIAS, COVERAGE_80, WAPE
+from monitoring.measures import ALL_MEASURES, BIAS, COVERAGE_80, MAPE, WAPE
 from streamlit.proto.Metric_pb2 import Metric
 
 SUMMARY = "/api/v2/monitoring/summary"
@@ -175,6 +175,30 @@ def test_the_worst_series_by_wape_is_shown_by_default_and_ranking_follows_the_ch
     lowest = min(e["coverage_80"] for e in summary["series"] if e["coverage_80"] is not None)
     assert table[COVERAGE_80.unit_label].iloc[0] == pytest.approx(lowest * 100)
     assert chart_titled(page, "Coverage 80 % by consumer type and area")
+
+
+def test_the_chosen_figures_live_in_the_link_and_a_shared_link_reopens_them(app):
+    page = app().run()
+    assert "rank" not in page.query_params and "figure" not in page.query_params  # defaults stay out
+    page.radio(key="rank_measure").set_value(BIAS.label).run()
+    page.radio(key="chart_measure").set_value(MAPE.label).run()
+    assert (page.query_params["rank"], page.query_params["figure"]) == ("bias", "mape")
+
+    shared = app(**{key: page.query_params[key] for key in page.query_params}).run()
+    assert shared.radio(key="rank_measure").value == BIAS.label
+    assert shared.radio(key="chart_measure").value == MAPE.label
+    assert chart_titled(shared, "MAPE over all series")
+    assert chart_titled(shared, "Bias by consumer type and area")
+    assert not shared.warning and not shared.exception
+
+
+def test_unknown_figures_in_the_link_fall_back_with_notices(app):
+    page = app(rank="accuracy", figure="coverage_80").run()  # coverage has no hourly series
+    assert page.radio(key="rank_measure").value == WAPE.label
+    assert page.radio(key="chart_measure").value == WAPE.label
+    warnings = texts(page.warning)
+    assert "ranking figure `accuracy`" in warnings and "hourly figure `coverage_80`" in warnings
+    assert not page.exception
 
 
 def test_series_from_the_url_is_selected_and_its_figures_are_the_apis(app, page_api):
