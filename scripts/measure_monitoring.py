@@ -10,6 +10,8 @@ in the same run, alternating the two pages:
 - series change: from the pointer press that chooses another series (in the selectbox, or a row of
   the breakdown table) to the detail chart showing that series.
 
+The floor draws its chart with `st.plotly_chart` (Streamlit's full plotly.js chunk), the dashboard
+with `dashboard_common.charts.plotly_chart` (plotly.js's cartesian bundle, served by the app).
 Targets: first view within 1.3x the floor's first view, later views within 1.2x, series change
 under 0.5 s. Each page is started as it is deployed (the dashboard with `python -m monitoring`).
 Wall times depend on what else the machine runs, so the script also prints the load average and

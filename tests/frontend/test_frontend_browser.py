@@ -65,6 +65,9 @@ def api_series(api_url: str, area: str, consumer_type: str, tz: str = "Europe/Co
     return httpx.get(f"{v2}/series/{area}/{consumer_type}", params={"tz": tz}, timeout=10).raise_for_status().json()
 
 
+STATUS_IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')"""
+
+
 def assert_no_traceback(page) -> None:
     assert page.get_by_test_id("stException").count() == 0
     assert "Traceback" not in page.inner_text("body")
@@ -209,6 +212,8 @@ def test_data_behind_the_chart_downloads_as_csv_with_offsets(
 
     page.get_by_text("Data behind the chart").click()
     page.get_by_test_id("stDataFrame").wait_for(timeout=CHART_TIMEOUT_MS)
+    # The button's file is made on demand by the run that drew it: press it once that run is over.
+    page.wait_for_function(STATUS_IDLE, timeout=CHART_TIMEOUT_MS, polling=50)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download CSV").click()
     csv_lines = download_info.value.path().read_text().splitlines()
