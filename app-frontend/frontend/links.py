@@ -112,11 +112,11 @@ def view_options_from_link(
         notices.append(f"The link asks for layout `{raw_layout}`; showing the series overlaid.")
     types = None
     raw_types = query.get("types")
-    if raw_types is not None:
+    if raw_types is not None and codes:
         asked = [part for part in (piece.strip() for piece in raw_types.split(",")) if part]
-        known = [choice_from_link(part, ["", *codes]) for part in asked]
-        kept = list(dict.fromkeys(value.value for value in known if not value.fell_back and value.value))
-        unknown = [part for part, value in zip(asked, known, strict=True) if value.fell_back or not value.value]
+        known = [choice_from_link(part, codes) for part in asked]
+        kept = list(dict.fromkeys(chosen.value for chosen in known if not chosen.fell_back))
+        unknown = [part for part, chosen in zip(asked, known, strict=True) if chosen.fell_back]
         if unknown:
             notices.append("The link names consumer types without data (" + ", ".join(unknown) + "); left out.")
         if len(kept) > max_types:
