@@ -14,6 +14,7 @@ Each dashboard serves the bundle through Streamlit's static file serving
 """
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -70,16 +71,30 @@ COMPONENT_NAME = "energy_forecast_plotly_chart"
 _component = st.components.v2.component(COMPONENT_NAME, js=_JS, isolate_styles=False)
 
 
+@dataclass(frozen=True)
+class ChartData:
+    """What `plotly_chart` sends for a figure: its JSON and height. Small and picklable, so a page can
+    keep it in `st.cache_data` and skip building and serialising a figure it has drawn before."""
+
+    json: str
+    height: int | None
+
+
 def figure_json(figure: go.Figure) -> str:
     """The figure as plotly.js reads it (what `st.plotly_chart` sends too)."""
     return plotly.io.to_json(figure, validate=False)
 
 
-def plotly_chart(figure: go.Figure, *, key: str) -> None:
+def chart_data(figure: go.Figure) -> ChartData:
+    height = figure.layout.height
+    return ChartData(figure_json(figure), int(height) if height else None)
+
+
+def plotly_chart(figure: go.Figure | ChartData, *, key: str) -> None:
     """Draw `figure` where the call is made (in the current container), full width.
 
     The element reserves the figure's height before plotly.js has loaded, so the page does not
     jump when the chart appears.
     """
-    height = figure.layout.height
-    _component(data=figure_json(figure), key=key, height=int(height) if height else "content")
+    data = figure if isinstance(figure, ChartData) else chart_data(figure)
+    _component(data=data.json, key=key, height=data.height or "content")
