@@ -4,11 +4,15 @@ Starts the real API on bucket-pandas15, the monitoring dashboard, and a one-char
 (the floor: what any Streamlit page with one Plotly chart costs on this machine), then measures
 in the same run, alternating the two pages:
 
-- first view: the first page load after the server started (imports and first-run work included);
-- later views: page loads on the running server; both from navigation to every chart drawn and
-  the script finished (4 charts vs 1), each in a fresh browser context;
-- series change: from the pointer press that chooses another series (in the selectbox, or a row of
-  the breakdown table) to the detail chart showing that series.
+- first view: the first page load after the server started (imports and first-run work included),
+  on the page's default view ("Over time");
+- later views: page loads on the running server, of each of the three views by its link
+  (`?view=...`); all from navigation to every chart of the view drawn and the script finished (the
+  floor: its one chart), each in a fresh browser context;
+- view change: from the click on another tab to that view's charts drawn;
+- series change: from the pointer press that chooses another series (in the selectbox of "One
+  series", or a row of the breakdown table in "By series", which opens "One series") to the detail
+  chart showing that series.
 
 The floor draws its chart with `st.plotly_chart` (Streamlit's full plotly.js chunk), the dashboard
 with `dashboard_common.charts.plotly_chart` (plotly.js's cartesian bundle, served by the app).
@@ -57,9 +61,12 @@ body = metrics()
 st.plotly_chart(go.Figure(go.Scatter(x=body["datetime_utc"], y=body["mape"])))
 """
 
-DRAWN = """count => {
+# Every chart of the view drawn, one of them titled with the view's mark (so a chart left from the
+# view before does not count), and the script run over.
+DRAWN = """([count, mark]) => {
     const plots = [...document.querySelectorAll('.js-plotly-plot')];
     return plots.length === count && plots.every(plot => plot.querySelector('.cartesianlayer .mlayer > *'))
+        && plots.some(plot => (plot.querySelector('.gtitle')?.textContent ?? '').includes(mark))
         && !document.querySelector('[data-testid="stStatusWidget"]');
 }"""
 
@@ -82,7 +89,15 @@ WATCH_DETAIL = """expected => {
     requestAnimationFrame(check);
 }"""
 ROW_HEIGHT = 35
-CHARTS = 4  # hourly figure, hour of day, heatmap, series detail (with its error distribution)
+# The page's views (tabs), the link that opens each, and the charts each draws: hourly figure and
+# hour of day; the heatmap; the series (with its error distribution).
+VIEWS = {
+    "Over time": ("", [2, "over all series, per hour"]),
+    "By series": ("?view=By+series", [1, "by consumer type and area"]),
+    "One series": ("?view=One+series", [1, " · consumer type "]),
+}
+FLOOR_CHARTS = [1, ""]
+FIRST_VIEW = "Over time"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -113,7 +128,7 @@ def cpu_seconds(needle: str) -> float:
     return sum(seconds for command, seconds in _descendants_cpu_seconds().values() if needle in command)
 
 
-def seconds_to_draw(page: Page, url: str, charts: int) -> float:
+def seconds_to_draw(page: Page, url: str, charts: list) -> float:
     started = time.perf_counter()
     page.goto(url)
     page.wait_for_function(DRAWN, arg=charts, timeout=120_000, polling="raf")
@@ -138,6 +153,17 @@ def change_with_selectbox(page: Page, series: tuple[int, int]) -> float:
     page.evaluate(WATCH_DETAIL, series_name(series))
     option.click()
     return seconds_to_redraw(page, series)
+
+
+def change_view(page: Page, view: str) -> float:
+    """Seconds from the click on the view's tab to its charts drawn."""
+    tab = page.get_by_role("tab", name=view)
+    tab.scroll_into_view_if_needed()
+    started = time.perf_counter()
+    tab.click()
+    page.wait_for_url(f"**{VIEWS[view][0].replace('?', '')}**" if VIEWS[view][0] else "**", timeout=30_000)
+    page.wait_for_function(DRAWN, arg=VIEWS[view][1], timeout=30_000, polling="raf")
+    return time.perf_counter() - started
 
 
 def change_with_table_row(page: Page, row: int, series: tuple[int, int]) -> float:
@@ -169,7 +195,7 @@ def running_dashboard(command: list[str], cwd: Path, env: dict[str, str]) -> Ite
         yield url
 
 
-def load(browser, url: str, charts: int, needle: str) -> tuple[float, float]:
+def load(browser, url: str, charts: list, needle: str) -> tuple[float, float]:
     """One page load in a fresh browser context: seconds to drawn, CPU seconds (Chromium + server)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -183,7 +209,7 @@ def load(browser, url: str, charts: int, needle: str) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--starts", type=int, default=3, help="server starts, each giving one first view (default 3)")
-    parser.add_argument("--rounds", type=int, default=5, help="later page loads per start (default 5)")
+    parser.add_argument("--rounds", type=int, default=4, help="later loads of each view per start (default 4)")
     parser.add_argument("--chromium", default=CHROMIUM)
     parser.add_argument(
         "--plain", action="store_true", help="start the dashboard with `streamlit run` (no warm-up) to compare"
@@ -194,14 +220,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as floor_dir:
         (Path(floor_dir) / "floor.py").write_text(FLOOR_APP)
-        pages = {
-            # name: (command as deployed, working directory, charts, process needle)
-            "floor": ([python, "-m", "streamlit", "run", "floor.py"], Path(floor_dir), 1, "floor.py"),
-            "monitoring": ([python, "-m", "monitoring"], REPO_ROOT / "app-monitoring", CHARTS, "-m monitoring"),
-        }
+        floor = ([python, "-m", "streamlit", "run", "floor.py"], Path(floor_dir))
+        dashboard = ([python, "-m", "monitoring"], REPO_ROOT / "app-monitoring")
+        needles = {"floor": "floor.py", "monitoring": "-m monitoring"}
         if arguments.plain:
-            plain = [python, "-m", "streamlit", "run", "monitoring/main.py"]
-            pages["monitoring"] = (plain, REPO_ROOT / "app-monitoring", CHARTS, "monitoring/main.py")
+            dashboard = ([python, "-m", "streamlit", "run", "monitoring/main.py"], REPO_ROOT / "app-monitoring")
+            needles["monitoring"] = "monitoring/main.py"
         with running_api(BUCKET_PANDAS15) as api_url, sync_playwright() as playwright:
             env = {"APP_MONITORING_API_URL": api_url}
             summary = httpx.get(f"{api_url.removesuffix('/v1')}/v2/monitoring/summary", timeout=10).json()
@@ -210,56 +234,80 @@ def main() -> None:
                 (entry["area"], entry["consumer_type"]) for entry in sorted(measured, key=lambda e: -e["wape"])
             ]
             browser = launch_chromium(playwright, arguments.chromium)
-            first: dict[str, list[float]] = {"floor": [], "monitoring": []}
-            later: dict[str, list[float]] = {"floor": [], "monitoring": []}
-            cpu: dict[str, list[float]] = {"floor": [], "monitoring": []}
+            names = ["floor", *VIEWS]
+            first: dict[str, list[float]] = {"floor": [], FIRST_VIEW: []}
+            later: dict[str, list[float]] = {name: [] for name in names}
+            cpu: dict[str, list[float]] = {name: [] for name in names}
+            view_changes: dict[str, list[float]] = {view: [] for view in VIEWS}
             selectbox_changes: list[float] = []
             row_changes: list[float] = []
             for start in range(arguments.starts + 1):  # start 0 warms the browser and the disk cache
-                with (
-                    running_dashboard(*pages["floor"][:2], env) as floor_url,
-                    running_dashboard(*pages["monitoring"][:2], env) as dashboard_url,
-                ):
-                    urls = {"floor": floor_url, "monitoring": dashboard_url}
+                with running_dashboard(*floor, env) as floor_url, running_dashboard(*dashboard, env) as dashboard_url:
                     for round_number in range(arguments.rounds + 1):
-                        for name in ("floor", "monitoring") if (start + round_number) % 2 else ("monitoring", "floor"):
-                            _, _, charts, needle = pages[name]
-                            seconds, used = load(browser, urls[name], charts, needle)
+                        order = names if (start + round_number) % 2 else names[::-1]
+                        if round_number == 0:  # the first view after the start: floor and default view only
+                            order = [name for name in order if name in first]
+                        for name in order:
+                            if name == "floor":
+                                url, charts, needle = floor_url, FLOOR_CHARTS, needles["floor"]
+                            else:
+                                url, charts, needle = (
+                                    dashboard_url + VIEWS[name][0],
+                                    VIEWS[name][1],
+                                    needles["monitoring"],
+                                )
+                            seconds, used = load(browser, url, charts, needle)
                             if start == 0:
                                 continue
-                            (first if round_number == 0 else later)[name].append(seconds)
-                            if round_number > 0:
+                            if round_number == 0:
+                                first[name].append(seconds)
+                            else:
+                                later[name].append(seconds)
                                 cpu[name].append(used)
                     if start > 0:
                         context = browser.new_context(viewport={"width": 1400, "height": 1000})
                         page = context.new_page()
-                        seconds_to_draw(page, dashboard_url, pages["monitoring"][2])
+                        seconds_to_draw(page, dashboard_url, VIEWS[FIRST_VIEW][1])
+                        for view in ("By series", "One series", "Over time"):
+                            view_changes[view].append(change_view(page, view))
+                        change_view(page, "One series")
                         for change in range(2):
                             target = worst_first[1 + (2 * start + change) % 6]
                             selectbox_changes.append(change_with_selectbox(page, target))
+                        for change in range(2):
+                            change_view(page, "By series")
                             row = 5 + (2 * start + change) % 4
                             row_changes.append(change_with_table_row(page, row, worst_first[row]))
                         context.close()
             browser.close()
 
-    def ratio(loads: dict[str, list[float]]) -> str:
-        return f"{statistics.median(loads['monitoring']) / statistics.median(loads['floor']):.2f}x"
+    def ratio(loads: list[float], floor_loads: list[float]) -> str:
+        return f"{statistics.median(loads) / statistics.median(floor_loads):.2f}x"
 
     lines = [
-        f"Monitoring dashboard ({CHARTS} charts) against a one-chart Streamlit page, headless Chromium,",
-        f"API on bucket-pandas15, {arguments.starts} server starts x (1 first view + {arguments.rounds} later views),",
+        "Monitoring dashboard, each view against a one-chart Streamlit page, headless Chromium,",
+        f"API on bucket-pandas15, {arguments.starts} server starts x (1 first view + {arguments.rounds} later loads "
+        "of each view),",
         f"dashboard started with {'streamlit run' if arguments.plain else 'python -m monitoring (warm-up)'}:",
         f"  load average before / after:        {load_before} / {os.getloadavg()[0]:.1f}  ({os.cpu_count()} CPUs)",
         f"  first view after start, floor:      {describe(first['floor'])}",
-        f"  first view after start, monitoring: {describe(first['monitoring'])}",
-        f"  ratio of medians, first view:       {ratio(first)}  (target <= 1.3x)",
+        f"  first view after start, {FIRST_VIEW + ':':11s}{describe(first[FIRST_VIEW])}",
+        f"  ratio of medians, first view:       {ratio(first[FIRST_VIEW], first['floor'])}  (target <= 1.3x)",
         f"  later views, floor:                 {describe(later['floor'])}",
-        f"  later views, monitoring:            {describe(later['monitoring'])}",
-        f"  ratio of medians, later views:      {ratio(later)}  (target <= 1.2x)",
-        f"  CPU per later view (Chromium + server): floor {statistics.median(cpu['floor']):.2f} s, "
-        f"monitoring {statistics.median(cpu['monitoring']):.2f} s",
+    ]
+    for view in VIEWS:
+        lines += [
+            f"  later views, {view + ' (' + str(VIEWS[view][1][0]) + ' charts):':23s}{describe(later[view])}",
+            f"    ratio of medians:                 {ratio(later[view], later['floor'])}  (target <= 1.2x)",
+        ]
+    lines += [
+        "  CPU per later view (Chromium + server): "
+        + ", ".join(f"{name} {statistics.median(cpu[name]):.2f} s" for name in names),
+    ]
+    lines += [f"  tab click to {view + ':':23s}{describe(view_changes[view])}" for view in VIEWS]
+    lines += [
         f"  series change via selectbox:        {describe(selectbox_changes)}  (target < 0.5 s)",
-        f"  series change via table row:        {describe(row_changes)}  (target < 0.5 s)",
+        f"  series change via table row:        {describe(row_changes)}  (opens One series; target < 0.5 s)",
     ]
     sys.stdout.write("\n".join(lines) + "\n")
 

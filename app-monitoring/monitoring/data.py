@@ -5,10 +5,15 @@ Monitoring data changes only when the API loads new data, so its loaders take th
 at once, the TTL only bounds memory, and only answers of that version are accepted
 (see `dashboard_common.versions`). The freshness answer itself is cached briefly so the "loaded ...
 ago" line stays roughly right. Errors are raised, never cached: the next rerun asks the API again.
+The series chart is cached the same way, as the JSON the browser draws.
 """
 
 import streamlit as st
+from dashboard_common.charts import ChartData, chart_data
 from dashboard_common.client import ApiClient, ApiV2Client, v2_base_url
+
+from monitoring.figures import series_figure
+from monitoring.series import series_frame
 
 API_TIMEOUT_SECONDS = 5.0
 FRESHNESS_TTL_SECONDS = 15
@@ -43,3 +48,11 @@ def load_hourly(base_url: str, data_version: str) -> dict:
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=256)
 def load_monitored_series(base_url: str, data_version: str, area: int, consumer_type: int) -> dict:
     return _client_v2(base_url).for_version(data_version).monitoring_series(area, consumer_type)
+
+
+@st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=64)
+def series_chart(base_url: str, data_version: str, area: int, consumer_type: int) -> ChartData:
+    """The series' chart, built and serialised once per data version (about half a series change's
+    server time): choosing a series seen before only sends it again."""
+    detail = series_frame(load_monitored_series(base_url, data_version, area, consumer_type))
+    return chart_data(series_figure(detail, (area, consumer_type)))

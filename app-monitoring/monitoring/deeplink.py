@@ -3,13 +3,15 @@ view can be shared.
 
 Links are typed by hand and outlive the data they point at, so every value is checked; a bad one
 falls back to the default and says so instead of failing
-(`?area=1&consumer_type=111&threshold=10&rank=bias&figure=mape`: `rank` is the figure the table is
-ranked and the heatmap coloured by, `figure` the one the hourly chart shows; both by API field name).
+(`?view=One+series&area=1&consumer_type=111&threshold=10&rank=bias&figure=mape`: `view` is the open
+tab, `rank` the figure the table is ranked and the heatmap coloured by, `figure` the one the hourly
+chart shows; both by API field name). `view` belongs to the page's tabs widget (Streamlit keeps it in
+the URL and drops a value that is not a tab's label); this module only explains a dropped one.
 Area 0 (all Denmark) is a real value: values are compared with `is None`, never by truthiness.
 """
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 from dashboard_common.labels import area_label
@@ -22,6 +24,8 @@ CONSUMER_TYPE_PARAM = "consumer_type"
 THRESHOLD_PARAM = "threshold"
 RANK_PARAM = "rank"
 CHART_PARAM = "figure"
+VIEW_PARAM = "view"
+OVER_TIME, BY_SERIES, ONE_SERIES = VIEWS = ("Over time", "By series", "One series")
 MAX_THRESHOLD_PERCENT = 1000.0
 
 SeriesKey = tuple[int, int]
@@ -94,13 +98,25 @@ def parse_measure(raw: str | None, offered: Sequence[Measure], what: str) -> tup
     return offered[0], f"The link's {what} `{raw}` is not one of {names}; using {offered[0].label} instead."
 
 
+def parse_view(raw: str | None) -> str | None:
+    """A notice when the link names a view the page does not have (the tabs widget ignores it)."""
+    if raw is None or raw in VIEWS:
+        return None
+    return f"The link's view `{raw}` is not one of {', '.join(VIEWS)}; showing {VIEWS[0]} instead."
+
+
 def parse_link(params: Mapping[str, str], available: Sequence[SeriesKey]) -> LinkedView:
     """Read the whole view from the URL query parameters."""
+    view_notice = parse_view(params.get(VIEW_PARAM))
     series, series_notice = parse_series(params, available)
     threshold, threshold_notice = parse_threshold(params.get(THRESHOLD_PARAM))
     rank, rank_notice = parse_measure(params.get(RANK_PARAM), ALL_MEASURES, "ranking figure")
     chart, chart_notice = parse_measure(params.get(CHART_PARAM), HOURLY_MEASURES, "hourly figure")
-    notices = [notice for notice in (series_notice, threshold_notice, rank_notice, chart_notice) if notice is not None]
+    notices = [
+        notice
+        for notice in (view_notice, series_notice, threshold_notice, rank_notice, chart_notice)
+        if notice is not None
+    ]
     return LinkedView(series=series, threshold=threshold, notices=notices, rank=rank, chart=chart)
 
 
@@ -120,3 +136,20 @@ def link_params(
     if chart is not HOURLY_MEASURES[0]:
         params[CHART_PARAM] = chart.field
     return params
+
+
+VIEW_PARAMS = (THRESHOLD_PARAM, AREA_PARAM, CONSUMER_TYPE_PARAM, RANK_PARAM, CHART_PARAM)
+
+
+def sync_link(query: MutableMapping[str, str], params: Mapping[str, str]) -> None:
+    """Make `query` (the page's query parameters) carry `params`, changing only this module's parameters.
+
+    Other parameters stay: the open tab's is bound to the tabs widget and may not be touched. Only
+    values that differ are written, so a run that changes nothing sends nothing to the browser.
+    """
+    for key in VIEW_PARAMS:
+        if key in params:
+            if query.get(key) != params[key]:
+                query[key] = params[key]
+        elif key in query:
+            del query[key]

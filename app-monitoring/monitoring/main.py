@@ -2,8 +2,9 @@
 
 Run from `app-monitoring/`: `streamlit run monitoring/main.py` (API address from
 `APP_MONITORING_API_URL`). The page reads top to bottom: freshness, headline figures (this week
-against last week), the aggregated error over time, the per-series breakdown, then one series in
-detail. Links carry the series and the threshold, e.g. `?area=1&consumer_type=111&threshold=10`.
+against last week), then one of three views in tabs: the aggregated error over time, the breakdown
+by series (a row opens that series), one series in detail. Links carry the view, the series, the
+threshold and the chosen figures, e.g. `?view=One+series&area=1&consumer_type=111&threshold=10`.
 """
 
 from datetime import UTC, datetime
@@ -25,8 +26,8 @@ from monitoring.aggregate import (
     hourly_overview,
     parse_times,
 )
-from monitoring.data import load_freshness, load_hourly, load_monitored_series, load_summary
-from monitoring.deeplink import SeriesKey, link_params, parse_link
+from monitoring.data import load_freshness, load_hourly, load_monitored_series, load_summary, series_chart
+from monitoring.deeplink import ONE_SERIES, VIEW_PARAM, VIEWS, SeriesKey, link_params, parse_link, sync_link
 from monitoring.explanations import FIGURE_MEANINGS, WHEN_MAPE_MISLEADS
 from monitoring.figures import (
     heatmap_figure,
@@ -46,6 +47,7 @@ NOTICES_KEY = "link_notices"
 CHART_MEASURE_KEY = "chart_measure"
 RANK_MEASURE_KEY = "rank_measure"
 PAGE_TITLE = "Forecast monitoring"
+VIEW_KEY = VIEW_PARAM  # the tabs widget keeps the open tab in the URL under its key
 
 
 def forget_link_notices() -> None:
@@ -54,10 +56,11 @@ def forget_link_notices() -> None:
 
 
 def select_series_from_table(series_by_row: list[SeriesKey]) -> None:
-    """Runs before the rerun when a table row is chosen, so the selectbox can follow it."""
+    """Runs before the rerun when a table row is chosen: that series, in the "One series" view."""
     rows = st.session_state[TABLE_KEY].selection.rows
     if rows:
         st.session_state[SERIES_KEY] = series_by_row[rows[0]]
+        st.session_state[VIEW_KEY] = ONE_SERIES
         forget_link_notices()
 
 
@@ -125,6 +128,11 @@ st.session_state.setdefault(NOTICES_KEY, link.notices)
 st.session_state.setdefault(THRESHOLD_KEY, link.threshold)
 st.session_state.setdefault(RANK_MEASURE_KEY, link.rank.label)
 st.session_state.setdefault(CHART_MEASURE_KEY, link.chart.label)
+# Widgets in the closed tab are not drawn, and Streamlit forgets the state of widgets a run does not
+# draw: writing the values back keeps the choices made in the other tab.
+for widget_key in (CHART_MEASURE_KEY, RANK_MEASURE_KEY, SERIES_KEY):
+    if widget_key in st.session_state:
+        st.session_state[widget_key] = st.session_state[widget_key]
 for notice in st.session_state[NOTICES_KEY]:
     st.warning(notice, icon=":material/link_off:")
 
@@ -159,14 +167,8 @@ comparison_table = comparison.comparison_table(summary)
 # A static table: six rows need no grid, and a data grid is among the costliest elements to draw.
 st.table(comparison.formatted(comparison_table))
 
-st.header("Aggregated error over time")
 frame = hourly_frame(hourly)
-if len(frame):
-    st.caption(
-        f"Monitoring window {frame.index[0]:{TIME_FORMAT}} – {frame.index[-1]:{TIME_FORMAT}}: past predictions "
-        "compared with the observations that have arrived since, over all series."
-    )
-threshold_column, measure_column = st.columns([1, 3])
+threshold_column, _ = st.columns([1, 3])
 threshold = threshold_column.number_input(
     "Threshold (%)",
     min_value=0.1,
@@ -175,27 +177,51 @@ threshold = threshold_column.number_input(
     format="%.1f",
     key=THRESHOLD_KEY,
     on_change=forget_link_notices,
-    help="Hours and series whose MAPE, WAPE or |bias| is beyond this are highlighted.",
+    help="Hours and series whose MAPE, WAPE or |bias| is beyond this are highlighted, in every view below.",
 )
-chart_measure = BY_LABEL[
-    measure_column.radio(
-        "Figure per hour",
-        [measure.label for measure in HOURLY_MEASURES],
-        key=CHART_MEASURE_KEY,
-        on_change=forget_link_notices,
-        horizontal=True,
-    )
-]
-values = frame[chart_measure.field] if len(frame) else frame.get(chart_measure.field)
-overview = None if values is None else hourly_overview(values, chart_measure, threshold)
-if overview is None:
-    st.info("The monitoring window has no hour with a measured error yet.", icon=":material/hourglass_empty:")
-    hourly_chart = hour_of_day_chart = None
-else:
+# One view at a time: only the open tab's part of the script runs and is drawn, so a page view
+# draws one or two charts rather than four and a data grid. The open view is in the link (`view=`).
+over_time_tab, by_series_tab, one_series_tab = st.tabs(
+    list(VIEWS), key=VIEW_KEY, bind="query-params", on_change=forget_link_notices
+)
+chart_measure = BY_LABEL[st.session_state[CHART_MEASURE_KEY]]
+rank_measure = BY_LABEL[st.session_state[RANK_MEASURE_KEY]]
+ranked = breakdown.flag_beyond_threshold(breakdown.rank(table, rank_measure), rank_measure, threshold)
+series_by_row = [breakdown.series_of_row(ranked, row) for row in range(len(ranked))]
+if series_by_row and st.session_state.get(SERIES_KEY) not in series_by_row:
+    st.session_state[SERIES_KEY] = link.series if link.series is not None else series_by_row[0]
+
+
+def hourly_values(measure: Measure):
+    return frame[measure.field] if len(frame) else frame.get(measure.field)
+
+
+def over_time() -> None:
+    """The aggregated error per hour over the monitoring window, and by hour of day."""
+    st.header("Aggregated error over time")
+    if len(frame):
+        st.caption(
+            f"Monitoring window {frame.index[0]:{TIME_FORMAT}} – {frame.index[-1]:{TIME_FORMAT}}: past predictions "
+            "compared with the observations that have arrived since, over all series."
+        )
+    measure = BY_LABEL[
+        st.radio(
+            "Figure per hour",
+            [measure.label for measure in HOURLY_MEASURES],
+            key=CHART_MEASURE_KEY,
+            on_change=forget_link_notices,
+            horizontal=True,
+        )
+    ]
+    values = hourly_values(measure)
+    overview = None if values is None else hourly_overview(values, measure, threshold)
+    if overview is None:
+        st.info("The monitoring window has no hour with a measured error yet.", icon=":material/hourglass_empty:")
+        return
     latest, mean, worst, share = st.columns(4)
     unit = " %"
     latest.metric(
-        f"Latest {chart_measure.label}", f"{overview.latest:.2f}{unit}", help=f"{overview.latest_hour:{TIME_FORMAT}}"
+        f"Latest {measure.label}", f"{overview.latest:.2f}{unit}", help=f"{overview.latest_hour:{TIME_FORMAT}}"
     )
     mean.metric("Mean over the window", f"{overview.mean:.2f}{unit}", help=f"{overview.hours_measured} hours")
     worst.metric("Worst hour", f"{overview.worst:.2f}{unit}", help=f"{overview.worst_hour:{TIME_FORMAT}}")
@@ -204,38 +230,9 @@ else:
         f"{overview.share_beyond_threshold:.0%}",
         help=f"{overview.hours_beyond_threshold} of {overview.hours_measured} hours beyond {threshold:g} %",
     )
-    hourly_chart = hourly_figure(values, chart_measure, threshold, daily_rolling_mean(values))
-    plotly_chart(hourly_chart, key="hourly_chart")
-    hour_of_day_chart = hour_of_day_figure(hour_of_day_profile(frame))
-    plotly_chart(hour_of_day_chart, key="hour_of_day_chart")
+    plotly_chart(hourly_figure(values, measure, threshold, daily_rolling_mean(values)), key="hourly_chart")
+    plotly_chart(hour_of_day_figure(hour_of_day_profile(frame)), key="hour_of_day_chart")
 
-
-st.header("Breakdown by series")
-rank_measure = BY_LABEL[
-    st.radio(
-        "Rank and colour by",
-        [measure.label for measure in ALL_MEASURES],
-        key=RANK_MEASURE_KEY,
-        on_change=forget_link_notices,
-        horizontal=True,
-        help="Orders the table worst first and colours the heatmap. Click a column header to sort by any figure.",
-    )
-]
-ranked = breakdown.flag_beyond_threshold(breakdown.rank(table, rank_measure), rank_measure, threshold)
-series_by_row = [breakdown.series_of_row(ranked, row) for row in range(len(ranked))]
-if series_by_row and st.session_state.get(SERIES_KEY) not in series_by_row:
-    st.session_state[SERIES_KEY] = link.series if link.series is not None else series_by_row[0]
-st.caption(
-    f"{len(ranked)} series, worst {rank_measure.label} first; {int(ranked[breakdown.BEYOND_THRESHOLD].sum())} "
-    f"beyond the line for {rank_measure.label}. Choose a row to see that series below. Blank cells: "
-    "the figure cannot be computed (nothing compared, all observations zero, no week-earlier pairs)."
-)
-table_column, heatmap_column = st.columns([3, 2])
-# The heatmap depends on the figure and the threshold only: drawn here, outside the fragments,
-# it is left alone when a series is chosen.
-heatmap_chart = heatmap_figure(breakdown.heatmap_matrix(ranked, rank_measure), rank_measure, threshold)
-with heatmap_column:
-    plotly_chart(heatmap_chart, key="heatmap")
 
 FIGURE_FORMATS = {
     measure.unit_label: st.column_config.NumberColumn(
@@ -280,20 +277,27 @@ def series_table() -> None:
     )
 
 
-def build_report(series: SeriesKey, series_chart) -> bytes:
-    """The view as a self-contained HTML file (runs only when the button is pressed)."""
+def build_report(series: SeriesKey, detail) -> bytes:
+    """Both views as one self-contained HTML file (runs only when the button is pressed)."""
     key_figures = {} if last_week is None else {m.label: m.text(last_week.get(m.field)) for m in ALL_MEASURES}
+    values = hourly_values(chart_measure)
+    measured = values is not None and hourly_overview(values, chart_measure, threshold) is not None
     sections = [
         ReportSection("This week against last week", table=comparison_table),
-        ReportSection("Aggregated error over time", figure=hourly_chart),
-        ReportSection("Error by hour of day", figure=hour_of_day_chart),
+        ReportSection(
+            "Aggregated error over time",
+            figure=hourly_figure(values, chart_measure, threshold, daily_rolling_mean(values)) if measured else None,
+        ),
+        ReportSection(
+            "Error by hour of day", figure=hour_of_day_figure(hour_of_day_profile(frame)) if measured else None
+        ),
         ReportSection(
             "Breakdown by series",
             text=f"Worst {rank_measure.label} first.",
-            figure=heatmap_chart,
+            figure=heatmap_figure(breakdown.heatmap_matrix(ranked, rank_measure), rank_measure, threshold),
             table=ranked.drop(columns=[breakdown.AREA, breakdown.CONSUMER_TYPE]),
         ),
-        ReportSection(series_name(series), figure=series_chart),
+        ReportSection(series_name(series), figure=series_figure(detail, series)),
     ]
     return html_report(
         title=f"{PAGE_TITLE} · {datetime.now(UTC):%d %b %Y}",
@@ -310,13 +314,17 @@ def build_report(series: SeriesKey, series_chart) -> bytes:
     )
 
 
+def update_link(series: SeriesKey | None) -> None:
+    """The view's own parameters in the URL; the open tab's (`view`) is Streamlit's."""
+    sync_link(st.query_params, link_params(series, st.session_state[THRESHOLD_KEY], rank_measure, chart_measure))
+
+
 @st.fragment
 def series_detail() -> None:
-    """One series in detail: the one chosen in the selectbox or the table.
+    """One series in detail: the one chosen in the selectbox or in the breakdown table.
 
-    A fragment of its own inside `table_and_series`, so the selectbox reruns only this part.
+    A fragment, so choosing another series in the selectbox reruns only this part.
     """
-    st.header("One series")
     if not series_by_row:
         st.info("The monitoring data lists no series yet.", icon=":material/hourglass_empty:")
         return
@@ -327,7 +335,7 @@ def series_detail() -> None:
         key=SERIES_KEY,
         on_change=forget_link_notices,
     )
-    st.query_params.from_dict(link_params(series, st.session_state[THRESHOLD_KEY], rank_measure, chart_measure))
+    update_link(series)
     area, consumer_type = series
     try:
         monitored = load_monitored_series(api_url, version, area, consumer_type)
@@ -357,8 +365,7 @@ def series_detail() -> None:
         )
         if missing:
             st.caption(f"{missing} hours inside the window have no observation: drawn as gaps, not as awaited.")
-    series_chart = series_figure(detail, series)
-    plotly_chart(series_chart, key="series_chart")
+    plotly_chart(series_chart(api_url, version, area, consumer_type), key="series_chart")
     csv_column, report_column = st.columns(2)
     csv_column.download_button(
         "Download this series (CSV)",
@@ -370,7 +377,7 @@ def series_detail() -> None:
     )
     report_column.download_button(
         "Download this view (HTML report)",
-        partial(build_report, series, series_chart),
+        partial(build_report, series, detail),
         file_name=f"monitoring_report_{area}_{consumer_type}.html",
         mime="text/html",
         on_click="ignore",
@@ -379,12 +386,38 @@ def series_detail() -> None:
     )
 
 
-@st.fragment
-def table_and_series() -> None:
-    """A row chosen in the table reruns the table and the series below, not the page or the heatmap."""
+def by_series() -> None:
+    """Every series ranked by one figure: the table (a row opens that series) and the heatmap."""
+    st.header("Breakdown by series")
+    st.radio(
+        "Rank and colour by",
+        [measure.label for measure in ALL_MEASURES],
+        key=RANK_MEASURE_KEY,
+        on_change=forget_link_notices,
+        horizontal=True,
+        help="Orders the table worst first and colours the heatmap. Click a column header to sort by any figure.",
+    )
+    st.caption(
+        f"{len(ranked)} series, worst {rank_measure.label} first; {int(ranked[breakdown.BEYOND_THRESHOLD].sum())} "
+        f"beyond the line for {rank_measure.label}. Choose a row to see that series in detail. Blank cells: "
+        "the figure cannot be computed (nothing compared, all observations zero, no week-earlier pairs)."
+    )
+    table_column, heatmap_column = st.columns([3, 2])
     with table_column:
         series_table()
+    with heatmap_column:
+        plotly_chart(
+            heatmap_figure(breakdown.heatmap_matrix(ranked, rank_measure), rank_measure, threshold), key="heatmap"
+        )
+
+
+def one_series() -> None:
+    st.header("One series")
     series_detail()
 
 
-table_and_series()
+for tab, view in ((over_time_tab, over_time), (by_series_tab, by_series), (one_series_tab, one_series)):
+    with tab:
+        if tab.open:
+            view()
+update_link(st.session_state.get(SERIES_KEY))

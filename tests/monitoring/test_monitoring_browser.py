@@ -11,7 +11,10 @@ from devtools.paths import ARTIFACTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHARTS = 4  # hourly figure, hour of day, heatmap, series detail (with its error distribution)
+# Charts drawn per view (only the open tab is drawn): hourly figure and hour of day; the heatmap;
+# the series (with its error distribution). The HTML report holds all four.
+VIEW_CHARTS = {"Over time": 2, "By series": 1, "One series": 1}
+REPORT_CHARTS = 4
 CHARTS_DRAWN = """count => {
     const plots = [...document.querySelectorAll('.js-plotly-plot')];
     return plots.length === count && plots.every(plot => plot.querySelector('.cartesianlayer .mlayer > *'))
@@ -33,9 +36,15 @@ def worst_first(api_on_fixture_bucket: str) -> list[tuple[int, int]]:
     return [(entry["area"], entry["consumer_type"]) for entry in measured]
 
 
-def open_page(page, url: str) -> None:
+def open_page(page, url: str, view: str = "Over time") -> None:
     page.goto(url)
-    page.wait_for_function(CHARTS_DRAWN, arg=CHARTS, timeout=90_000, polling=100)
+    page.wait_for_function(CHARTS_DRAWN, arg=VIEW_CHARTS[view], timeout=90_000, polling=100)
+
+
+def open_tab(page, view: str) -> None:
+    page.get_by_role("tab", name=view).click()
+    page.wait_for_url(f"**view={view.replace(' ', '+')}**" if view != "Over time" else "**", timeout=10_000)
+    page.wait_for_function(CHARTS_DRAWN, arg=VIEW_CHARTS[view], timeout=60_000, polling=100)
 
 
 def chart_titles(page) -> list[str]:
@@ -65,31 +74,38 @@ def screenshot():
     return save
 
 
-def test_page_draws_every_chart_and_explains_the_figures(page, dashboard, worst_first, screenshot):
+def test_each_view_draws_its_charts_and_the_page_explains_the_figures(page, dashboard, worst_first, screenshot):
     open_page(page, f"{dashboard}/?threshold=3")
     assert page.get_by_role("heading", name="Forecast monitoring").is_visible()
-    titles = chart_titles(page)
-    assert titles[:3] == [
-        "WAPE over all series, per hour",
-        "Error by hour of day (mean over the window)",
-        "WAPE by consumer type and area",
-    ]
-    assert " · consumer type " in titles[-1]
+    assert chart_titles(page) == ["WAPE over all series, per hour", "Error by hour of day (mean over the window)"]
     assert page.get_by_text("threshold 3 %").first.is_visible()
     assert page.get_by_text("When MAPE misleads: a small consumer type").is_visible()
     headline = page.locator('[data-testid="stMetric"]').first
     assert headline.locator('[data-testid="stMetricLabel"]').inner_text() == "WAPE"
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0  # the other views are not drawn
+    screenshot(page, "monitoring-page.png")
+
+    open_tab(page, "By series")
+    assert chart_titles(page) == ["WAPE by consumer type and area"]
+    page.locator('[data-testid="stDataFrame"]').wait_for(timeout=30_000)  # its code loads on first use
+    assert "threshold=3" in page.url
+    screenshot(page, "monitoring-by-series.png")
+
+    open_tab(page, "One series")
     wait_for_detail(page, worst_first[0])
+    assert len(chart_titles(page)) == 1
+    screenshot(page, "monitoring-one-series.png")
+
+    open_tab(page, "Over time")
+    assert "view=" not in page.url  # the first view is the default, left out of the link
     assert "Traceback" not in page.content()
     loaded = page.evaluate("() => performance.getEntriesByType('resource').map(entry => entry.name)")
     assert any(name.endswith("/app/static/plotly-cartesian.min.js") for name in loaded)
     assert not any("PlotlyChart" in name for name in loaded), "a chart was drawn by st.plotly_chart"
-    screenshot(page, "monitoring-page.png")
 
 
-def test_choosing_a_row_in_the_breakdown_selects_that_series_below(page, dashboard, worst_first, screenshot):
-    open_page(page, dashboard)
-    wait_for_detail(page, worst_first[0])
+def test_choosing_a_row_in_the_breakdown_opens_that_series(page, dashboard, worst_first, screenshot):
+    open_page(page, f"{dashboard}/?view=By+series", "By series")
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
@@ -98,14 +114,15 @@ def test_choosing_a_row_in_the_breakdown_selects_that_series_below(page, dashboa
     # The row-selection checkbox sits in the first column; the header takes one row.
     page.mouse.click(box["x"] + 18, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
     wait_for_detail(page, worst_first[row])
+    assert page.get_by_role("tab", name="One series", selected=True).is_visible()
     area, consumer_type = worst_first[row]
     page.wait_for_url(f"**area={area}**", timeout=10_000)
-    assert f"consumer_type={consumer_type}" in page.url
+    assert f"consumer_type={consumer_type}" in page.url and "view=One+series" in page.url
     screenshot(page, "monitoring-row-selected.png")
 
 
 def test_deep_link_to_a_series_then_choosing_another_in_the_selectbox(page, dashboard, worst_first, screenshot):
-    open_page(page, f"{dashboard}/?area=1&consumer_type=111&threshold=6")
+    open_page(page, f"{dashboard}/?view=One+series&area=1&consumer_type=111&threshold=6", "One series")
     wait_for_detail(page, (1, 111))
     assert page.locator('[data-testid="stNumberInput"] input').input_value() == "6.0"
     other = next(series for series in worst_first if series != (1, 111))
@@ -115,21 +132,26 @@ def test_deep_link_to_a_series_then_choosing_another_in_the_selectbox(page, dash
     page.get_by_role("option", name=f"{area_label(other[0])} · consumer type {other[1]}", exact=True).click()
     wait_for_detail(page, other)
     page.wait_for_url(f"**consumer_type={other[1]}**", timeout=10_000)
-    assert "threshold=6" in page.url
+    assert "threshold=6" in page.url and "view=One+series" in page.url
     screenshot(page, "monitoring-series-changed.png")
 
 
 def test_invalid_link_values_fall_back_with_notices(page, dashboard, worst_first):
-    open_page(page, f"{dashboard}/?area=x&consumer_type=111&threshold=-5")
+    open_page(page, f"{dashboard}/?view=One+series&area=x&consumer_type=111&threshold=-5", "One series")
     alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
     assert any("showing the worst series instead" in text for text in alerts)
     assert any("threshold -5 is not a percentage" in text for text in alerts)
     wait_for_detail(page, worst_first[0])
     assert page.locator('[data-testid="stNumberInput"] input').input_value() == "10.0"
 
+    open_page(page, f"{dashboard}/?view=Everything")  # not a tab: the first view, and a notice
+    alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
+    assert any("view Everything is not one of Over time, By series, One series" in text for text in alerts)
+    assert page.get_by_role("tab", name="Over time", selected=True).is_visible()
+
 
 def test_html_report_downloads_and_its_charts_work_offline(page, browser, dashboard, worst_first):
-    open_page(page, f"{dashboard}/?area=1&consumer_type=111")
+    open_page(page, f"{dashboard}/?view=One+series&area=1&consumer_type=111", "One series")
     wait_for_detail(page, (1, 111))
     button = page.get_by_role("button", name="Download this view (HTML report)")
     button.scroll_into_view_if_needed()
@@ -145,7 +167,7 @@ def test_html_report_downloads_and_its_charts_work_offline(page, browser, dashbo
         viewer = offline.new_page()
         viewer.on("request", lambda request: requests_made.append(request.url))
         viewer.goto(report.as_uri())
-        viewer.wait_for_function(CHARTS_DRAWN, arg=CHARTS, timeout=30_000, polling=100)
+        viewer.wait_for_function(CHARTS_DRAWN, arg=REPORT_CHARTS, timeout=30_000, polling=100)
         assert [url for url in requests_made if not url.startswith("file:")] == []
         assert viewer.locator(".js-plotly-plot .gtitle").first.text_content() == "WAPE over all series, per hour"
         chart = viewer.locator(".js-plotly-plot").first

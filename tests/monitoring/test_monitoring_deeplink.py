@@ -2,7 +2,7 @@
 
 import pytest
 from monitoring.aggregate import DEFAULT_THRESHOLD_PERCENT
-from monitoring.deeplink import link_params, parse_link, parse_threshold
+from monitoring.deeplink import VIEWS, link_params, parse_link, parse_threshold, sync_link
 from monitoring.measures import BIAS, MAPE, WAPE
 
 AVAILABLE = [(1, 111), (2, 462), (0, 999)]
@@ -83,3 +83,27 @@ def test_a_figure_the_page_does_not_offer_there_falls_back_with_a_notice():
     view = parse_link({"rank": "rmse", "figure": "mase"}, AVAILABLE)  # MASE ranks, but has no hourly series
     assert (view.rank, view.chart) == (WAPE, WAPE)
     assert len(view.notices) == 2 and "`rmse`" in view.notices[0] and "`mase`" in view.notices[1]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_each_view_in_a_link_is_accepted_silently(view):
+    assert parse_link({"view": view}, AVAILABLE).notices == []
+
+
+def test_an_unknown_view_gives_a_notice_naming_the_views():
+    (notice,) = parse_link({"view": "by series"}, AVAILABLE).notices  # labels are taken verbatim
+    assert "`by series`" in notice and "Over time, By series, One series" in notice
+
+
+def test_sync_link_writes_only_changes_and_leaves_the_open_tab_alone():
+    written: list[str] = []
+
+    class Recording(dict):
+        def __setitem__(self, key, value):
+            written.append(key)
+            super().__setitem__(key, value)
+
+    query = Recording({"view": "One series", "threshold": "10", "area": "1", "consumer_type": "111", "rank": "bias"})
+    sync_link(query, link_params((1, 462), 10.0))
+    assert query == {"view": "One series", "threshold": "10", "area": "1", "consumer_type": "462"}
+    assert written == ["consumer_type"]

@@ -13,13 +13,19 @@ import requests
 from buckets import ALL_ZERO, GAP_HOURS, SHORT, WITH_GAP
 from devtools.apptest import plotly_figures
 from inprocess_api import API_URL
+from monitoring.deeplink import BY_SERIES, ONE_SERIES, OVER_TIME
 from monitoring.measures import ALL_MEASURES, BIAS, COVERAGE_80, MAPE, WAPE
 from streamlit.proto.Metric_pb2 import Metric
 
 SUMMARY = "/api/v2/monitoring/summary"
 HOURLY = "/api/v2/monitoring/hourly"
 FRESHNESS = "/api/v1/freshness"
-PAGE_CHARTS = 4  # hourly, hour of day, heatmap, series (with its error distribution)
+# Only the open view is drawn; its charts' titles start with these.
+VIEW_CHARTS = {
+    OVER_TIME: ["WAPE over all series, per hour", "Error by hour of day"],
+    BY_SERIES: ["WAPE by consumer type and area"],
+    ONE_SERIES: [" · consumer type "],  # the series (with its error distribution)
+}
 
 
 def charts(app_test) -> list[dict]:
@@ -42,6 +48,25 @@ def array(values: list | dict) -> np.ndarray:
     if isinstance(values, dict):
         return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
     return np.array(values, dtype=float)
+
+
+def chart_titles(app_test) -> list[str]:
+    return [figure["layout"]["title"]["text"] for figure in charts(app_test)]
+
+
+def shows_view(app_test, view: str) -> bool:
+    """The page draws that view's charts, and no other view's."""
+    titles = chart_titles(app_test)
+    return len(titles) == len(VIEW_CHARTS[view]) and all(
+        part in title for part, title in zip(VIEW_CHARTS[view], titles, strict=True)
+    )
+
+
+def open_view(app_test, view: str):
+    """Choose a tab, as a click on it does: the tabs' state, and the URL the browser sends back."""
+    app_test.session_state["view"] = view
+    app_test.query_params.pop("view", None)  # AppTest sends its own query on every run
+    return app_test.run()
 
 
 def metrics(app_test) -> list[tuple[str, str]]:
@@ -77,7 +102,7 @@ def test_retry_asks_the_api_again_and_shows_the_page_once_it_is_back(app, page_a
     page.button[0].click().run()
     assert not page.exception
     assert not page.warning
-    assert len(plotly_figures(page)) == PAGE_CHARTS
+    assert shows_view(page, OVER_TIME)
 
 
 def test_no_monitoring_data_yet_is_explained_with_the_apis_reason(app, serve_page, no_monitoring_api):
@@ -164,11 +189,40 @@ def test_unusable_threshold_in_the_url_falls_back_to_10_percent_with_a_notice(ap
     assert page.query_params["threshold"] == "10"
 
 
+def test_the_page_opens_on_the_view_over_time_and_draws_no_other_view(app):
+    page = app().run()
+    assert not page.exception
+    assert [tab.label for tab in page.tabs] == [OVER_TIME, BY_SERIES, ONE_SERIES]
+    assert shows_view(page, OVER_TIME)
+    assert not page.dataframe and not page.selectbox
+
+
+@pytest.mark.parametrize("view", [BY_SERIES, ONE_SERIES])
+def test_a_link_opens_its_view_and_a_tab_click_the_others(app, view):
+    page = app(view=view).run()
+    assert not page.exception and not page.warning
+    assert shows_view(page, view)
+    for other in (OVER_TIME, BY_SERIES, ONE_SERIES):
+        assert shows_view(open_view(page, other), other)
+        assert not page.exception
+
+
+def test_unknown_view_in_the_link_opens_the_first_with_a_notice(app):
+    page = app(view="Everything").run()
+    assert not page.exception
+    assert shows_view(page, OVER_TIME)
+    assert "view `Everything` is not one of Over time, By series, One series" in texts(page.warning)
+
+
 def test_the_worst_series_by_wape_is_shown_by_default_and_ranking_follows_the_chosen_figure(app, page_api):
     summary = page_api.answer(SUMMARY)[1]
-    page = app().run()
+    page = app(view=ONE_SERIES).run()
     assert page.selectbox(key="series").value == worst_by_wape(summary)
     assert page.query_params["area"] == str(worst_by_wape(summary)[0])
+    page = open_view(page, BY_SERIES)
+    assert page.dataframe[0].value[WAPE.unit_label].iloc[0] == pytest.approx(
+        max(e["wape"] for e in summary["series"] if e["wape"] is not None) * 100
+    )
     page.radio(key="rank_measure").set_value(COVERAGE_80.label).run()
     assert not page.exception
     table = page.dataframe[0].value
@@ -180,23 +234,27 @@ def test_the_worst_series_by_wape_is_shown_by_default_and_ranking_follows_the_ch
 def test_the_chosen_figures_live_in_the_link_and_a_shared_link_reopens_them(app):
     page = app().run()
     assert "rank" not in page.query_params and "figure" not in page.query_params  # defaults stay out
-    page.radio(key="rank_measure").set_value(BIAS.label).run()
     page.radio(key="chart_measure").set_value(MAPE.label).run()
+    page = open_view(page, BY_SERIES)  # the hourly figure's radio is not drawn here, its choice stays
+    page.radio(key="rank_measure").set_value(BIAS.label).run()
     assert (page.query_params["rank"], page.query_params["figure"]) == ("bias", "mape")
+    assert open_view(page, OVER_TIME).radio(key="chart_measure").value == MAPE.label
+    assert page.query_params["rank"] == "bias"
 
     shared = app(**{key: page.query_params[key] for key in page.query_params}).run()
-    assert shared.radio(key="rank_measure").value == BIAS.label
     assert shared.radio(key="chart_measure").value == MAPE.label
     assert chart_titled(shared, "MAPE over all series")
+    shared = open_view(shared, BY_SERIES)
+    assert shared.radio(key="rank_measure").value == BIAS.label
     assert chart_titled(shared, "Bias by consumer type and area")
     assert not shared.warning and not shared.exception
 
 
 def test_unknown_figures_in_the_link_fall_back_with_notices(app):
     page = app(rank="accuracy", figure="coverage_80").run()  # coverage has no hourly series
-    assert page.radio(key="rank_measure").value == WAPE.label
     assert page.radio(key="chart_measure").value == WAPE.label
     warnings = texts(page.warning)
+    assert open_view(page, BY_SERIES).radio(key="rank_measure").value == WAPE.label
     assert "ranking figure `accuracy`" in warnings and "hourly figure `coverage_80`" in warnings
     assert not page.exception
 
@@ -204,7 +262,7 @@ def test_unknown_figures_in_the_link_fall_back_with_notices(app):
 def test_series_from_the_url_is_selected_and_its_figures_are_the_apis(app, page_api):
     summary = page_api.answer(SUMMARY)[1]
     entry = next(e for e in summary["series"] if (e["area"], e["consumer_type"]) == (1, 111))
-    page = app(area="1", consumer_type="111").run()
+    page = app(view=ONE_SERIES, area="1", consumer_type="111").run()
     assert not page.exception
     assert page.selectbox(key="series").value == (1, 111)
     assert series_chart(page)["layout"]["title"]["text"].startswith("DK1 (west of the Great Belt)")
@@ -216,7 +274,7 @@ def test_series_from_the_url_is_selected_and_its_figures_are_the_apis(app, page_
 
 
 def test_unknown_series_in_the_url_falls_back_to_the_worst_with_a_notice(app, page_api):
-    page = app(area="2", consumer_type="998").run()
+    page = app(view=ONE_SERIES, area="2", consumer_type="998").run()
     assert not page.exception
     assert page.selectbox(key="series").value == worst_by_wape(page_api.answer(SUMMARY)[1])
     assert "no monitoring data for DK2 (east), consumer type 998" in texts(page.warning)
@@ -226,7 +284,7 @@ def test_series_detail_shades_what_the_api_awaits_and_reports_the_gap_as_missing
     serve_page(edge_api)
     body = edge_api.answer(series_path(WITH_GAP))[1]
     awaited = sum(row["awaiting_observation"] for row in body["hours"])
-    page = app(area=str(WITH_GAP[0]), consumer_type=str(WITH_GAP[1])).run()
+    page = app(view=ONE_SERIES, area=str(WITH_GAP[0]), consumer_type=str(WITH_GAP[1])).run()
     assert not page.exception
     figure = series_chart(page)
     assert f"{awaited} h awaiting observations" in figure["layout"]["title"]["text"]
@@ -236,17 +294,17 @@ def test_series_detail_shades_what_the_api_awaits_and_reports_the_gap_as_missing
 
 def test_figures_that_cannot_be_computed_show_a_dash_and_the_rest_of_the_page(app, serve_page, edge_api):
     serve_page(edge_api)
-    page = app(area=str(ALL_ZERO[0]), consumer_type=str(ALL_ZERO[1])).run()
+    page = app(view=ONE_SERIES, area=str(ALL_ZERO[0]), consumer_type=str(ALL_ZERO[1])).run()
     assert not page.exception
     detail = dict(metrics(page)[-(len(ALL_MEASURES) + 1) :])
     assert detail["MAPE"] == detail["WAPE"] == detail["Bias"] == "–"
-    assert len(plotly_figures(page)) == PAGE_CHARTS
-    page = app(area=str(SHORT[0]), consumer_type=str(SHORT[1])).run()
+    assert shows_view(page, ONE_SERIES)
+    page = app(view=ONE_SERIES, area=str(SHORT[0]), consumer_type=str(SHORT[1])).run()
     assert dict(metrics(page)[-(len(ALL_MEASURES) + 1) :])["MASE"] == "–"
 
 
 def test_choosing_another_series_redraws_the_detail_and_updates_the_link(app):
-    page = app().run()
+    page = app(view=ONE_SERIES).run()
     page.selectbox(key="series").set_value((1, 111)).run()
     assert not page.exception
     assert series_chart(page)["layout"]["title"]["text"].startswith("DK1")
@@ -257,18 +315,20 @@ def test_choosing_another_series_redraws_the_detail_and_updates_the_link(app):
 def test_series_the_api_no_longer_knows_is_reported_not_raised(app, page_api):
     page_api.injected[series_path((1, 111))] = page_api.answer(series_path((2, 998)))
     assert page_api.injected[series_path((1, 111))][0] == 404
-    page = app(area="1", consumer_type="111").run()
+    page = app(view=ONE_SERIES, area="1", consumer_type="111").run()
     assert not page.exception
     assert "no monitoring data for DK1 (west of the Great Belt)" in texts(page.info)
-    assert len(plotly_figures(page)) == PAGE_CHARTS - 1
+    assert not plotly_figures(page)
+    assert shows_view(open_view(page, OVER_TIME), OVER_TIME)
 
 
 def test_series_request_failing_keeps_the_rest_of_the_page(app, page_api):
     page_api.injected[series_path((1, 111))] = requests.Timeout("read timed out")
-    page = app(area="1", consumer_type="111").run()
+    page = app(view=ONE_SERIES, area="1", consumer_type="111").run()
     assert not page.exception
     assert "monitoring/series/1/111" in texts(page.warning)
-    assert len(plotly_figures(page)) == PAGE_CHARTS - 1
+    assert not plotly_figures(page)
+    assert shows_view(open_view(page, BY_SERIES), BY_SERIES)
 
 
 def test_answers_are_cached_between_reruns(app, page_api):
