@@ -7,6 +7,7 @@ by series (a row opens that series), one series in detail. Links carry the view,
 threshold and the chosen figures, e.g. `?view=One+series&area=1&consumer_type=111&threshold=10`.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import partial
 
@@ -192,6 +193,12 @@ if series_by_row and st.session_state.get(SERIES_KEY) not in series_by_row:
     st.session_state[SERIES_KEY] = link.series if link.series is not None else series_by_row[0]
 
 
+def measure_radio(label: str, measures: Sequence[Measure], key: str, help: str | None = None) -> Measure:
+    """A row of figures to choose from; the chosen one."""
+    labels = [measure.label for measure in measures]
+    return BY_LABEL[st.radio(label, labels, key=key, on_change=forget_link_notices, horizontal=True, help=help)]
+
+
 def hourly_values(measure: Measure):
     return frame[measure.field] if len(frame) else frame.get(measure.field)
 
@@ -204,15 +211,7 @@ def over_time() -> None:
             f"Monitoring window {frame.index[0]:{TIME_FORMAT}} – {frame.index[-1]:{TIME_FORMAT}}: past predictions "
             "compared with the observations that have arrived since, over all series."
         )
-    measure = BY_LABEL[
-        st.radio(
-            "Figure per hour",
-            [measure.label for measure in HOURLY_MEASURES],
-            key=CHART_MEASURE_KEY,
-            on_change=forget_link_notices,
-            horizontal=True,
-        )
-    ]
+    measure = measure_radio("Figure per hour", HOURLY_MEASURES, CHART_MEASURE_KEY)
     values = hourly_values(measure)
     overview = None if values is None else hourly_overview(values, measure, threshold)
     if overview is None:
@@ -382,19 +381,17 @@ def series_detail() -> None:
         mime="text/html",
         on_click="ignore",
         icon=":material/download:",
-        help="One file with the figures, tables and charts of this page; the charts stay interactive offline.",
+        help="One file with the figures, tables and charts of all three views; the charts stay interactive offline.",
     )
 
 
 def by_series() -> None:
     """Every series ranked by one figure: the table (a row opens that series) and the heatmap."""
     st.header("Breakdown by series")
-    st.radio(
+    measure_radio(
         "Rank and colour by",
-        [measure.label for measure in ALL_MEASURES],
-        key=RANK_MEASURE_KEY,
-        on_change=forget_link_notices,
-        horizontal=True,
+        ALL_MEASURES,
+        RANK_MEASURE_KEY,
         help="Orders the table worst first and colours the heatmap. Click a column header to sort by any figure.",
     )
     st.caption(
