@@ -9,7 +9,7 @@ in the same run, alternating the two pages:
 - later views: page loads on the running server, of each of the three views by its link
   (`?view=...`); all from navigation to every chart of the view drawn and the script finished (the
   floor: its one chart), each in a fresh browser context;
-- view change: from the click on another tab to that view's charts drawn;
+- view change: from the click on another view in the view chooser to that view's charts drawn;
 - series change: from the pointer press that chooses another series (in the selectbox of "One
   series", or a row of the breakdown table in "By series", which opens "One series") to the detail
   chart showing that series.
@@ -89,7 +89,7 @@ WATCH_DETAIL = """expected => {
     requestAnimationFrame(check);
 }"""
 ROW_HEIGHT = 35
-# The page's views (tabs), the link that opens each, and the charts each draws: hourly figure and
+# The page's views, the link that opens each, and the charts each draws: hourly figure and
 # hour of day; the heatmap; the series (with its error distribution).
 VIEWS = {
     "Over time": ("", [2, "over all series, per hour"]),
@@ -156,11 +156,11 @@ def change_with_selectbox(page: Page, series: tuple[int, int]) -> float:
 
 
 def change_view(page: Page, view: str) -> float:
-    """Seconds from the click on the view's tab to its charts drawn."""
-    tab = page.get_by_role("tab", name=view)
-    tab.scroll_into_view_if_needed()
+    """Seconds from the click on the view in the view chooser to its charts drawn."""
+    choice = page.get_by_role("radio", name=view, exact=True)
+    choice.scroll_into_view_if_needed()
     started = time.perf_counter()
-    tab.click()
+    choice.click()
     page.wait_for_url(f"**{VIEWS[view][0].replace('?', '')}**" if VIEWS[view][0] else "**", timeout=30_000)
     page.wait_for_function(DRAWN, arg=VIEWS[view][1], timeout=30_000, polling="raf")
     return time.perf_counter() - started
@@ -304,7 +304,7 @@ def main() -> None:
         "  CPU per later view (Chromium + server): "
         + ", ".join(f"{name} {statistics.median(cpu[name]):.2f} s" for name in names),
     ]
-    lines += [f"  tab click to {view + ':':23s}{describe(view_changes[view])}" for view in VIEWS]
+    lines += [f"  view change to {view + ':':20s}{describe(view_changes[view])}" for view in VIEWS]
     lines += [
         f"  series change via selectbox:        {describe(selectbox_changes)}  (target < 0.5 s)",
         f"  series change via table row:        {describe(row_changes)}  (opens One series; target < 0.5 s)",

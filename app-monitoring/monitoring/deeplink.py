@@ -3,10 +3,11 @@ view can be shared.
 
 Links are typed by hand and outlive the data they point at, so every value is checked; a bad one
 falls back to the default and says so instead of failing
-(`?view=One+series&area=1&consumer_type=111&threshold=10&rank=bias&figure=mape`: `view` is the open
-tab, `rank` the figure the table is ranked and the heatmap coloured by, `figure` the one the hourly
-chart shows; both by API field name). `view` belongs to the page's tabs widget (Streamlit keeps it in
-the URL and drops a value that is not a tab's label); this module only explains a dropped one.
+(`?view=One+series&area=1&consumer_type=111&threshold=10&rank=bias&figure=mape`: `view` is the chosen
+view, `rank` the figure the table is ranked and the heatmap coloured by, `figure` the one the hourly
+chart shows; both by API field name). `view` belongs to the page's view chooser (a widget bound to
+the URL: Streamlit keeps it there and ignores a value that is not a view's name); this module only
+explains an ignored one.
 Area 0 (all Denmark) is a real value: values are compared with `is None`, never by truthiness.
 """
 
@@ -99,7 +100,7 @@ def parse_measure(raw: str | None, offered: Sequence[Measure], what: str) -> tup
 
 
 def parse_view(raw: str | None) -> str | None:
-    """A notice when the link names a view the page does not have (the tabs widget ignores it)."""
+    """A notice when the link names a view the page does not have (the view chooser ignores it)."""
     if raw is None or raw in VIEWS:
         return None
     return f"The link's view `{raw}` is not one of {', '.join(VIEWS)}; showing {VIEWS[0]} instead."
@@ -144,7 +145,7 @@ VIEW_PARAMS = (THRESHOLD_PARAM, AREA_PARAM, CONSUMER_TYPE_PARAM, RANK_PARAM, CHA
 def sync_link(query: MutableMapping[str, str], params: Mapping[str, str]) -> None:
     """Make `query` (the page's query parameters) carry `params`, changing only this module's parameters.
 
-    Other parameters stay: the open tab's is bound to the tabs widget and may not be touched. Only
+    Other parameters stay: the chosen view's is bound to the view chooser and may not be touched. Only
     values that differ are written, so a run that changes nothing sends nothing to the browser.
     """
     for key in VIEW_PARAMS:

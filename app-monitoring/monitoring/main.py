@@ -2,7 +2,7 @@
 
 Run from `app-monitoring/`: `streamlit run monitoring/main.py` (API address from
 `APP_MONITORING_API_URL`). The page reads top to bottom: freshness, headline figures (this week
-against last week), then one of three views in tabs: the aggregated error over time, the breakdown
+against last week), then one of three views (a chooser): the aggregated error over time, the breakdown
 by series (a row opens that series), one series in detail. Links carry the view, the series, the
 threshold and the chosen figures, e.g. `?view=One+series&area=1&consumer_type=111&threshold=10`.
 """
@@ -48,7 +48,7 @@ NOTICES_KEY = "link_notices"
 CHART_MEASURE_KEY = "chart_measure"
 RANK_MEASURE_KEY = "rank_measure"
 PAGE_TITLE = "Forecast monitoring"
-VIEW_KEY = VIEW_PARAM  # the tabs widget keeps the open tab in the URL under its key
+VIEW_KEY = VIEW_PARAM  # the view chooser keeps the chosen view in the URL under its key
 
 
 def forget_link_notices() -> None:
@@ -129,13 +129,6 @@ st.session_state.setdefault(NOTICES_KEY, link.notices)
 st.session_state.setdefault(THRESHOLD_KEY, link.threshold)
 st.session_state.setdefault(RANK_MEASURE_KEY, link.rank.label)
 st.session_state.setdefault(CHART_MEASURE_KEY, link.chart.label)
-# Widgets in the closed tab are not drawn, and Streamlit forgets the state of widgets a run does not
-# draw: writing the values back keeps the choices made in the other tab.
-for widget_key in (CHART_MEASURE_KEY, RANK_MEASURE_KEY, SERIES_KEY):
-    if widget_key in st.session_state:
-        st.session_state[widget_key] = st.session_state[widget_key]
-for notice in st.session_state[NOTICES_KEY]:
-    st.warning(notice, icon=":material/link_off:")
 
 # Headline figures: the last 7 days pooled over all series, against the 7 days before.
 st.header("Headline figures")
@@ -169,28 +162,6 @@ comparison_table = comparison.comparison_table(summary)
 st.table(comparison.formatted(comparison_table))
 
 frame = hourly_frame(hourly)
-threshold_column, _ = st.columns([1, 3])
-threshold = threshold_column.number_input(
-    "Threshold (%)",
-    min_value=0.1,
-    max_value=1000.0,
-    step=0.5,
-    format="%.1f",
-    key=THRESHOLD_KEY,
-    on_change=forget_link_notices,
-    help="Hours and series whose MAPE, WAPE or |bias| is beyond this are highlighted, in every view below.",
-)
-# One view at a time: only the open tab's part of the script runs and is drawn, so a page view
-# draws one or two charts rather than four and a data grid. The open view is in the link (`view=`).
-over_time_tab, by_series_tab, one_series_tab = st.tabs(
-    list(VIEWS), key=VIEW_KEY, bind="query-params", on_change=forget_link_notices
-)
-chart_measure = BY_LABEL[st.session_state[CHART_MEASURE_KEY]]
-rank_measure = BY_LABEL[st.session_state[RANK_MEASURE_KEY]]
-ranked = breakdown.flag_beyond_threshold(breakdown.rank(table, rank_measure), rank_measure, threshold)
-series_by_row = [breakdown.series_of_row(ranked, row) for row in range(len(ranked))]
-if series_by_row and st.session_state.get(SERIES_KEY) not in series_by_row:
-    st.session_state[SERIES_KEY] = link.series if link.series is not None else series_by_row[0]
 
 
 def measure_radio(label: str, measures: Sequence[Measure], key: str, help: str | None = None) -> Measure:
@@ -314,7 +285,7 @@ def build_report(series: SeriesKey, detail) -> bytes:
 
 
 def update_link(series: SeriesKey | None) -> None:
-    """The view's own parameters in the URL; the open tab's (`view`) is Streamlit's."""
+    """The view's own parameters in the URL; the chosen view's (`view`) is the chooser's."""
     sync_link(st.query_params, link_params(series, st.session_state[THRESHOLD_KEY], rank_measure, chart_measure))
 
 
@@ -413,8 +384,53 @@ def one_series() -> None:
     series_detail()
 
 
-for tab, view in ((over_time_tab, over_time), (by_series_tab, by_series), (one_series_tab, one_series)):
-    with tab:
-        if tab.open:
-            view()
-update_link(st.session_state.get(SERIES_KEY))
+@st.fragment
+def views() -> None:
+    """The threshold and the view chooser, then the open view; a fragment, so choosing a view, a
+    figure, the threshold or a row reruns only this part, not the headline above.
+
+    The view functions read the view state below as this script's globals; a fragment rerun runs
+    only this function, so it sets them again here (`global`) before drawing.
+    """
+    global threshold, chart_measure, rank_measure, ranked, series_by_row
+    # The closed views' widgets are not drawn, and Streamlit forgets the state of widgets a run does
+    # not draw: writing the values back keeps the choices made in another view.
+    for widget_key in (CHART_MEASURE_KEY, RANK_MEASURE_KEY, SERIES_KEY):
+        if widget_key in st.session_state:
+            st.session_state[widget_key] = st.session_state[widget_key]
+    for notice in st.session_state[NOTICES_KEY]:
+        st.warning(notice, icon=":material/link_off:")
+    threshold_column, _ = st.columns([1, 3])
+    threshold = threshold_column.number_input(
+        "Threshold (%)",
+        min_value=0.1,
+        max_value=1000.0,
+        step=0.5,
+        format="%.1f",
+        key=THRESHOLD_KEY,
+        on_change=forget_link_notices,
+        help="Hours and series whose MAPE, WAPE or |bias| is beyond this are highlighted, in every view below.",
+    )
+    # One view at a time: only the chosen view runs and is drawn, so a page load draws one or two
+    # charts rather than four and a data grid. The chosen view is in the link (`view=`).
+    open_view = st.segmented_control(
+        "View",
+        list(VIEWS),
+        default=VIEWS[0],
+        required=True,
+        key=VIEW_KEY,
+        bind="query-params",
+        on_change=forget_link_notices,
+        label_visibility="collapsed",
+    )
+    chart_measure = BY_LABEL[st.session_state[CHART_MEASURE_KEY]]
+    rank_measure = BY_LABEL[st.session_state[RANK_MEASURE_KEY]]
+    ranked = breakdown.flag_beyond_threshold(breakdown.rank(table, rank_measure), rank_measure, threshold)
+    series_by_row = [breakdown.series_of_row(ranked, row) for row in range(len(ranked))]
+    if series_by_row and st.session_state.get(SERIES_KEY) not in series_by_row:
+        st.session_state[SERIES_KEY] = link.series if link.series is not None else series_by_row[0]
+    dict(zip(VIEWS, (over_time, by_series, one_series), strict=True))[open_view]()
+    update_link(st.session_state.get(SERIES_KEY))
+
+
+views()

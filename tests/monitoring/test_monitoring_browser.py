@@ -11,7 +11,7 @@ from devtools.paths import ARTIFACTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-# Charts drawn per view (only the open tab is drawn): hourly figure and hour of day; the heatmap;
+# Charts drawn per view (only the chosen view is drawn): hourly figure and hour of day; the heatmap;
 # the series (with its error distribution). The HTML report holds all four.
 VIEW_CHARTS = {"Over time": 2, "By series": 1, "One series": 1}
 REPORT_CHARTS = 4
@@ -41,8 +41,8 @@ def open_page(page, url: str, view: str = "Over time") -> None:
     page.wait_for_function(CHARTS_DRAWN, arg=VIEW_CHARTS[view], timeout=90_000, polling=100)
 
 
-def open_tab(page, view: str) -> None:
-    page.get_by_role("tab", name=view).click()
+def open_view(page, view: str) -> None:
+    page.get_by_role("radio", name=view, exact=True).click()
     page.wait_for_url(f"**view={view.replace(' ', '+')}**" if view != "Over time" else "**", timeout=10_000)
     page.wait_for_function(CHARTS_DRAWN, arg=VIEW_CHARTS[view], timeout=60_000, polling=100)
 
@@ -85,18 +85,18 @@ def test_each_view_draws_its_charts_and_the_page_explains_the_figures(page, dash
     assert page.locator('[data-testid="stDataFrame"]').count() == 0  # the other views are not drawn
     screenshot(page, "monitoring-page.png")
 
-    open_tab(page, "By series")
+    open_view(page, "By series")
     assert chart_titles(page) == ["WAPE by consumer type and area"]
     page.locator('[data-testid="stDataFrame"]').wait_for(timeout=30_000)  # its code loads on first use
     assert "threshold=3" in page.url
     screenshot(page, "monitoring-by-series.png")
 
-    open_tab(page, "One series")
+    open_view(page, "One series")
     wait_for_detail(page, worst_first[0])
     assert len(chart_titles(page)) == 1
     screenshot(page, "monitoring-one-series.png")
 
-    open_tab(page, "Over time")
+    open_view(page, "Over time")
     assert "view=" not in page.url  # the first view is the default, left out of the link
     assert "Traceback" not in page.content()
     loaded = page.evaluate("() => performance.getEntriesByType('resource').map(entry => entry.name)")
@@ -114,7 +114,7 @@ def test_choosing_a_row_in_the_breakdown_opens_that_series(page, dashboard, wors
     # The row-selection checkbox sits in the first column; the header takes one row.
     page.mouse.click(box["x"] + 18, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
     wait_for_detail(page, worst_first[row])
-    assert page.get_by_role("tab", name="One series", selected=True).is_visible()
+    assert page.get_by_role("radio", name="One series", checked=True).is_visible()
     area, consumer_type = worst_first[row]
     page.wait_for_url(f"**area={area}**", timeout=10_000)
     assert f"consumer_type={consumer_type}" in page.url and "view=One+series" in page.url
@@ -147,7 +147,7 @@ def test_invalid_link_values_fall_back_with_notices(page, dashboard, worst_first
     open_page(page, f"{dashboard}/?view=Everything")  # not a tab: the first view, and a notice
     alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
     assert any("view Everything is not one of Over time, By series, One series" in text for text in alerts)
-    assert page.get_by_role("tab", name="Over time", selected=True).is_visible()
+    assert page.get_by_role("radio", name="Over time", checked=True).is_visible()
 
 
 def test_html_report_downloads_and_its_charts_work_offline(page, browser, dashboard, worst_first):

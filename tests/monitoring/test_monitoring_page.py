@@ -63,7 +63,7 @@ def shows_view(app_test, view: str) -> bool:
 
 
 def open_view(app_test, view: str):
-    """Choose a tab, as a click on it does: the tabs' state, and the URL the browser sends back."""
+    """Choose a view, as a click on it does: the chooser's state, and the URL the browser sends back."""
     app_test.session_state["view"] = view
     app_test.query_params.pop("view", None)  # AppTest sends its own query on every run
     return app_test.run()
@@ -192,13 +192,14 @@ def test_unusable_threshold_in_the_url_falls_back_to_10_percent_with_a_notice(ap
 def test_the_page_opens_on_the_view_over_time_and_draws_no_other_view(app):
     page = app().run()
     assert not page.exception
-    assert [tab.label for tab in page.tabs] == [OVER_TIME, BY_SERIES, ONE_SERIES]
+    assert page.button_group(key="view").options == [OVER_TIME, BY_SERIES, ONE_SERIES]
+    assert page.button_group(key="view").value == OVER_TIME
     assert shows_view(page, OVER_TIME)
     assert not page.dataframe and not page.selectbox
 
 
 @pytest.mark.parametrize("view", [BY_SERIES, ONE_SERIES])
-def test_a_link_opens_its_view_and_a_tab_click_the_others(app, view):
+def test_a_link_opens_its_view_and_a_click_the_others(app, view):
     page = app(view=view).run()
     assert not page.exception and not page.warning
     assert shows_view(page, view)
