@@ -67,7 +67,7 @@ DRAWN = """([count, mark]) => {
     const plots = [...document.querySelectorAll('.js-plotly-plot')];
     return plots.length === count && plots.every(plot => plot.querySelector('.cartesianlayer .mlayer > *'))
         && plots.some(plot => (plot.querySelector('.gtitle')?.textContent ?? '').includes(mark))
-        && !document.querySelector('[data-testid="stStatusWidget"]');
+        && document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning';
 }"""
 
 # Records the time of the next pointer press, then watches (every frame) for the detail chart's

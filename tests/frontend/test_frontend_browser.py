@@ -65,7 +65,10 @@ def api_series(api_url: str, area: str, consumer_type: str, tz: str = "Europe/Co
     return httpx.get(f"{v2}/series/{area}/{consumer_type}", params={"tz": tz}, timeout=10).raise_for_status().json()
 
 
-STATUS_IDLE = """() => !document.querySelector('[data-testid="stStatusWidget"]')"""
+# Streamlit marks the app element with the script's state as soon as it changes (the status widget
+# only appears after a delay, so its absence does not mean the run is over).
+SCRIPT_FINISHED = """() => document.querySelector('[data-testid="stApp"]')
+    ?.getAttribute('data-test-script-state') === 'notRunning'"""
 
 
 def assert_no_traceback(page) -> None:
@@ -213,7 +216,7 @@ def test_data_behind_the_chart_downloads_as_csv_with_offsets(
     page.get_by_text("Data behind the chart").click()
     page.get_by_test_id("stDataFrame").wait_for(timeout=CHART_TIMEOUT_MS)
     # The button's file is made on demand by the run that drew it: press it once that run is over.
-    page.wait_for_function(STATUS_IDLE, timeout=CHART_TIMEOUT_MS, polling=50)
+    page.wait_for_function(SCRIPT_FINISHED, timeout=CHART_TIMEOUT_MS, polling=50)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download CSV").click()
     csv_lines = download_info.value.path().read_text().splitlines()
