@@ -248,7 +248,7 @@ def series_table() -> None:
 
 
 def build_report(series: SeriesKey, detail) -> bytes:
-    """Both views as one self-contained HTML file (runs only when the button is pressed)."""
+    """All three views as one self-contained HTML file (runs only when the button is pressed)."""
     key_figures = {} if last_week is None else {m.label: m.text(last_week.get(m.field)) for m in ALL_MEASURES}
     values = hourly_values(chart_measure)
     measured = values is not None and hourly_overview(values, chart_measure, threshold) is not None
