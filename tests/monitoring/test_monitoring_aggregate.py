@@ -12,6 +12,7 @@ from monitoring.aggregate import (
     hour_of_day_profile,
     hourly_frame,
     hourly_overview,
+    parse_times,
 )
 from monitoring.measures import BIAS, WAPE
 
@@ -127,4 +128,35 @@ def test_hour_of_day_profile_of_two_literal_days():
     hours = [float(t.hour + 24 * (t.day - 1)) for t in index]
     frame = pd.DataFrame(dict.fromkeys(("wape", "mape", "bias"), hours), index=index)
     profile = hour_of_day_profile(frame)
+    assert profile.index.name == "hour_of_day"
     assert profile["wape"].tolist() == [hour + 12.0 for hour in range(24)]  # mean of h and h + 24
+    morning = hour_of_day_profile(frame.iloc[:6])  # hours 0-5 only: the other hours are there, empty
+    assert list(morning.index) == list(range(24)) and morning["wape"].iloc[6:].isna().all()
+
+
+def test_times_with_any_offset_or_fraction_are_read_as_utc_into_an_index_named_time():
+    index = parse_times(["2023-06-01T02:00:00+02:00", "2023-06-01T00:30:00.5Z", "2023-05-31T20:00:00-05:00"])
+    assert index.name == "time" and str(index.tz) == "UTC"
+    assert list(index) == [
+        pd.Timestamp("2023-06-01T00:00Z"),
+        pd.Timestamp("2023-06-01T00:30:00.5Z"),
+        pd.Timestamp("2023-06-01T01:00Z"),
+    ]
+
+
+def test_a_repeated_hour_keeps_the_last_answer_and_the_frame_is_float_with_a_time_index():
+    rows = [
+        {"time": "2023-06-01T00:00:00+00:00", "mape": 0.1, "wape": 0.1, "bias": 0.1, "series_compared": 1},
+        {"time": "2023-06-01T02:00:00+00:00", "mape": 0.3, "wape": 0.3, "bias": 0.3, "series_compared": None},
+        {"time": "2023-06-01T00:00:00+00:00", "mape": 0.2, "wape": 0.2, "bias": 0.2, "series_compared": 2},
+    ]
+    frame = hourly_frame({"hours": rows})
+    assert frame.index.name == "time" and len(frame) == 3
+    assert frame["wape"].tolist()[0] == pytest.approx(20.0) and frame["series_compared"].iloc[0] == 2.0
+    assert (frame.dtypes == "float64").all() and math.isnan(frame["series_compared"].iloc[2])
+
+
+def test_a_value_at_the_threshold_is_not_beyond_it():
+    values = pd.Series([-10.0, 10.0, 10.5])
+    assert beyond_threshold(values, WAPE, 10.0).tolist() == [False, False, True]
+    assert beyond_threshold(values, BIAS, 10.0).tolist() == [False, False, True]
