@@ -160,3 +160,10 @@ def test_a_value_at_the_threshold_is_not_beyond_it():
     values = pd.Series([-10.0, 10.0, 10.5])
     assert beyond_threshold(values, WAPE, 10.0).tolist() == [False, False, True]
     assert beyond_threshold(values, BIAS, 10.0).tolist() == [False, False, True]
+
+
+def test_a_figure_the_api_never_computed_is_a_float_column_of_gaps():
+    rows = [{"time": f"2023-06-01T0{hour}:00:00+00:00", "wape": None, "series_compared": 0} for hour in range(2)]
+    frame = hourly_frame({"hours": rows})
+    assert frame["wape"].dtype == "float64" and frame["wape"].isna().all()
+    assert frame["wape"].rolling(2).mean().isna().all()  # numeric: the page's rolling mean works on it
