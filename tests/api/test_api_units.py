@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from api.http_caching import (
     GZIP_MIN_BYTES,
@@ -18,7 +19,7 @@ from api.http_caching import (
     etag_matches,
     prepare_body,
 )
-from api.tables import chosen_form, json_body, optional_floats, table_body
+from api.tables import chosen_form, json_body, negotiated_form, optional_floats, table_body
 from api.timefmt import BadTimeParameter, hour_boundary, iso_hours, iso_hours_or_none, iso_moment, zone
 from api.totals import ALL, sum_where_all_present, total_members
 from fastapi import HTTPException
@@ -136,6 +137,8 @@ def test_an_unreadable_time_or_zone_says_what_is_accepted():
         (None, "image/png, */*;q=0.1", "json"),
         (None, "text/*", "csv"),
         (None, "text/csv;q=abc, application/json;q=0.2", "json"),  # an unreadable q counts as 0
+        (None, "application/json;q=0.3, text/csv;q=0.2", "json"),
+        (None, "text/csv;q=1.5, application/json", "csv"),  # no q is q=1
     ],
 )
 def test_the_form_is_the_format_parameter_else_the_best_the_accept_header_allows(format, accept, form):
@@ -153,11 +156,19 @@ def test_an_accept_header_that_allows_no_form_is_a_406_naming_the_forms(accept):
     )
 
 
+async def test_the_route_dependency_reads_the_parameter_then_the_header():
+    assert await negotiated_form(None, "text/csv") == "csv"
+    assert await negotiated_form("parquet", "text/csv") == "parquet"
+
+
 def test_json_is_compact_and_refuses_nan():
     assert bytes(json_body({"a": [1, None]})) == b'{"a":[1,null]}'
     with pytest.raises(ValueError):
         json_body({"a": float("nan")})
     assert optional_floats(np.array([1.5, np.nan])) == [1.5, None]
+    large = json_body({"a": "x" * GZIP_MIN_BYTES})  # built per request: gzipped only if asked
+    assert large.gzipped is None and large.gzip_on_request
+    assert json_body({"a": "x" * GZIP_MIN_BYTES}, compress=True).gzipped is not None
 
 
 def test_csv_tables_write_times_in_the_zone_and_missing_ones_empty():
@@ -173,11 +184,16 @@ def test_csv_tables_write_times_in_the_zone_and_missing_ones_empty():
         "2023-06-01T03:00:00+02:00,2.0,",
     ]
     assert body.gzipped is None
+    long = table_body({"time": list(range(JUNE_1, JUNE_1 + 100))}, "csv", "UTC", ["time"])
+    assert len(long) > GZIP_MIN_BYTES and long.gzipped is None and long.gzip_on_request  # gzipped only if asked
 
 
 @pytest.mark.parametrize(("tz", "shown"), [("Europe/Copenhagen", "Europe/Copenhagen"), ("UTC", "UTC"), ("Z", "UTC")])
 def test_parquet_tables_hold_zone_aware_timestamps(tz, shown):
-    table = pd.read_parquet(io.BytesIO(table_body({"time": [JUNE_1], "kwh": [1.5]}, "parquet", tz, ["time"])))
+    body = table_body({"time": [JUNE_1], "kwh": [1.5]}, "parquet", tz, ["time"])
+    assert pq.read_schema(io.BytesIO(body)).names == ["time", "kwh"]  # no index column
+    assert body.gzipped is None and body.gzip_on_request
+    table = pd.read_parquet(io.BytesIO(body))
     assert str(table["time"].dt.tz) == shown
     assert table["time"].iloc[0] == pd.Timestamp("2023-06-01T00:00Z") and table["kwh"].tolist() == [1.5]
 
