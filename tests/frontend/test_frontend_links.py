@@ -7,6 +7,7 @@ from frontend.links import (
     area_short_label,
     consumer_type_choice_label,
     view_options_from_link,
+    view_options_link,
     zone_label,
 )
 
@@ -66,3 +67,24 @@ def test_an_unknown_comparison_is_named():
     options, notices = view_options_from_link({"compare": "regions"}, CODES, 3)
     assert not options.compare
     assert notices == ["The link asks to compare `regions`; the page compares `types` or `areas`."]
+
+
+def test_as_many_types_as_the_page_compares_need_no_notice():
+    options, notices = view_options_from_link({"compare": "types", "types": "111,112"}, CODES, 2)
+    assert (options.types, notices) == (("111", "112"), [])
+
+
+@pytest.mark.parametrize(
+    ("options", "link"),
+    [
+        (ViewOptions(), {}),
+        (ViewOptions(show_past=True), {"past": "1"}),
+        (ViewOptions(compare=True, by_area=True, as_share=True), {"compare": "areas", "share": "1"}),
+        (
+            ViewOptions(compare=True, types=("111", "112"), small_multiples=True, show_past=True),
+            {"compare": "types", "types": "111,112", "layout": "multiples"},  # no overlay while comparing
+        ),
+    ],
+)
+def test_the_link_of_a_view_names_only_what_differs_from_the_defaults(options, link):
+    assert view_options_link(options) == link
