@@ -139,6 +139,7 @@ def test_an_unreadable_time_or_zone_says_what_is_accepted():
         (None, "text/csv;q=abc, application/json;q=0.2", "json"),  # an unreadable q counts as 0
         (None, "application/json;q=0.3, text/csv;q=0.2", "json"),
         (None, "text/csv;q=1.5, application/json", "csv"),  # no q is q=1
+        (None, "text/csv;q=0=1, application/json;q=0.5", "json"),  # a malformed q counts as 0
     ],
 )
 def test_the_form_is_the_format_parameter_else_the_best_the_accept_header_allows(format, accept, form):
