@@ -145,6 +145,7 @@ class Score:
     total: int
     survivors: list[str]
     seconds: float
+    unchecked: int = 0  # a run stopped early: its mutants not checked yet count as survivors
 
     @property
     def ratio(self) -> float:
@@ -159,7 +160,8 @@ def score_of(module: Module, seconds: float = float("nan")) -> Score:
     statuses = results(STAGING / module.name)
     killed = sum(status in KILLED for status in statuses.values())
     survivors = sorted(name for name, status in statuses.items() if status not in KILLED)
-    return Score(module.name, killed, len(statuses), survivors, seconds)
+    unchecked = sum(status == "not checked" for status in statuses.values())
+    return Score(module.name, killed, len(statuses), survivors, seconds, unchecked)
 
 
 def run(module: Module) -> Score:
@@ -215,8 +217,10 @@ def main() -> int:
     print(f"\n{'module':24} {'killed':>7} {'total':>6} {'score':>7} {'time':>7}")
     for score in scores:
         mark = "" if score.ratio >= TARGET else f"  below {TARGET:.0%}"
-        print(f"{score.module:24} {score.killed:7d} {score.total:6d} {score.ratio:7.1%} {score.seconds:6.0f}s{mark}")
-        for name in score.survivors:
+        mark += f"  ({score.unchecked} not checked: the run did not finish)" if score.unchecked else ""
+        took = "-" if score.seconds != score.seconds else f"{score.seconds:.0f}s"  # NaN: not run now
+        print(f"{score.module:24} {score.killed:7d} {score.total:6d} {score.ratio:7.1%} {took:>7}{mark}")
+        for name in score.survivors if not score.unchecked else []:
             print(f"    survived: {name}")
     return 0 if all(score.ratio >= TARGET for score in scores) else 1
 
