@@ -239,6 +239,7 @@ def test_gzip_is_accepted_for_gzip_or_any_unless_q_is_zero(header, accepted):
         (b'W/"abc"', True),
         (b'"abc"', True),
         (b' "other", W/"abc" ', True),
+        (b'"other",W/"abc"', True),  # a list without spaces
         (b"*", True),
         (b" * ", True),
         (b'"abcd"', False),
