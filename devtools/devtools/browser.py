@@ -40,6 +40,10 @@ EVERY_CHART_HAS_POINTS_JS = (
     f"() => {{ const charts = ({CHART_POINTS_JS})();"
     " return charts.length > 0 && charts.every((traces) => traces.some((n) => n > 0)); }"
 )
+# Streamlit marks its app element with the script's state as soon as it changes ('running' while a
+# run is going on); the status widget appears only after a delay, so its absence proves nothing.
+SCRIPT_FINISHED_JS = """() => document.querySelector('[data-testid="stApp"]')
+    ?.getAttribute('data-test-script-state') === 'notRunning'"""
 STREAMLIT_ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 
@@ -55,17 +59,16 @@ class DashboardView:
         return [i for i, traces in enumerate(self.charts) if not any(n > 0 for n in traces)]
 
 
-def read_dashboard(
-    page: Any, url: str, screenshot: Path, timeout_s: float = 120, settle_ms: int = 3000
-) -> DashboardView:
-    """Open a dashboard and wait until every Plotly chart has a trace with points; then, once the script
-    run has had `settle_ms` to finish, read the charts and the errors. The page is screenshotted to
-    `screenshot` either way (a timeout included), for a human to look at."""
+def read_dashboard(page: Any, url: str, screenshot: Path, timeout_s: float = 120) -> DashboardView:
+    """Open a dashboard and wait until every Plotly chart has a trace with points and Streamlit's script
+    run is over (its own state on the app element, not a fixed pause: something the run draws after
+    the charts, an error box included, is then on the page); then read the charts and the errors. The
+    page is screenshotted to `screenshot` either way (a timeout included), for a human to look at."""
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     try:
         page.goto(url, wait_until="domcontentloaded", timeout=60_000)
-        page.wait_for_function(EVERY_CHART_HAS_POINTS_JS, timeout=timeout_s * 1000, polling=1000)
-        page.wait_for_timeout(settle_ms)
+        page.wait_for_function(EVERY_CHART_HAS_POINTS_JS, timeout=timeout_s * 1000, polling=500)
+        page.wait_for_function(SCRIPT_FINISHED_JS, timeout=timeout_s * 1000, polling=100)
         charts = page.evaluate(CHART_POINTS_JS)
         errors = page.locator(STREAMLIT_ERRORS)
         return DashboardView(charts, [errors.nth(i).inner_text()[:300] for i in range(errors.count())])

@@ -19,8 +19,10 @@ def test_two_stores_over_equal_files_agree_on_version_and_etags(tmp_path):
     shutil.copytree(BUCKET_PANDAS15, second)
     one = _store(first)
     other = DataStore(LocalStorage(second), refresh_seconds=60)
-    other.refresh()  # a second refresh changes nothing: same version
-    other.refresh()
+    assert other.refresh() is True
+    first_snapshot = other.current
+    assert other.refresh() is False  # a second refresh changes nothing: same snapshot, same version
+    assert other.current is first_snapshot
     assert one.current.data_version == other.current.data_version
     key = next(iter(one.current.predictions_bodies))
     assert one.current.predictions_bodies[key].etag == other.current.predictions_bodies[key].etag

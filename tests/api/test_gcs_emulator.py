@@ -1,6 +1,5 @@
 """Through `gs://` against fake-gcs-server: serve, refresh without restart, survive corrupt files and outages."""
 
-import asyncio
 import io
 import os
 
@@ -72,16 +71,21 @@ async def test_a_corrupt_upload_keeps_the_old_values_and_readiness_reports_it(gc
 
 
 async def test_data_is_still_served_while_the_bucket_is_down(gcs, serve_bucket):
-    async with serve_bucket(f"gs://{BUCKET}/daily", REFRESH_SECONDS=1) as (app, client):
+    async with serve_bucket(f"gs://{BUCKET}/daily", REFRESH_SECONDS=1) as (_, client):
         before = (await client.get("monitoring/values/1/111")).json()
+        snapshot_id = (await client.get("ready")).json()["snapshot_id"]
         gcs.stop()
-        snapshot = app.state.store.current
-        for _ in range(5):
-            response = await client.get("monitoring/values/1/111")
-            assert response.status_code == 200 and response.json() == before
-            await asyncio.sleep(0.5)
-        assert (await client.get("ready")).status_code == 200
-        assert app.state.store.current is snapshot
+
+        async def outage_reported():  # a refresh turned while the bucket was down, and failed
+            body = (await client.get("ready")).json()
+            return body if body["last_refresh_error"] else None
+
+        # gcsfs retries a refused connection with backoff before it gives up (~30 s in all).
+        ready = await eventually(outage_reported, timeout=120)
+        assert ready["last_refresh_error"].startswith(f"cannot list gs://{BUCKET}/daily: ")
+        assert ready["ready"] is True and ready["snapshot_id"] == snapshot_id
+        response = await client.get("monitoring/values/1/111")
+        assert response.status_code == 200 and response.json() == before
 
 
 async def test_an_unreachable_bucket_at_start_up_is_503_until_the_first_successful_refresh(serve_bucket, monkeypatch):

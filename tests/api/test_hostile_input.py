@@ -1,5 +1,11 @@
 """Hostile paths and parameters get a clean JSON 4xx (or a valid JSON 200/404), never a 5xx or a traceback."""
 
+import http.client
+import json
+from urllib.parse import unquote
+
+import anyio
+import httpx
 import pytest
 from support import BUCKET_PANDAS15
 
@@ -30,13 +36,10 @@ CASES = [
     ("predictions/1", {404}),
     ("predictions/1/111/extra", {404}),
     ("predictions//111", {404, 422}),
-    ("predictions/../../../etc/passwd", {404}),
     ("predictions/..%2F..%2Fetc%2Fpasswd/111", {404, 422}),
     ("predictions/1/..%2F..%2F..%2Fetc%2Fpasswd", {404, 422}),
     ("..%2F..%2F..%2Fetc%2Fpasswd", {404}),
     ("static-docs/..%2F..%2Fapi%2Fconfig.py", {404}),
-    ("static-docs/../../api/config.py", {404}),
-    ("monitoring/summary/..", {404}),
     ("predictions/" + "1" * 10_000 + "/111", {404, 422}),
     ("predictions/1/111?" + "x=" + "y" * 10_000, {200}),
     ("predictions/1/111?area=2&consumer_type=999&unknown=1", {200}),
@@ -67,6 +70,96 @@ async def test_hostile_paths_get_a_clean_json_answer(client, path, accepted):
     assert response.status_code in accepted, response.text[:300]
     assert is_json(response)
     assert "Traceback" not in response.text and 'File "' not in response.text
+
+
+# Dot segments, sent as they are: httpx (like a browser) resolves them before sending, so through it
+# `predictions/../../../etc/passwd` would go out as `/etc/passwd` and never reach the routes or the
+# static-docs mount. A hostile client sends them raw, and uvicorn passes them on unresolved.
+# (path under /api/v1, status, text the answer must not hold: the file's content were it served)
+DOT_SEGMENT_CASES = [
+    ("predictions/../../../etc/passwd", 404, "root:"),
+    ("predictions/../111", 422, "root:"),  # reaches the route: `..` is not an area
+    ("monitoring/summary/..", 404, "root:"),
+    ("static-docs/../../api/config.py", 404, "BaseSettings"),  # where the package sits in a non-editable install
+    ("static-docs/../core.py", 404, "StaticFiles"),  # fastapi_offline's own source, beside the docs folder
+    ("static-docs/../../../../../../../../../../etc/passwd", 404, "root:"),
+    ("static-docs/%2e%2e/core.py", 404, "StaticFiles"),
+]
+
+
+async def raw_get(app, path: str) -> httpx.Response:
+    """GET `path` through the app with the path exactly as a server passes it on: `raw_path` as sent,
+    `path` percent-decoded, no dot segment resolved (what uvicorn puts in the ASGI scope)."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": unquote(path),
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"test")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("test", 80),
+    }
+    sent: list[dict] = []
+    requested, finished = [], anyio.Event()
+
+    async def receive() -> dict:
+        if not requested:  # the request once, then (as a server does) a disconnect once the answer is sent
+            requested.append(True)
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await finished.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+        if message["type"] == "http.response.body" and not message.get("more_body"):
+            finished.set()
+
+    await app(scope, receive, send)
+    start = next(message for message in sent if message["type"] == "http.response.start")
+    body = b"".join(message.get("body", b"") for message in sent if message["type"] == "http.response.body")
+    return httpx.Response(start["status"], headers=start["headers"], content=body)
+
+
+@pytest.fixture
+async def app_and_client(serve_bucket):
+    async with serve_bucket(BUCKET_PANDAS15) as served:
+        yield served
+
+
+def assert_refused(status: int, body: str, expected: int, content: str) -> None:
+    assert status == expected, body[:300]
+    answer = json.loads(body)
+    if expected == 404:
+        assert answer == {"detail": "Not Found"}
+    assert content not in body and "Traceback" not in body
+
+
+@pytest.mark.parametrize(("path", "status", "content"), DOT_SEGMENT_CASES, ids=[case[0] for case in DOT_SEGMENT_CASES])
+async def test_dot_segments_sent_raw_get_a_json_4xx_and_no_file(app_and_client, path, status, content):
+    app, _ = app_and_client
+    response = await raw_get(app, f"/api/v1/{path}")
+    assert response.headers["content-type"].startswith("application/json")
+    assert_refused(response.status_code, response.text, status, content)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("path", "status", "content"), DOT_SEGMENT_CASES, ids=[case[0] for case in DOT_SEGMENT_CASES])
+def test_dot_segments_on_a_raw_socket_to_the_real_server_get_a_json_4xx(api_on_fixture_bucket, path, status, content):
+    """The same through uvicorn: http.client sends the request line as written (no resolving)."""
+    server = httpx.URL(api_on_fixture_bucket)
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    try:
+        connection.request("GET", f"/api/v1/{path}")
+        response = connection.getresponse()
+        body = response.read().decode()
+    finally:
+        connection.close()
+    assert_refused(response.status, body, status, content)
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])

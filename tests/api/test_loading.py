@@ -126,8 +126,8 @@ def test_a_rejected_file_is_logged_once_in_one_line(tmp_path, caplog):
     )
     store = DataStore(LocalStorage(tmp_path), refresh_seconds=60)
     with caplog.at_level(logging.ERROR, logger="api.store"):
-        store.refresh()
-        store.refresh()
+        assert store.refresh() is True  # served without monitoring
+        assert store.refresh() is False  # the same rejected file: nothing new, and no second log line
     lines = [record.getMessage() for record in caplog.records]
     assert len(lines) == 1 and "\n" not in lines[0]
     assert "y_monitoring.parquet" in lines[0] and "missing ['energy_consumption']" in lines[0]

@@ -49,7 +49,7 @@ async def test_requests_are_counted_and_timed_by_route_template_and_status(serve
     assert value(exposition, "http_requests_total", **(ok | {"status": "422"})) == 1
     assert value(exposition, "http_requests_total", method="GET", route="unmatched", status="404") == 1
     assert value(exposition, "http_request_duration_seconds_count", **ok) == 2
-    assert 0 < value(exposition, "http_request_duration_seconds_sum", **ok) < 10
+    assert value(exposition, "http_request_duration_seconds_sum", **ok) > 0
     assert value(exposition, "http_request_duration_seconds_bucket", **(ok | {"le": "+Inf"})) == 2
     assert not [key for key in samples(exposition) if ("route", "/api/v1/predictions/1/111") in key[1]]
 

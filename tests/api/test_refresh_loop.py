@@ -79,8 +79,16 @@ async def test_an_exception_from_the_refresh_itself_is_counted_and_the_loop_goes
 
 
 async def test_no_loop_error_is_counted_when_nothing_fails(serve_bucket):
-    async with serve_bucket(BUCKET_PANDAS15) as (_, client):
-        assert sample_value(await scrape(client), "api_refresh_loop_errors_total") == 0
+    async with serve_bucket(BUCKET_PANDAS15, REFRESH_SECONDS=1) as (_, client):
+        first = sample_value(await scrape(client), "api_refresh_successes_total")
+
+        async def two_turns_later():  # the loop itself refreshed twice after the first load
+            exposition = await scrape(client)
+            return sample_value(exposition, "api_refresh_successes_total") >= first + 2 and exposition
+
+        exposition = await eventually(two_turns_later)
+        assert sample_value(exposition, "api_refresh_loop_errors_total") == 0
+        assert (await client.get("ready")).json()["last_refresh_error"] is None
 
 
 async def test_ready_answers_from_the_last_published_view_while_a_refresh_holds_the_lock(serve_bucket):

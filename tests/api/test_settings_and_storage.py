@@ -1,6 +1,9 @@
 """Settings from APP_API_* variables, and every way of naming a bucket."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,3 +118,19 @@ def test_env_default_is_a_valid_configuration_and_every_setting_is_documented(mo
     for name in Settings.model_fields:
         assert f"| `APP_API_{name}` |" in readme, f"APP_API_{name} missing from the README's table"
         assert (f"- APP_API_{name}\n" in compose) == (name not in fixed_by_the_image), f"compose and APP_API_{name}"
+
+
+SWITCH = "GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT"
+PRINT_SWITCH = f"import os, api; print(os.environ.get({SWITCH!r}))"
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "false"), ("true", "true")], ids=["unset", "set-by-operator"])
+def test_importing_the_api_package_switches_gcsfs_bucket_probing_off_unless_told_otherwise(given, seen):
+    """gcsfs reads the switch when it is imported; the package sets it first, and only as a default."""
+    environment = {name: value for name, value in os.environ.items() if name != SWITCH}
+    if given is not None:
+        environment[SWITCH] = given
+    printed = subprocess.run(
+        [sys.executable, "-c", PRINT_SWITCH], env=environment, capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    assert printed.strip() == seen

@@ -15,6 +15,7 @@ import pytest
 from dashboard_common.charts import BUNDLE, STATIC_DIR
 from devtools.paths import REPO_ROOT
 from devtools.processes import running_streamlit
+from playwright.sync_api import expect
 
 DASHBOARDS = {"app-frontend": "frontend", "app-monitoring": "monitoring"}
 
@@ -105,7 +106,7 @@ def test_charts_draw_with_the_cartesian_bundle_and_redraw_in_place(tmp_path: Pat
         page.wait_for_function(f"() => ({TITLES})()[0] === 'scatter 1'", timeout=30_000, polling=50)
         # The same chart element, redrawn by Plotly.react, not a new one.
         assert page.locator(".js-plotly-plot").first.get_attribute("data-before") == "rerun"
-        assert page.locator(".js-plotly-plot").count() == 3
+        expect(page.locator(".js-plotly-plot")).to_have_count(3)
 
 
 @pytest.mark.e2e
@@ -117,4 +118,4 @@ def test_a_missing_bundle_says_so_in_place_of_each_chart(tmp_path: Path, page):
         alerts.first.wait_for(timeout=60_000)
         page.wait_for_function("() => document.querySelectorAll('[role=alert]').length === 3", timeout=30_000)
         assert "app/static/plotly-cartesian.min.js" in alerts.first.text_content()
-        assert page.locator('[data-testid="stException"]').count() == 0
+        expect(page.locator('[data-testid="stException"]')).to_have_count(0)

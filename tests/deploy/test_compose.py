@@ -189,8 +189,11 @@ def test_containers_run_as_non_root_with_credentials_mounted_read_only(stack: St
 
 
 def test_the_api_in_its_image_switches_off_gcsfs_bucket_type_probing(stack: Stack) -> None:
-    """Set by the `api` package itself (one place), so the image needs no ENV line for it."""
-    probe = "import os, api; print(os.environ['GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT'])"
+    """Set by the `api` package itself: the image's own ENV line is removed first, so only the package can set it."""
+    probe = (
+        "import os; os.environ.pop('GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT', None); import api; "
+        "print(os.environ.get('GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT'))"
+    )
     printed = stack.compose.run("exec", "-T", "api", "python", "-c", probe, timeout=120).stdout
     assert printed.strip().splitlines()[-1] == "false"
 

@@ -245,7 +245,7 @@ def test_the_dashboards_draw_data_from_the_api_service(played, component, chromi
         browser = launch_chromium(playwright, chromium_path)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            view = read_dashboard(page, pod.url, ARTIFACTS / f"kube-{component}.png", CHART_TIMEOUT_MS / 1000, 2000)
+            view = read_dashboard(page, pod.url, ARTIFACTS / f"kube-{component}.png", CHART_TIMEOUT_MS / 1000)
         finally:
             browser.close()
     assert not view.errors

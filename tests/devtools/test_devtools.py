@@ -2,8 +2,8 @@
 
 import subprocess
 import sys
-import time
 
+import devtools.waiting
 import pytest
 from devtools.paths import REPO_ROOT
 from devtools.processes import free_port, running, stop_process
@@ -54,20 +54,49 @@ def test_wait_until_returns_the_checks_value_once_truthy():
     assert len(calls) == 3
 
 
-def test_wait_until_gives_up_after_the_timeout_naming_what_it_waited_for():
-    started = time.monotonic()
-    with pytest.raises(WaitTimeout, match="the moon"):
-        wait_until(lambda: False, timeout=0.3, what="the moon", interval=0.05)
-    assert 0.3 <= time.monotonic() - started < 3
+class FakeClock:
+    """Stands in for `time` inside devtools.waiting: `sleep` moves the clock on at once, so a wait's
+    length is counted in the clock's seconds and calls, never measured on the wall."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
 
 
-def test_wait_until_stops_at_once_when_the_process_it_waits_for_exits():
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(devtools.waiting, "time", fake)
+    return fake
+
+
+def test_wait_until_gives_up_after_the_timeout_naming_what_it_waited_for(clock):
+    answers = []
+
+    def never() -> str:
+        answers.append(clock.now)
+        return ""
+
+    with pytest.raises(WaitTimeout, match=r"the moon: not within 0.3 s \(last: ''\)"):
+        wait_until(never, timeout=0.3, what="the moon", interval=0.1)
+    assert answers == pytest.approx([1000.0, 1000.1, 1000.2, 1000.3])  # asked until the deadline, then once more
+    assert clock.sleeps == pytest.approx([0.1, 0.1, 0.1])
+
+
+def test_wait_until_stops_at_once_when_the_process_it_waits_for_exits(clock):
     process = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
     process.wait()
-    started = time.monotonic()
+    checks = []
     with pytest.raises(RuntimeError, match="exited with 3"):
-        wait_until(lambda: False, timeout=30, what="a server", alive=process)
-    assert time.monotonic() - started < 5
+        wait_until(lambda: checks.append(1), timeout=30, what="a server", alive=process)
+    assert checks == [] and clock.sleeps == []  # neither asked nor waited
 
 
 def test_running_starts_a_server_waits_until_it_answers_and_stops_it(tmp_path):

@@ -11,12 +11,14 @@ from contextlib import AbstractContextManager, contextmanager
 import httpx
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 from support import ARTIFACTS, BUCKET_PANDAS15, running_api
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 CHART = ".js-plotly-plot"
 CHART_TIMEOUT_MS = 60_000
+DRAWN_TIMEOUT_MS = 30_000  # for expect(): what a run draws after the chart (captions, notices)
 CONSUMER_TYPE_BOX = "Consumer type (DE35 code, type to search)"
 
 CHART_TRACES = """() => {
@@ -72,8 +74,15 @@ SCRIPT_FINISHED = """() => document.querySelector('[data-testid="stApp"]')
 
 
 def assert_no_traceback(page) -> None:
-    assert page.get_by_test_id("stException").count() == 0
+    """Once the run is over (an exception box is drawn by the run that raised), none is on the page."""
+    page.wait_for_function(SCRIPT_FINISHED, timeout=CHART_TIMEOUT_MS, polling=50)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
     assert "Traceback" not in page.inner_text("body")
+
+
+def expect_text(page, text: str) -> None:
+    """The text is drawn once (retrying: it may come after the chart in the same run)."""
+    expect(page.get_by_text(text)).to_have_count(1, timeout=DRAWN_TIMEOUT_MS)
 
 
 def hover_over(page, hour_label: str) -> str:
@@ -109,7 +118,7 @@ def test_page_opens_on_all_of_denmark_with_ranges_in_danish_time(
     assert traces["95 % range: 95 % of past errors fall inside"]["fill"] == "tonexty"
     assert traces["Danish time"]["customdata"][0].endswith("CEST")
     assert page.url.endswith("?area=all&consumer_type=all&tz=dk")
-    assert page.get_by_text("Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST").count() == 1
+    expect_text(page, "Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST")
     assert_no_traceback(page)
     loaded = page.evaluate("() => performance.getEntriesByType('resource').map(entry => entry.name)")
     assert any(name.endswith("/app/static/plotly-cartesian.min.js") for name in loaded)
@@ -157,8 +166,8 @@ def test_holiday_in_the_window_is_marked(page, dashboard_on_spring_forward_bucke
 
     annotations = page.evaluate(f'() => document.querySelector("{CHART}").layout.annotations.map(a => a.text)')
     assert "Maundy Thursday (public holiday)" in annotations
-    assert page.get_by_text("Public holidays in this window: Maundy Thursday (Thu 02 Apr).").count() == 1
-    assert page.get_by_text("Demo data").count() == 1
+    expect_text(page, "Public holidays in this window: Maundy Thursday (Thu 02 Apr).")
+    expect_text(page, "Demo data")
 
 
 def test_phone_width_stacks_the_controls_and_nothing_overflows_sideways(
@@ -202,7 +211,7 @@ def test_utc_switch_redraws_in_utc_and_keeps_it_in_the_link(page, dashboard_on_f
 
     page.wait_for_url("**/?area=1&consumer_type=111&tz=utc")
     assert "Danish time" not in traces_by_name(page)
-    assert page.get_by_text("Forecast for Thu 15 Jun 00:00 UTC – Thu 15 Jun 23:00 UTC").count() == 1
+    expect_text(page, "Forecast for Thu 15 Jun 00:00 UTC – Thu 15 Jun 23:00 UTC")
     page.screenshot(path=ARTIFACTS / "frontend-utc.png", full_page=True)
 
 
@@ -264,8 +273,8 @@ def test_invalid_link_falls_back_with_a_notice(page, dashboard_on_fixture_bucket
     page.goto(f"{dashboard_on_fixture_bucket}/?area=7&consumer_type=111&tz=Mars")
     wait_for_chart(page, "All Denmark · 111")
 
-    assert page.get_by_text("The link asks for area 7, which has no data").count() == 1
-    assert page.get_by_text("The link asks for time zone Mars").count() == 1
+    expect_text(page, "The link asks for area 7, which has no data")
+    expect_text(page, "The link asks for time zone Mars")
     page.wait_for_url("**/?area=all&consumer_type=111&tz=dk")
 
 
@@ -283,14 +292,14 @@ def test_stopping_the_api_shows_a_warning_naming_it_instead_of_a_traceback(
         warning = page.get_by_text(f"The forecast API is not answering at {v2_url}/series/all/112")
         warning.wait_for(timeout=CHART_TIMEOUT_MS)
         page.screenshot(path=ARTIFACTS / "frontend-api-stopped-selection.png", full_page=True)
-        assert page.locator(CHART).count() == 0
+        expect(page.locator(CHART)).to_have_count(0)
         assert_no_traceback(page)
 
         page.get_by_role("button", name="Retry").click()
         page.reload()
 
         page.get_by_text(f"The forecast API is not answering at {v2_url}/status").wait_for(timeout=CHART_TIMEOUT_MS)
-        assert page.get_by_role("heading", name="Hourly electricity consumption forecast").count() == 1
+        expect(page.get_by_role("heading", name="Hourly electricity consumption forecast")).to_have_count(1)
         assert_no_traceback(page)
         page.screenshot(path=ARTIFACTS / "frontend-api-stopped-reload.png", full_page=True)
 

@@ -6,11 +6,13 @@ import pandas as pd
 import pytest
 from buckets import FIRST_HOUR, MONITORED_HOURS
 from monitoring.aggregate import (
+    HourlyOverview,
     beyond_threshold,
     daily_rolling_mean,
     hour_of_day_profile,
     hourly_frame,
     hourly_overview,
+    parse_times,
 )
 from monitoring.measures import BIAS, WAPE
 
@@ -46,25 +48,41 @@ def test_hours_the_api_does_not_list_become_gaps_not_interpolated_values(hourly)
     assert frame["wape"].isna().tolist() == [False, True, True, False]
 
 
-def test_overview_names_latest_mean_worst_and_share_beyond_threshold(hourly):
+HOURS = pd.date_range("2023-06-01", periods=5, freq="h", tz="UTC")
+
+
+def test_overview_names_latest_mean_worst_and_share_beyond_threshold():
+    values = pd.Series([4.0, 12.0, float("nan"), 8.0, 11.0], index=HOURS)
+    overview = hourly_overview(values, WAPE, 10.0)
+    assert overview == HourlyOverview(
+        latest_hour=HOURS[4],
+        latest=11.0,
+        mean=8.75,  # of the four measured hours
+        worst_hour=HOURS[1],
+        worst=12.0,
+        hours_measured=4,
+        hours_beyond_threshold=2,
+    )
+    assert overview.share_beyond_threshold == 0.5
+
+
+def test_overview_of_the_real_apis_hours_counts_what_is_beyond_the_threshold(hourly):
     values = hourly_frame(hourly)["wape"]
-    threshold = float(values.median())
-    overview = hourly_overview(values, WAPE, threshold)
-    assert overview is not None
-    assert overview.latest == pytest.approx(values.dropna().iloc[-1])
-    assert overview.mean == pytest.approx(values.mean())
-    assert overview.worst == pytest.approx(values.max())
-    assert overview.worst_hour == values.idxmax()
-    assert overview.hours_beyond_threshold == int((values > threshold).sum())
-    assert 0.4 < overview.share_beyond_threshold < 0.6
+    overview = hourly_overview(values, WAPE, float(values.median()))
+    assert overview is not None and overview.hours_measured == values.notna().sum() > 0
+    assert 0.4 < overview.share_beyond_threshold < 0.6  # the median splits the hours in two
 
 
 def test_bias_counts_beyond_the_threshold_in_either_direction():
-    values = pd.Series([-12.0, -3.0, 0.0, 4.0, 15.0])
+    values = pd.Series([-20.0, -3.0, 0.0, 4.0, 15.0], index=HOURS)
     assert beyond_threshold(values, BIAS, 10.0).tolist() == [True, False, False, False, True]
     assert beyond_threshold(values, WAPE, 10.0).tolist() == [False, False, False, False, True]
-    overview = hourly_overview(values.set_axis(pd.date_range("2023-06-01", periods=5, freq="h", tz="UTC")), BIAS, 10)
-    assert overview is not None and overview.worst == 15.0
+    assert beyond_threshold(values, BIAS, 15.0).tolist() == [True, False, False, False, False]  # strictly beyond
+    overview = hourly_overview(values, BIAS, 10.0)
+    assert (overview.worst_hour, overview.worst, overview.hours_beyond_threshold) == (HOURS[0], -20.0, 2)
+    unsigned = hourly_overview(values, WAPE, 10.0)  # the largest value, not the largest size
+    assert (unsigned.worst_hour, unsigned.worst, unsigned.hours_beyond_threshold) == (HOURS[4], 15.0, 1)
+    assert overview.mean == pytest.approx(-0.8) and overview.latest == 15.0
 
 
 def test_overview_of_an_empty_window_is_none():
@@ -92,3 +110,60 @@ def test_edge_bucket_window_is_its_fourteen_monitored_days(edge_api):
     frame = hourly_frame(edge_api.answer(HOURLY)[1])
     assert frame.index[0] == pd.Timestamp(FIRST_HOUR * 3600, unit="s", tz="UTC")
     assert len(frame) == MONITORED_HOURS
+
+
+def test_hourly_frame_of_a_literal_answer_is_in_percent_and_sorted():
+    rows = [
+        {"time": "2023-06-01T03:00:00+02:00", "mape": 0.1, "wape": 0.2, "bias": -0.05, "series_compared": 3},
+        {"time": "2023-06-01T00:00:00+00:00", "mape": 0.01, "wape": None, "bias": 0.02, "series_compared": 2},
+    ]
+    frame = hourly_frame({"hours": rows})
+    assert list(frame.index) == [pd.Timestamp("2023-06-01T00:00Z"), pd.Timestamp("2023-06-01T01:00Z")]
+    assert frame.loc["2023-06-01T01:00Z"].tolist() == pytest.approx([20.0, 10.0, -5.0, 3.0])
+    assert frame["mape"].iloc[0] == pytest.approx(1.0) and math.isnan(frame["wape"].iloc[0])
+
+
+def test_hour_of_day_profile_of_two_literal_days():
+    index = pd.date_range("2023-06-01", periods=48, freq="h", tz="UTC")
+    hours = [float(t.hour + 24 * (t.day - 1)) for t in index]
+    frame = pd.DataFrame(dict.fromkeys(("wape", "mape", "bias"), hours), index=index)
+    profile = hour_of_day_profile(frame)
+    assert profile.index.name == "hour_of_day"
+    assert profile["wape"].tolist() == [hour + 12.0 for hour in range(24)]  # mean of h and h + 24
+    morning = hour_of_day_profile(frame.iloc[:6])  # hours 0-5 only: the other hours are there, empty
+    assert list(morning.index) == list(range(24)) and morning["wape"].iloc[6:].isna().all()
+
+
+def test_times_with_any_offset_or_fraction_are_read_as_utc_into_an_index_named_time():
+    index = parse_times(["2023-06-01T02:00:00+02:00", "2023-06-01T00:30:00.5Z", "2023-05-31T20:00:00-05:00"])
+    assert index.name == "time" and str(index.tz) == "UTC"
+    assert list(index) == [
+        pd.Timestamp("2023-06-01T00:00Z"),
+        pd.Timestamp("2023-06-01T00:30:00.5Z"),
+        pd.Timestamp("2023-06-01T01:00Z"),
+    ]
+
+
+def test_a_repeated_hour_keeps_the_last_answer_and_the_frame_is_float_with_a_time_index():
+    rows = [
+        {"time": "2023-06-01T00:00:00+00:00", "mape": 0.1, "wape": 0.1, "bias": 0.1, "series_compared": 1},
+        {"time": "2023-06-01T02:00:00+00:00", "mape": 0.3, "wape": 0.3, "bias": 0.3, "series_compared": None},
+        {"time": "2023-06-01T00:00:00+00:00", "mape": 0.2, "wape": 0.2, "bias": 0.2, "series_compared": 2},
+    ]
+    frame = hourly_frame({"hours": rows})
+    assert frame.index.name == "time" and len(frame) == 3
+    assert frame["wape"].tolist()[0] == pytest.approx(20.0) and frame["series_compared"].iloc[0] == 2.0
+    assert (frame.dtypes == "float64").all() and math.isnan(frame["series_compared"].iloc[2])
+
+
+def test_a_value_at_the_threshold_is_not_beyond_it():
+    values = pd.Series([-10.0, 10.0, 10.5])
+    assert beyond_threshold(values, WAPE, 10.0).tolist() == [False, False, True]
+    assert beyond_threshold(values, BIAS, 10.0).tolist() == [False, False, True]
+
+
+def test_a_figure_the_api_never_computed_is_a_float_column_of_gaps():
+    rows = [{"time": f"2023-06-01T0{hour}:00:00+00:00", "wape": None, "series_compared": 0} for hour in range(2)]
+    frame = hourly_frame({"hours": rows})
+    assert frame["wape"].dtype == "float64" and frame["wape"].isna().all()
+    assert frame["wape"].rolling(2).mean().isna().all()  # numeric: the page's rolling mean works on it

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from dashboard_common.labels import area_label
 from devtools.paths import ARTIFACTS
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -80,13 +81,13 @@ def screenshot():
 
 def test_each_view_draws_its_charts_and_the_page_explains_the_figures(page, dashboard, worst_first, screenshot):
     open_page(page, f"{dashboard}/?threshold=3")
-    assert page.get_by_role("heading", name="Forecast monitoring").is_visible()
+    expect(page.get_by_role("heading", name="Forecast monitoring")).to_be_visible()
     assert chart_titles(page) == ["WAPE over all series, per hour", "Error by hour of day (mean over the window)"]
-    assert page.get_by_text("threshold 3 %").first.is_visible()
-    assert page.get_by_text("When MAPE misleads: a small consumer type").is_visible()
+    expect(page.get_by_text("threshold 3 %").first).to_be_visible()
+    expect(page.get_by_text("When MAPE misleads: a small consumer type")).to_be_visible()
     headline = page.locator('[data-testid="stMetric"]').first
-    assert headline.locator('[data-testid="stMetricLabel"]').inner_text() == "WAPE"
-    assert page.locator('[data-testid="stDataFrame"]').count() == 0  # the other views are not drawn
+    expect(headline.locator('[data-testid="stMetricLabel"]')).to_have_text("WAPE")
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(0)  # the run is over: other views not drawn
     screenshot(page, "monitoring-page.png")
 
     open_view(page, "By series")
@@ -118,7 +119,7 @@ def test_choosing_a_row_in_the_breakdown_opens_that_series(page, dashboard, wors
     # The row-selection checkbox sits in the first column; the header takes one row.
     page.mouse.click(box["x"] + 18, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
     wait_for_detail(page, worst_first[row])
-    assert page.get_by_role("radio", name="One series", checked=True).is_visible()
+    expect(page.get_by_role("radio", name="One series", checked=True)).to_be_visible()
     area, consumer_type = worst_first[row]
     page.wait_for_url(f"**area={area}**", timeout=10_000)
     assert f"consumer_type={consumer_type}" in page.url and "view=One+series" in page.url
@@ -128,7 +129,7 @@ def test_choosing_a_row_in_the_breakdown_opens_that_series(page, dashboard, wors
 def test_deep_link_to_a_series_then_choosing_another_in_the_selectbox(page, dashboard, worst_first, screenshot):
     open_page(page, f"{dashboard}/?view=One+series&area=1&consumer_type=111&threshold=6", "One series")
     wait_for_detail(page, (1, 111))
-    assert page.locator('[data-testid="stNumberInput"] input').input_value() == "6.0"
+    expect(page.locator('[data-testid="stNumberInput"] input')).to_have_value("6.0")
     other = next(series for series in worst_first if series != (1, 111))
     selectbox = page.locator('[data-testid="stSelectbox"]')
     selectbox.scroll_into_view_if_needed()
@@ -142,16 +143,16 @@ def test_deep_link_to_a_series_then_choosing_another_in_the_selectbox(page, dash
 
 def test_invalid_link_values_fall_back_with_notices(page, dashboard, worst_first):
     open_page(page, f"{dashboard}/?view=One+series&area=x&consumer_type=111&threshold=-5", "One series")
-    alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
-    assert any("showing the worst series instead" in text for text in alerts)
-    assert any("threshold -5 is not a percentage" in text for text in alerts)
+    alerts = page.locator('[data-testid="stAlert"]')
+    expect(alerts.filter(has_text="showing the worst series instead")).to_have_count(1)
+    expect(alerts.filter(has_text="threshold -5 is not a percentage")).to_have_count(1)
     wait_for_detail(page, worst_first[0])
-    assert page.locator('[data-testid="stNumberInput"] input').input_value() == "10.0"
+    expect(page.locator('[data-testid="stNumberInput"] input')).to_have_value("10.0")
 
     open_page(page, f"{dashboard}/?view=Everything")  # not a tab: the first view, and a notice
-    alerts = page.locator('[data-testid="stAlert"]').all_inner_texts()
-    assert any("view Everything is not one of Over time, By series, One series" in text for text in alerts)
-    assert page.get_by_role("radio", name="Over time", checked=True).is_visible()
+    alerts = page.locator('[data-testid="stAlert"]')
+    expect(alerts.filter(has_text="view Everything is not one of Over time, By series, One series")).to_have_count(1)
+    expect(page.get_by_role("radio", name="Over time", checked=True)).to_be_visible()
 
 
 def test_html_report_downloads_and_its_charts_work_offline(page, browser, dashboard, worst_first):

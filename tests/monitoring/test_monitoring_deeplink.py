@@ -107,3 +107,55 @@ def test_sync_link_writes_only_changes_and_leaves_the_open_tab_alone():
     sync_link(query, link_params((1, 462), 10.0))
     assert query == {"view": "One series", "threshold": "10", "area": "1", "consumer_type": "462"}
     assert written == ["consumer_type"]
+
+
+@pytest.mark.parametrize(
+    ("params", "notices"),
+    [
+        (
+            {"area": "x", "consumer_type": "111"},
+            [
+                "The link's series (area `x`, consumer type `111`) needs two whole numbers; "
+                "showing the worst series instead."
+            ],
+        ),
+        (
+            {"area": "2", "consumer_type": "998"},
+            ["There is no monitoring data for DK2 (east), consumer type 998; showing the worst series instead."],
+        ),
+        (
+            {"rank": "rmse", "figure": "mase"},
+            [
+                "The link's ranking figure `rmse` is not one of wape, mape, bias, mase, coverage_80, coverage_95; "
+                "using WAPE instead.",
+                "The link's hourly figure `mase` is not one of wape, mape, bias; using WAPE instead.",
+            ],
+        ),
+        (
+            {"view": "Everything", "threshold": "0"},
+            [
+                "The link's view `Everything` is not one of Over time, By series, One series; "
+                "showing Over time instead.",
+                "The link's threshold `0` is not a percentage above 0 and at most 1000; using 10 % instead.",
+            ],
+        ),
+    ],
+)
+def test_each_notice_says_what_the_link_asked_and_what_is_shown_instead(params, notices):
+    assert parse_link(params, AVAILABLE).notices == notices
+
+
+@pytest.mark.parametrize(
+    ("raw", "threshold"),
+    [("0.5", 0.5), ("1", 1.0), ("1000", 1000.0), (" 7 ", 7.0), ("", 10.0), ("   ", 10.0), ("1000.01", 10.0)],
+)
+def test_threshold_bounds_are_above_zero_and_at_most_1000(raw, threshold):
+    value, notice = parse_threshold(raw)
+    assert value == threshold
+    assert (notice is None) == (raw.strip() in {"0.5", "1", "1000", "7", ""})
+
+
+@pytest.mark.parametrize(("raw", "measure"), [("", WAPE), ("  ", WAPE), (" MAPE ", MAPE), ("bias", BIAS)])
+def test_an_empty_or_differently_written_figure_in_a_link_is_read_without_a_notice(raw, measure):
+    view = parse_link({"rank": raw, "figure": raw}, AVAILABLE)
+    assert (view.rank, view.chart, view.notices) == (measure, measure, [])

@@ -45,7 +45,11 @@ def test_bias_chart_has_a_line_each_side_of_zero_and_a_symmetric_axis(frame):
     assert sorted(line.y0 for line in figure.layout.shapes) == [-1.0, 1.0]
     low, high = figure.layout.yaxis.range
     assert low == -high and high >= frame["bias"].abs().max()
-    assert traces_by_name(figure)["beyond ±1 %"].y is not None
+
+    hours = pd.date_range("2023-06-01", periods=4, freq="h", tz="UTC")
+    literal = hourly_figure(pd.Series([-1.5, 0.5, 1.0, 2.0], index=hours), BIAS, 1.0)
+    marked = traces_by_name(literal)["beyond ±1 %"]
+    assert list(marked.y) == [-1.5, 2.0] and list(marked.x) == [hours[0], hours[3]]  # both signs; 1.0 is not beyond
 
 
 def test_rolling_mean_is_offered_hidden_in_the_legend(frame):

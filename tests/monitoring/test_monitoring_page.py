@@ -14,7 +14,7 @@ from buckets import ALL_ZERO, GAP_HOURS, SHORT, WITH_GAP
 from devtools.apptest import plotly_figures
 from inprocess_api import API_URL
 from monitoring.deeplink import BY_SERIES, ONE_SERIES, OVER_TIME
-from monitoring.measures import ALL_MEASURES, BIAS, COVERAGE_80, MAPE, WAPE
+from monitoring.measures import ALL_MEASURES, BIAS, COVERAGE_80, MAPE, MASE, WAPE
 from streamlit.proto.Metric_pb2 import Metric
 
 SUMMARY = "/api/v2/monitoring/summary"
@@ -82,6 +82,16 @@ def worst_by_wape(summary: dict) -> tuple[int, int]:
     return entry["area"], entry["consumer_type"]
 
 
+def shown_text(field: str, fraction: float | None) -> str:
+    """How the page writes an API figure, stated here rather than taken from `Measure.text`:
+    percent with two decimals, a sign on bias only, MASE as a plain ratio, a dash when unknown."""
+    if fraction is None:
+        return "–"
+    if field == "mase":
+        return f"{fraction:.2f}"
+    return f"{fraction * 100:+.2f} %" if field == "bias" else f"{fraction * 100:.2f} %"
+
+
 def series_path(series: tuple[int, int]) -> str:
     return f"/api/v2/monitoring/series/{series[0]}/{series[1]}"
 
@@ -126,8 +136,9 @@ def test_headline_figures_are_the_apis_last_7_days_with_the_change_since_the_7_b
     headline = page.metric[: len(ALL_MEASURES)]
     assert [metric.label for metric in headline] == [measure.label for measure in ALL_MEASURES]
     for metric, measure in zip(headline, ALL_MEASURES, strict=True):
-        assert metric.value == measure.text(last[measure.field])
-        moved = measure.display(last[measure.field]) - measure.display(before[measure.field])
+        assert metric.value == shown_text(measure.field, last[measure.field])
+        factor = 1 if measure is MASE else 100
+        moved = (last[measure.field] - before[measure.field]) * factor
         assert metric.proto.delta.startswith(f"{moved:+.2f}")
         # Red for worse: an error or MASE up, coverage down; a bias change is neither.
         worse = moved < 0 if measure.target is not None else moved > 0
@@ -268,7 +279,7 @@ def test_series_from_the_url_is_selected_and_its_figures_are_the_apis(app, page_
     assert page.selectbox(key="series").value == (1, 111)
     assert series_chart(page)["layout"]["title"]["text"].startswith("DK1 (west of the Great Belt)")
     detail = metrics(page)[-(len(ALL_MEASURES) + 1) :]
-    assert detail[:-1] == [(measure.label, measure.text(entry[measure.field])) for measure in ALL_MEASURES]
+    assert detail[:-1] == [(measure.label, shown_text(measure.field, entry[measure.field])) for measure in ALL_MEASURES]
     assert detail[-1] == ("Hours compared", str(entry["hours_compared"]))
     (distribution,) = [trace for trace in series_chart(page)["data"] if trace["name"] == "error distribution"]
     assert len(array(distribution["y"])) == entry["hours_compared"]
