@@ -364,8 +364,8 @@ def forecast_mismatch(observed: pd.DataFrame, forecast: pd.DataFrame, limits: Ga
     window = f"{hour_text(first)} – {hour_text(final)}"
     rule = f"more than {slack} h (APP_API_FORECAST_SLACK_HOURS) outside the {horizon} hours after"
     return ForecastMismatch(
-        observations_message=f"y.parquet: its last observed hour, {hour_text(last)}, leaves the forecast in "
-        f"predictions.parquet ({window}) {rule} it",
-        forecast_message=f"predictions.parquet: its forecast ({window}) lies {rule} the last observed hour in "
+        observations_message=f"y.parquet: its last observed hour (datetime_utc {hour_text(last)}) leaves the "
+        f"forecast in predictions.parquet ({window}) {rule} it",
+        forecast_message=f"predictions.parquet: its datetime_utc runs {window}, {rule} the last observed hour in "
         f"y.parquet ({hour_text(last)})",
     )
