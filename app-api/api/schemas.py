@@ -154,7 +154,9 @@ class FileStatus(BaseModel):
         examples=[None],
     )
     rejection: RejectedUpload | None = Field(
-        default=None, description="Set while the newest upload of this file is rejected by the data gates."
+        default=None,
+        description="Set while the newest upload of this file is rejected by the data gates.",
+        examples=[None],
     )
 
 

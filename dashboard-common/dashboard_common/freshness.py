@@ -39,12 +39,17 @@ def format_hour_window(first_hour: int, last_hour: int) -> str:
     return f"{start:%d %b %Y %H:%M} – {end:%d %b %Y %H:%M} UTC"
 
 
-def freshness_text(freshness: dict[str, Any]) -> str:
-    """'forecast for <window>, data loaded <age> ago' (the age is that of the API's snapshot)."""
+def freshness_text(freshness: dict[str, Any], now: datetime | None = None) -> str:
+    """'forecast for <window>, data loaded <age> ago' (the age is that of the API's snapshot: v1's
+    `age_seconds`, or for v2's `/status`, which has none, the time since its `loaded_at`)."""
     parts = []
     if freshness.get("forecast_from") is not None and freshness.get("forecast_to") is not None:
         parts.append("Forecast for " + format_hour_window(freshness["forecast_from"], freshness["forecast_to"]))
-    parts.append(f"data loaded {format_age(freshness.get('age_seconds', 0.0))} ago")
+    age = freshness.get("age_seconds")
+    loaded_at = _moment(freshness.get("loaded_at"))
+    if age is None and loaded_at is not None:
+        age = ((now or datetime.now(UTC)) - loaded_at).total_seconds()
+    parts.append(f"data loaded {format_age(age)} ago" if age is not None else "data loaded")
     text = " · ".join(parts)
     return text[0].upper() + text[1:]
 

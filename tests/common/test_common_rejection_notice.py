@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from bad_uploads import CORPUS
-from dashboard_common.freshness import one_line, rejection_notices, showing_text
+from dashboard_common.freshness import freshness_text, one_line, rejection_notices, showing_text
 from devtools.waiting import wait_until
 from streamlit.testing.v1 import AppTest
 from support import BUCKET_PANDAS15, running_api
@@ -115,3 +115,11 @@ def test_what_the_page_shows_reads_wire_hours_and_iso_times_alike():
     assert showing_text(v1) == showing_text(v2)
     assert showing_text({}) == "This page shows the last data that passed the checks."
     assert one_line("a\n\tb  c") == "a b c"
+
+
+def test_the_v2_status_which_has_no_age_field_gives_the_data_age_from_its_load_time(bodies):
+    """The forecast page reads /api/v2/status: without this its line said "loaded 0 s ago" forever."""
+    status = bodies["v2-well"]
+    assert "age_seconds" not in status
+    two_minutes_later = datetime.fromisoformat(status["loaded_at"]) + timedelta(seconds=125)
+    assert freshness_text({**status, "forecast_from": None}, now=two_minutes_later) == "Data loaded 2 min ago"
