@@ -16,6 +16,7 @@ from fastapi_offline import FastAPIOffline
 from api.config import Settings, get_settings
 from api.demo import demo_is_outdated, write_demo_bucket
 from api.docs import V2_PREFIX, split_docs
+from api.gates import GateLimits
 from api.http_caching import data_cache_control
 from api.middleware import RequestIdMiddleware, unhandled_error
 from api.observability import AccessMiddleware, Metrics, route_templates
@@ -99,7 +100,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     storage = make_storage(settings)
     if settings.is_demo and isinstance(storage, LocalStorage) and demo_is_outdated(storage.folder):
         await asyncio.to_thread(write_demo_bucket, str(storage.folder))
-    store = DataStore(storage, settings.REFRESH_SECONDS)
+    store = DataStore(storage, settings.REFRESH_SECONDS, GateLimits.from_settings(settings))
     app.state.store = store
 
     first_load = asyncio.create_task(asyncio.to_thread(refresh_and_settle, store))

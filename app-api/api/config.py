@@ -1,6 +1,7 @@
 """Service settings, read once from `APP_API_*` environment variables and an optional `.env`."""
 
 import json
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -38,6 +39,31 @@ class Settings(BaseSettings):
     REFRESH_SECONDS: float = Field(default=60.0, ge=1.0)
     STARTUP_LOAD_TIMEOUT_SECONDS: float = Field(default=20.0, ge=0.0)
     CORS_ORIGINS: Annotated[list[str], NoDecode] = list(DEFAULT_CORS_ORIGINS)
+    # The data gates (api.gates): an upload beyond these is rejected and the last good copy served.
+    MAX_OBJECT_BYTES: int = Field(
+        default=128 * 1024**2, ge=1024, description="Largest object downloaded (from the listing, before download)."
+    )
+    MAX_ROWS: int = Field(default=3_000_000, ge=1, description="Most rows in one file (parquet footer).")
+    MAX_UNCOMPRESSED_BYTES: int = Field(
+        default=128 * 1024**2, ge=1024, description="Largest uncompressed size of one file (parquet footer)."
+    )
+    EARLIEST_HOUR: datetime = Field(
+        default=datetime(2000, 1, 1, tzinfo=UTC), description="Hours before this are implausible (wrong unit)."
+    )
+    MAX_HOURS_AHEAD: int = Field(
+        default=72, ge=0, le=24 * 366, description="How far past the reader's clock an observed hour may lie."
+    )
+    FORECAST_HORIZON_HOURS: int = Field(default=24, ge=1, le=24 * 366, description="Hours a forecast covers.")
+    FORECAST_SLACK_HOURS: int = Field(
+        default=72,
+        ge=0,
+        le=24 * 366,
+        description="How far a forecast may lie outside the horizon after the last observed hour (files are "
+        "rewritten one after another, so old and new meet for a moment).",
+    )
+    MAX_ABS_VALUE: float = Field(
+        default=1e12, gt=0, le=1e15, description="Largest plausible |kWh| (or MAPE) of one row; totals cannot overflow."
+    )
 
     @field_validator("LOG_LEVEL", "LOG_FORMAT", mode="before")
     @classmethod
@@ -54,6 +80,12 @@ class Settings(BaseSettings):
                 return json.loads(text)
             return [origin.strip() for origin in text.split(",") if origin.strip()]
         return value
+
+    @field_validator("EARLIEST_HOUR")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        """A date without an offset is read in UTC, as every time in the bucket is."""
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
 
     @field_validator("GCP_BUCKET", "GCP_SERVICE_ACCOUNT_JSON_PATH", "DEMO_DIR", mode="before")
     @classmethod
@@ -79,7 +111,7 @@ class Settings(BaseSettings):
 
     def public_summary(self) -> dict[str, object]:
         """The settings as they may be logged: the key file's path is shown, never its content."""
-        summary = self.model_dump()
+        summary = self.model_dump(mode="json")
         summary["GCP_SERVICE_ACCOUNT_JSON_PATH"] = self.GCP_SERVICE_ACCOUNT_JSON_PATH or "(none)"
         summary["GCP_BUCKET"] = self.GCP_BUCKET or "(built-in demo bucket)"
         return summary

@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.http_caching import add_default_no_store
 from api.quality import Quality
 from api.snapshot import Snapshot
-from api.store import DataStore
+from api.store import DataStore, StoreStatus
 
 access_logger = logging.getLogger("api.access")
 refresh_logger = logging.getLogger("api.refresh")
@@ -62,9 +62,11 @@ class SnapshotCollector(Collector):
         error = GaugeMetricFamily("api_refresh_error", "1 when the last refresh recorded an error.")
         error.add_metric([], 1.0 if status.last_refresh_error else 0.0)
         yield error
+        yield from rejection_metrics(status)
         if status.last_successful_refresh_at is not None:
             last = GaugeMetricFamily(
-                "api_last_successful_refresh_timestamp_seconds", "When the bucket was last read without an error."
+                "api_last_successful_refresh_timestamp_seconds",
+                "When a refresh last ended without an error: the bucket read and every object's newest upload served.",
             )
             last.add_metric([], status.last_successful_refresh_at.timestamp())
             yield last
@@ -97,6 +99,25 @@ class SnapshotCollector(Collector):
         yield from data_age_metrics(snapshot, datetime.now(UTC))
         if snapshot.catalog is not None and snapshot.catalog.quality is not None:
             yield from model_quality_metrics(snapshot.catalog.quality)
+
+
+def rejection_metrics(status: StoreStatus) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+    """What the data gates decided, per object (six fixed label values, all always exported, so an alert
+    can say `== 1` and a dashboard can show a zero)."""
+    rejected = GaugeMetricFamily(
+        "api_upload_rejected",
+        "1 while the newest upload of the object is rejected by the data gates (its last good copy is served).",
+        labels=["object"],
+    )
+    for file in status.files:
+        rejected.add_metric([file.name], 1.0 if file.rejection is not None else 0.0)
+    yield rejected
+    rejections = CounterMetricFamily(
+        "api_upload_rejections", "Uploads (object generations) rejected by the data gates.", labels=["object"]
+    )
+    for name, count in status.rejections_total:
+        rejections.add_metric([name], count)
+    yield rejections
 
 
 # (gauge name, help, period of `Quality.by_area`, figure): one gauge per area label, none for a null figure.

@@ -4,13 +4,14 @@ Data responses return bodies rendered when the snapshot was built; `response_mod
 their shape in OpenAPI.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.config import Settings
+from api.gates import Rejection
 from api.http_caching import PrerenderedResponse
 from api.schemas import (
     ErrorDetail,
@@ -22,6 +23,7 @@ from api.schemas import (
     MonitoringValues,
     PredictionResults,
     Readiness,
+    RejectedUpload,
     SeriesErrors,
     UniqueValues,
 )
@@ -96,6 +98,20 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+def rejected_upload(rejection: Rejection, zone: tzinfo = UTC) -> RejectedUpload:
+    """A rejection as the versions show it (times in `zone`: UTC for v1, the asked-for zone for v2)."""
+    return RejectedUpload(
+        object=rejection.object,
+        generation=rejection.generation,
+        first_seen=rejection.first_seen.astimezone(zone).isoformat(),
+        uploaded_at=rejection.uploaded_at.astimezone(zone).isoformat() if rejection.uploaded_at else None,
+        rule=str(rejection.rule),
+        column=rejection.column,
+        row=rejection.row,
+        reason=rejection.message,
+    )
+
+
 @router.get(
     "/health",
     response_model=Health,
@@ -112,7 +128,7 @@ async def health(settings: Annotated[Settings, Depends(get_app_settings)]) -> He
     responses={503: {"model": Readiness, "description": "No data is being served yet."}},
     summary="Readiness",
     description="200 when forecasts are being served, else 503; the snapshot's age, each bucket file's "
-    "version and the last refresh error either way.",
+    "version, the last refresh error and any upload the data gates rejected, either way.",
 )
 async def ready(store: StoreDep) -> JSONResponse:
     status = store.status()  # one refresh's view: the refresh thread may swap fields meanwhile
@@ -127,6 +143,7 @@ async def ready(store: StoreDep) -> JSONResponse:
             updated=_iso(file.updated),
             rows=file.rows,
             error=file.error,
+            rejection=rejected_upload(file.rejection) if file.rejection else None,
         )
         for file in status.files
     ]
@@ -141,6 +158,7 @@ async def ready(store: StoreDep) -> JSONResponse:
         last_refresh_error=status.last_refresh_error,
         refresh_interval_seconds=status.refresh_seconds,
         files=files,
+        rejections=[rejected_upload(rejection) for rejection in status.rejections],
     )
     return JSONResponse(readiness.model_dump(), status_code=200 if snapshot is not None else 503)
 
@@ -151,7 +169,7 @@ async def ready(store: StoreDep) -> JSONResponse:
     responses=UNAVAILABLE,
     summary="Freshness",
     description="What the dashboards show above their charts: when the data was loaded, the observed and "
-    "forecast windows, how many series, and whether it is the demo bucket.",
+    "forecast windows, how many series, whether it is the demo bucket, and uploads the data gates rejected.",
 )
 async def freshness(store: StoreDep, snapshot: SnapshotDep) -> Freshness:
     now = datetime.now(UTC)
@@ -170,6 +188,7 @@ async def freshness(store: StoreDep, snapshot: SnapshotDep) -> Freshness:
         forecast_to=snapshot.forecast_to,
         series_count=snapshot.series_count,
         monitoring_available=snapshot.monitoring is not None,
+        rejections=[rejected_upload(rejection) for rejection in store.status().rejections],
     )
 
 

@@ -104,6 +104,38 @@ class MonitoringValues(BaseModel):
     )
 
 
+RULES_DESCRIPTION = (
+    "`object_size`, `unreadable`, `row_count`, `uncompressed_size`, `missing_column`, `column_type`, `null_key`, "
+    "`code`, `hour_too_early`, `hour_too_late`, `forecast_horizon`, `not_finite`, `value_too_large` or "
+    "`snapshot_build` (see the README's data gates)"
+)
+
+
+class RejectedUpload(BaseModel):
+    """An upload the data gates kept out: the last good copy of the object is served meanwhile."""
+
+    object: str = Field(description="Object name in the bucket.", examples=["y.parquet"])
+    generation: str = Field(
+        description="The rejected generation (GCS object generation, or a hash of a local file's content); it "
+        "is not downloaded again.",
+        examples=["1733312400123456"],
+    )
+    first_seen: str = Field(
+        description="When this API first saw and rejected it (ISO 8601).", examples=["2026-12-04T15:02:11+00:00"]
+    )
+    uploaded_at: str | None = Field(
+        description="When it was written to the bucket, as the bucket says (ISO 8601).",
+        examples=["2026-12-04T15:01:58+00:00"],
+    )
+    rule: str = Field(description="The rule it breaks: " + RULES_DESCRIPTION + ".", examples=["null_key"])
+    column: str | None = Field(description="The offending column, when one is to blame.", examples=["area"])
+    row: int | None = Field(description="First offending row (0-based, in the file's order).", examples=[3])
+    reason: str = Field(
+        description="One line for the pipeline's engineers: object, rule, column, first offending row.",
+        examples=["y.parquet: area is empty (null) in row 3"],
+    )
+
+
 class FileStatus(BaseModel):
     name: str = Field(description="Object name in the bucket.", examples=["y.parquet"])
     required: bool = Field(description="Whether forecasts can be served without this file.", examples=[True])
@@ -119,6 +151,11 @@ class FileStatus(BaseModel):
     rows: int | None = Field(description="Rows read from that copy.", examples=[51840])
     error: str | None = Field(
         description="Why the latest version of this file could not be used, if it could not.",
+        examples=[None],
+    )
+    rejection: RejectedUpload | None = Field(
+        default=None,
+        description="Set while the newest upload of this file is rejected by the data gates.",
         examples=[None],
     )
 
@@ -142,14 +179,20 @@ class Readiness(BaseModel):
         examples=["2026-11-22T04:01:00+00:00"],
     )
     last_successful_refresh_at: str | None = Field(
-        description="When the bucket was last checked without any error.",
+        description="When the bucket was last checked without any error (every object's newest upload served).",
         examples=["2026-11-22T04:01:00+00:00"],
     )
     last_refresh_error: str | None = Field(
-        description="The error of the latest refresh, or null if it succeeded.", examples=[None]
+        description="The error of the latest refresh, or null if it succeeded: read errors, and the reasons of "
+        "rejected uploads while they stand.",
+        examples=[None],
     )
     refresh_interval_seconds: float = Field(description="How often the bucket is checked.", examples=[60])
     files: list[FileStatus] = Field(description="State of each of the six bucket files.")
+    rejections: list[RejectedUpload] = Field(
+        default_factory=list,
+        description="Uploads rejected by the data gates and not yet replaced by a good one (empty when all is well).",
+    )
 
 
 class Freshness(BaseModel):
@@ -185,6 +228,11 @@ class Freshness(BaseModel):
     forecast_to: int | None = Field(description="Last forecast hour. " + HOURS_DESCRIPTION, examples=[468575])
     series_count: int = Field(description="Number of observed (area, consumer_type) series.", examples=[72])
     monitoring_available: bool = Field(description="Whether monitoring data is loaded.", examples=[True])
+    rejections: list[RejectedUpload] = Field(
+        default_factory=list,
+        description="Uploads rejected by the data gates, not yet replaced: the data above is the last good copy "
+        "(empty when all is well).",
+    )
 
 
 class SeriesSummary(BaseModel):

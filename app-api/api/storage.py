@@ -15,6 +15,7 @@ from typing import Protocol
 
 logger = logging.getLogger(__name__)
 
+HASH_PIECE_BYTES = 1024 * 1024
 BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$")
 
 
@@ -70,7 +71,11 @@ class LocalStorage:
         cached = self._content_hashes.get(name)
         if cached is not None and cached[0] == stat_key:
             return cached[1]
-        digest = hashlib.blake2b(self.read(name), digest_size=12).hexdigest()
+        hasher = hashlib.blake2b(digest_size=12)
+        with (self.folder / name).open("rb") as handle:  # in pieces: an oversized file is never held whole
+            for piece in iter(lambda: handle.read(HASH_PIECE_BYTES), b""):
+                hasher.update(piece)
+        digest = hasher.hexdigest()
         self._content_hashes[name] = (stat_key, digest)
         return digest
 

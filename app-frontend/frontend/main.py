@@ -81,8 +81,9 @@ except ApiError as error:
     render_api_unavailable(error)
     st.stop()
 
-# The shared freshness line without its UTC window: the window is written below, in the page's zone.
-render_freshness({**status, "forecast_from": None, "forecast_to": None})
+# The shared freshness line (and any rejected upload) without its UTC window: the window is written
+# below, in the page's zone.
+render_freshness(status, show_window=False)
 if not listed:
     st.info("The API serves no series yet. Come back once the batch pipeline has written data.")
     st.stop()

@@ -17,6 +17,11 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+# Buckets written with hours counted from 1970 (hour 1000 = 11 Feb 1970) fall below the data gates'
+# default earliest plausible hour (2000-01-01); tests of other behaviour that use them lower it.
+HOURS_FROM_1970 = {"EARLIEST_HOUR": "1970-01-01T00:00:00Z"}
+
+
 @asynccontextmanager
 async def serve(bucket: str | Path, **settings: object) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
     """The app on `bucket` with its lifespan running (first load and refresh loop) and a client."""

@@ -41,14 +41,15 @@ async def test_a_gcs_bucket_is_served_and_refreshed_without_restart(gcs, serve_b
         assert before["datetime_utc"][-1] == 468551
         assert (await client.get("freshness")).json()["source"] == f"gs://{BUCKET}/daily"
 
-        gcs.upload(BUCKET, "daily/y.parquet", parquet(frame(series_rows(1, 111, range(500000, 500200)))))
+        # Later hours, still beside the bucket's forecast (the data gates reject observations far from it).
+        gcs.upload(BUCKET, "daily/y.parquet", parquet(frame(series_rows(1, 111, range(468400, 468600)))))
 
         async def new_values_served():
             body = (await client.get("predictions/1/111")).json()
-            return body if body["datetime_utc"][-1] == 500199 else None
+            return body if body["datetime_utc"][-1] == 468599 else None
 
         after = await eventually(new_values_served)
-        assert after["energy_consumption"][-1] == 100.0 + 500199 % 24
+        assert after["energy_consumption"][-1] == 100.0 + 468599 % 24
         assert after["preds_datetime_utc"] == before["preds_datetime_utc"]
         assert (await client.get("predictions/2/462")).status_code == 404  # no longer observed in the new y
 

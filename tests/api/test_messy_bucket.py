@@ -1,7 +1,7 @@
 """Buckets as they are in the wild: gaps, NaN, duplicates, shuffled rows, area 0, missing or corrupt files."""
 
 import pytest
-from conftest import frame, metrics_frame, series_rows, write_bucket
+from conftest import HOURS_FROM_1970, frame, metrics_frame, series_rows, write_bucket
 
 pytestmark = pytest.mark.anyio
 
@@ -23,7 +23,7 @@ def messy_frames() -> dict:
 
 
 async def test_a_messy_bucket_serves_clean_sorted_finite_series(tmp_path, serve_bucket):
-    async with serve_bucket(write_bucket(tmp_path, messy_frames())) as (_, client):
+    async with serve_bucket(write_bucket(tmp_path, messy_frames()), **HOURS_FROM_1970) as (_, client):
         body = (await client.get("predictions/1/111")).json()
         areas = (await client.get("area_values")).json()
     hours = body["datetime_utc"]
@@ -36,21 +36,21 @@ async def test_a_messy_bucket_serves_clean_sorted_finite_series(tmp_path, serve_
 
 
 async def test_area_zero_is_an_ordinary_area(tmp_path, serve_bucket):
-    async with serve_bucket(write_bucket(tmp_path, messy_frames())) as (_, client):
+    async with serve_bucket(write_bucket(tmp_path, messy_frames()), **HOURS_FROM_1970) as (_, client):
         response = await client.get("predictions/0/111")
     assert response.status_code == 200
     assert response.json()["energy_consumption"][0] == 500.0 + (1200 - 168) % 24
 
 
 async def test_a_pair_only_in_predictions_is_404_with_a_reason(tmp_path, serve_bucket):
-    async with serve_bucket(write_bucket(tmp_path, messy_frames())) as (_, client):
+    async with serve_bucket(write_bucket(tmp_path, messy_frames()), **HOURS_FROM_1970) as (_, client):
         response = await client.get("predictions/2/999")
     assert response.status_code == 404
     assert response.json() == {"detail": "No data found for the given area and consumer type: 2, 999"}
 
 
 async def test_missing_monitoring_files_leave_forecasts_served_and_monitoring_explains(tmp_path, serve_bucket):
-    async with serve_bucket(write_bucket(tmp_path, messy_frames())) as (_, client):
+    async with serve_bucket(write_bucket(tmp_path, messy_frames()), **HOURS_FROM_1970) as (_, client):
         forecast = await client.get("predictions/1/111")
         ready = await client.get("ready")
         monitoring = [
@@ -118,7 +118,7 @@ async def test_monitoring_marks_hours_awaiting_observation_and_summarises_errors
         [(1, 111, 1197, 5.0), (1, 111, 1198, 110.0), (1, 111, 1199, 150.0), (1, 111, 1200, 7.0), (2, 999, 1200, 1.0)]
     )
     frames["metrics_monitoring.parquet"] = metrics_frame([1198, 1199], mape=0.1)
-    async with serve_bucket(write_bucket(tmp_path, frames)) as (_, client):
+    async with serve_bucket(write_bucket(tmp_path, frames), **HOURS_FROM_1970) as (_, client):
         errors = (await client.get("monitoring/errors/1/111")).json()
         summary = (await client.get("monitoring/summary")).json()
         never_observed = (await client.get("monitoring/errors/2/999")).json()

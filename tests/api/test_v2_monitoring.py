@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import frame, metrics_frame, write_bucket
+from conftest import HOURS_FROM_1970, frame, metrics_frame, write_bucket
 from test_v2_series import V2, hour_of, strict_json
 
 pytestmark = pytest.mark.anyio
@@ -39,7 +39,7 @@ def figures_bucket(folder, monitored_y: dict, monitored_predictions: dict, extra
 async def test_figures_follow_the_contract_formulas(tmp_path, serve_bucket):
     observed = {(1, LAST - 1): 100.0, (1, LAST): 200.0, (2, LAST - 1): 50.0, (2, LAST): 0.0}
     predicted = {(1, LAST - 1): 110.0, (1, LAST): 150.0, (2, LAST - 1): 60.0, (2, LAST): 5.0}
-    async with serve_bucket(figures_bucket(tmp_path, observed, predicted)) as (_, client):
+    async with serve_bucket(figures_bucket(tmp_path, observed, predicted), **HOURS_FROM_1970) as (_, client):
         summary = strict_json(await client.get(f"{V2}/monitoring/summary"))
         hourly = strict_json(await client.get(f"{V2}/monitoring/hourly"))
     one, two = summary["series"]
@@ -68,7 +68,7 @@ async def test_figures_that_cannot_be_computed_are_null_never_nan(tmp_path, serv
     observed = {(1, LAST): 0.0, (2, LAST): 0.0}
     predicted = {(1, LAST): 3.0, (2, LAST): 4.0}
     flat = tmp_path / "flat"
-    async with serve_bucket(figures_bucket(flat, observed, predicted)) as (_, client):
+    async with serve_bucket(figures_bucket(flat, observed, predicted), **HOURS_FROM_1970) as (_, client):
         response = await client.get(f"{V2}/monitoring/summary")
         csv = await client.get(f"{V2}/monitoring/summary", params={"format": "csv"})
     summary = strict_json(response)
@@ -80,7 +80,7 @@ async def test_figures_that_cannot_be_computed_are_null_never_nan(tmp_path, serv
 async def test_only_hours_after_the_last_observation_are_awaited(tmp_path, serve_bucket):
     observed = {(1, h): 100.0 for h in range(LAST - 5, LAST + 1) if h != LAST - 3}  # a gap inside the window
     predicted = {(1, h): 101.0 for h in range(LAST - 5, LAST + 3)}
-    async with serve_bucket(figures_bucket(tmp_path, observed, predicted)) as (_, client):
+    async with serve_bucket(figures_bucket(tmp_path, observed, predicted), **HOURS_FROM_1970) as (_, client):
         hours = strict_json(await client.get(f"{V2}/monitoring/series/1/111"))["hours"]
         tz_hours = strict_json(await client.get(f"{V2}/monitoring/series/1/111", params={"tz": "Europe/Copenhagen"}))
     awaited = {hour_of(h["time"]): h["awaiting_observation"] for h in hours}
@@ -101,7 +101,7 @@ async def test_without_monitoring_files_monitoring_is_503_and_forecasts_have_no_
             "predictions.parquet": frame([(1, 111, 200, 11.0)]),
         },
     )
-    async with serve_bucket(bucket) as (_, client):
+    async with serve_bucket(bucket, **HOURS_FROM_1970) as (_, client):
         monitoring = [await client.get(f"{V2}/monitoring/{p}") for p in ("summary", "hourly", "series/1/111")]
         series = strict_json(await client.get(f"{V2}/series/1/111"))
     for response in monitoring:
@@ -117,7 +117,7 @@ async def test_a_messy_bucket_keeps_working_on_every_v2_path(tmp_path, serve_buc
     frames["y_monitoring.parquet"] = frame([(1, 111, 1198, 100.0), (1, 111, 1199, float("nan")), (1, 111, 1198, 90.0)])
     frames["predictions_monitoring.parquet"] = frame([(1, 111, 1198, 110.0), (2, 999, 1200, 1.0), (0, 111, 1199, 7.0)])
     frames["metrics_monitoring.parquet"] = metrics_frame([1198], mape=0.1)
-    async with serve_bucket(write_bucket(tmp_path, frames)) as (_, client):
+    async with serve_bucket(write_bucket(tmp_path, frames), **HOURS_FROM_1970) as (_, client):
         paths = ["series", "forecasts", "monitoring/summary", "monitoring/hourly", "series/all/all", "series/0/111"]
         paths += ["monitoring/series/1/111", "monitoring/series/all/111", "series/1/111?start=1970-01-01T00:00Z"]
         for path in paths:
@@ -145,7 +145,7 @@ async def test_a_series_observed_but_never_compared_is_listed_with_null_figures(
     (a reader sees it exists and why it has no figures) and leaves every pooled figure alone."""
     observed = {(1, LAST - 1): 100.0, (1, LAST): 200.0}
     predicted = {(1, LAST - 1): 110.0, (1, LAST): 150.0}
-    async with serve_bucket(figures_bucket(tmp_path, observed, predicted)) as (_, client):
+    async with serve_bucket(figures_bucket(tmp_path, observed, predicted), **HOURS_FROM_1970) as (_, client):
         summary = strict_json(await client.get(f"{V2}/monitoring/summary"))
         table = await client.get(f"{V2}/monitoring/summary", params={"format": "csv"})
     assert [(entry["area"], entry["consumer_type"]) for entry in summary["series"]] == [(1, 111), (2, 111)]

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from api.timefmt import iso_hours
-from conftest import frame, write_bucket
+from conftest import HOURS_FROM_1970, frame, write_bucket
 from support import BUCKET_PANDAS15
 
 pytestmark = pytest.mark.anyio
@@ -153,7 +153,7 @@ async def test_totals_sum_their_members_and_a_gap_in_one_member_is_a_gap_in_the_
             "predictions.parquet": frame(forecast),
         },
     )
-    async with serve_bucket(bucket) as (_, client):
+    async with serve_bucket(bucket, **HOURS_FROM_1970) as (_, client):
         start = {"start": "1970-01-01T00:00Z"}
         type_total = strict_json(await client.get(f"{V2}/series/all/111", params=start))
         area_total = strict_json(await client.get(f"{V2}/series/1/all", params=start))

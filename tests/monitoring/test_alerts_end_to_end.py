@@ -1,8 +1,9 @@
 """The alert rules end to end: a real Prometheus scrapes the real API and evaluates deploy/prometheus/alerts.yml.
 
-Two APIs run as processes: one over a demo bucket whose last 24 hours hold a fresh incident (the
+Three APIs run as processes: one over a demo bucket whose last 24 hours hold a fresh incident (the
 demo's unknown holiday: business types use a fifth less for ten hours), one over a healthy demo
-bucket. One Prometheus (Debian's package) scrapes both every second with the shipped
+bucket, and one over a healthy demo bucket that then receives a bad upload (that one refreshes
+every second). One Prometheus (Debian's package) scrapes them every second with the shipped
 `prometheus.yml`, pointed at them. The copy of `alerts.yml` it loads has every `for:` set to 0s,
 so an alert fires on the first evaluation whose condition holds: the durations themselves are
 covered by the promtool unit tests (test_alert_rules.py). Everything else is the shipped rules.
@@ -16,6 +17,7 @@ import httpx
 import pytest
 import yaml
 from api.demo import build_demo_frames
+from bad_uploads import CORPUS
 from devtools.paths import ARTIFACTS, REPO_ROOT
 from devtools.processes import free_port, running, running_api
 from devtools.waiting import wait_until
@@ -32,8 +34,13 @@ DATA_AND_API_ALERTS = {
     "EnergyForecastApiNotReady",
     "EnergyForecastRefreshFailing",
     "EnergyForecastQualityUnknown",
+    "EnergyForecastUploadRejected",
+    "EnergyForecastNoSuccessfulRefresh",
 }
 EVALUATIONS_AFTER = 2  # seconds after the scrape: two evaluations at the 1 s interval
+# With every `for:` at 0s a refresh that records the rejection also fires the generic refresh alert
+# at once; in the shipped rules it waits 30 minutes.
+REJECTION_ALERTS = {"EnergyForecastUploadRejected", "EnergyForecastRefreshFailing"}
 TIMEOUT_SECONDS = 90
 
 
@@ -95,6 +102,7 @@ def buckets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {
         "incident": write_demo_bucket(root / "incident", now=last_five_pm_utc(), incident_days_ago=0),
         "healthy": write_demo_bucket(root / "healthy", incident_days_ago=None),
+        "rejected": write_demo_bucket(root / "rejected", incident_days_ago=None),
     }
 
 
@@ -102,8 +110,12 @@ def buckets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def scraped(buckets, prometheus_server, tmp_path_factory) -> dict[str, str]:
     """Both APIs and a Prometheus scraping them; the Prometheus URL and each API's instance label."""
     folder = tmp_path_factory.mktemp("prometheus")
-    with running_api(buckets["incident"]) as incident_api, running_api(buckets["healthy"]) as healthy_api:
-        apis = {"incident": incident_api, "healthy": healthy_api}
+    with (
+        running_api(buckets["incident"]) as incident_api,
+        running_api(buckets["healthy"]) as healthy_api,
+        running_api(buckets["rejected"], {"APP_API_REFRESH_SECONDS": "1"}) as rejected_api,
+    ):
+        apis = {"incident": incident_api, "healthy": healthy_api, "rejected": rejected_api}
         instances = {name: httpx.URL(url).netloc.decode() for name, url in apis.items()}
         port = free_port()
         prometheus = f"http://127.0.0.1:{port}"
@@ -115,7 +127,7 @@ def scraped(buckets, prometheus_server, tmp_path_factory) -> dict[str, str]:
         ]
         log = ARTIFACTS / f"prometheus-{port}.log"
         with running(command, folder, None, f"{prometheus}/-/ready", log_path=log):
-            yield {"prometheus": prometheus, **instances}
+            yield {"prometheus": prometheus, **instances, "buckets": buckets, "apis": apis}
 
 
 def firing(prometheus: str, instance: str) -> set[tuple[str, str]]:
@@ -190,3 +202,39 @@ def test_no_alert_fires_or_waits_on_the_healthy_bucket(scraped):
     about_healthy = [alert for alert in alerts(prometheus) if alert["labels"].get("instance") == instance]
     assert about_healthy == []
     assert not [alert for alert in alerts(prometheus) if "instance" not in alert["labels"]]  # e.g. ApiDown by absent()
+
+
+def test_a_rejected_upload_fires_the_rejection_alert_naming_the_object(scraped):
+    prometheus, instance = scraped["prometheus"], scraped["rejected"]
+    wait_until(
+        lambda: query(prometheus, f'api_upload_rejected{{instance="{instance}",object="y.parquet"}} == 0'),
+        TIMEOUT_SECONDS,
+        "the healthy gauge scraped first",
+    )
+    assert not firing(prometheus, instance)
+    bad = next(bad for bad in CORPUS if bad.kind == "null_area")  # the issue's case: a null price area
+    partial = scraped["buckets"]["rejected"] / ".y.parquet.partial"
+    partial.write_bytes(bad.build())
+    uploaded = time.monotonic()
+    partial.replace(scraped["buckets"]["rejected"] / "y.parquet")
+
+    def rejection_alert() -> list[dict] | None:
+        found = [
+            alert
+            for alert in alerts(prometheus)
+            if alert["state"] == "firing"
+            and alert["labels"].get("instance") == instance
+            and alert["labels"]["alertname"] == "EnergyForecastUploadRejected"
+        ]
+        return found or None
+
+    (alert,) = wait_until(rejection_alert, TIMEOUT_SECONDS, "EnergyForecastUploadRejected firing")
+    seconds = time.monotonic() - uploaded
+    (ARTIFACTS / "prometheus-alerts-rejected.json").write_text(
+        json.dumps({"seconds_from_upload_to_firing": round(seconds, 1), "alerts": alerts(prometheus)}, indent=1)
+    )
+    assert alert["labels"]["object"] == "y.parquet" and alert["labels"]["severity"] == "warning"
+    assert "y.parquet" in alert["annotations"]["summary"]
+    assert {name for name, _ in firing(prometheus, instance)} <= REJECTION_ALERTS
+    ready = httpx.get(f"{scraped['apis']['rejected']}/ready", timeout=5).json()
+    assert ready["ready"] is True and ready["rejections"][0]["rule"] == "null_key"

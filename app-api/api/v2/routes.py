@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from api.catalog import Catalog, SeriesData
 from api.http_caching import PrerenderedResponse, RenderedBody
 from api.quality import Quality
-from api.routes import StoreDep, current_snapshot, get_snapshot
+from api.routes import StoreDep, current_snapshot, get_snapshot, rejected_upload
 from api.snapshot import Snapshot
 from api.tables import MEDIA_TYPES, AcceptHeader, Form, FormQuery, chosen_form, json_body, negotiated_form, table_body
 from api.timefmt import BadTimeParameter, hour_boundary, iso_moment, zone
@@ -211,29 +211,40 @@ async def _bulk(
     return _answer(snapshot, body, form)
 
 
+def _age_of_hour(hour: int | None, now: datetime) -> float | None:
+    """Seconds from the start of `hour` to `now` (as the `/metrics` data-age gauges count)."""
+    return None if hour is None else now.timestamp() - hour * 3600
+
+
 @router.get(
     "/status",
     response_model=Status,
     tags=["status"],
     summary="What is being served",
     description="Source, demo flag, the data's content-derived `data_version` (equal on every replica), "
-    "when it was loaded and the observed and forecast windows, in `tz`.",
+    "when it was loaded, the observed and forecast windows in `tz` with the age of the newest observed hour and "
+    "of the forecast's first hour, and every upload the data gates rejected (object, generation, when it was "
+    "first seen, a one-line reason): while one is listed the data is the last good copy.",
     responses={422: ERROR_RESPONSES[422], 503: ERROR_RESPONSES[503]},
 )
 async def status(store: StoreDep, snapshot: SnapshotDep, tz: ZoneDep) -> Response:
+    now = datetime.now(UTC)
     body = {
         "source": snapshot.source,
         "is_demo": snapshot.is_demo,
         "data_version": snapshot.data_version,
         "snapshot_id": snapshot.id,
         "loaded_at": snapshot.loaded_at.astimezone(zone(tz)).isoformat(),
-        "stale": store.is_stale(datetime.now(UTC)),
+        "stale": store.is_stale(now),
         "observed_from": iso_moment(snapshot.observed_from, tz),
         "observed_to": iso_moment(snapshot.observed_to, tz),
         "forecast_from": iso_moment(snapshot.forecast_from, tz),
         "forecast_to": iso_moment(snapshot.forecast_to, tz),
         "series_count": snapshot.series_count,
         "monitoring_available": snapshot.monitoring is not None,
+        "observed_to_age_seconds": _age_of_hour(snapshot.observed_to, now),
+        "forecast_from_age_seconds": _age_of_hour(snapshot.forecast_from, now),
+        "rejections": [rejected_upload(rejection, zone(tz)).model_dump() for rejection in store.status().rejections],
     }
     response = PrerenderedResponse(json_body(body), snapshot.id, snapshot.data_version)
     response.raw_headers.append((b"cache-control", b"no-store"))

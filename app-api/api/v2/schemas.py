@@ -5,6 +5,8 @@ Times are ISO 8601 strings with their UTC offset in the zone the request asked f
 
 from pydantic import BaseModel, Field
 
+from api.schemas import RejectedUpload
+
 TIME = "ISO 8601 with the offset of the requested zone (`tz`)."
 AREA = "Price area code (0 = DK, 1 = DK1 west, 2 = DK2 east), or `all` for a total."
 CONSUMER_TYPE = "DE35 consumer type code, or `all` for a total."
@@ -183,3 +185,14 @@ class Status(BaseModel):
     forecast_to: str | None = Field(description="Last forecast hour. " + TIME)
     series_count: int = Field(description="Observed series.")
     monitoring_available: bool = Field(description="Whether monitoring data is loaded.")
+    observed_to_age_seconds: float | None = Field(
+        description="Seconds from the start of the newest observed hour (`observed_to`) to now.", examples=[5400.0]
+    )
+    forecast_from_age_seconds: float | None = Field(
+        description="Seconds from the forecast's first hour (`forecast_from`) to now; negative while it lies ahead.",
+        examples=[1800.0],
+    )
+    rejections: list[RejectedUpload] = Field(
+        description="Uploads rejected by the data gates and not yet replaced by a good one, times in `tz`: the data "
+        "above is the last good copy. Empty when all is well."
+    )
