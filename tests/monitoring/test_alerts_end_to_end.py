@@ -10,6 +10,7 @@ covered by the promtool unit tests (test_alert_rules.py). Everything else is the
 """
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
