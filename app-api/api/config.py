@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     LOG_LEVEL: Literal["critical", "error", "warning", "info", "debug"] = "info"
     LOG_FORMAT: Literal["text", "json"] = Field(default="text", description="`json`: one JSON object per line.")
     CACHE_MAX_AGE_SECONDS: int = Field(default=5, ge=0, le=3600, description="Cache-Control max-age of data.")
+    ANSWER_STORE_MB: int = Field(default=64, ge=0, le=4096, description="Bytes kept of answers built per request.")
+    MAX_BUILDS: int = Field(default=2, ge=1, le=16, description="Answers built per request at once (threads).")
+    MAX_BUILD_QUEUE: int = Field(default=4, ge=0, le=256, description="Builds that may wait for a slot.")
+    MAX_BUILD_WAIT_SECONDS: float = Field(default=10.0, gt=0, le=300, description="How long a build may wait.")
+    MAX_ANSWER_HOURS: int = Field(default=50_000, ge=24, description="Rows (hours) one answer may hold.")
     WORKERS_COUNT: int = Field(default=1, ge=1, le=64)
     RELOAD: bool = False
     REFRESH_SECONDS: float = Field(default=60.0, ge=1.0)

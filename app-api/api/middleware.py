@@ -1,4 +1,4 @@
-"""Request ids and the JSON error bodies for failures nobody planned for."""
+"""Request ids, HEAD as GET without the body, and the JSON error bodies for failures nobody planned for."""
 
 import logging
 import uuid
@@ -43,6 +43,40 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+class HeadAsGetMiddleware:
+    """`HEAD` is answered as `GET` would be, without the body: same status, `Content-Type`,
+    `Content-Length`, `ETag`, `Cache-Control` and `Vary`, whatever the route and negotiated form.
+
+    FastAPI registers only `GET` for its routes (HEAD was a 405), and a cache or a client that checks
+    a resource with `HEAD` must learn what `GET` would answer. The route sees a `GET`; the matched
+    endpoint is copied back so the access log and metrics (outside) still name the route, and the
+    method they record stays `HEAD`.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        as_get = {**scope, "method": "GET"}
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        try:
+            await self.app(as_get, receive, send_without_body)
+        finally:
+            for key in ("endpoint", "route"):
+                if key in as_get:
+                    scope[key] = as_get[key]
 
 
 def request_id_of(request: Request) -> str:
