@@ -18,7 +18,7 @@ from api.config import Settings, get_settings
 from api.demo import demo_is_outdated, write_demo_bucket
 from api.docs import V2_PREFIX, split_docs
 from api.http_caching import data_cache_control
-from api.middleware import HeadAsGetMiddleware, RequestIdMiddleware, unhandled_error
+from api.middleware import HeadAsGetMiddleware, MetricsPortMiddleware, RequestIdMiddleware, unhandled_error
 from api.observability import AccessMiddleware, Metrics, route_templates
 from api.routes import router
 from api.storage import LocalStorage, Storage, open_storage
@@ -149,6 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"],
     )
     app.add_middleware(HeadAsGetMiddleware)
+    app.add_middleware(MetricsPortMiddleware, metrics_port=settings.METRICS_PORT)
     route_paths: dict[int, str] = {}  # filled below, once every route exists
     app.add_middleware(AccessMiddleware, metrics=metrics, route_paths=route_paths)
     app.add_middleware(RequestIdMiddleware)

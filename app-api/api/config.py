@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     DEMO_DIR: str = ""
     HOST: str = "127.0.0.1"
     PORT: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
+    METRICS_PORT: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="0: /metrics on PORT; else /metrics only on this port (and nothing else there): keep it private.",
+    )
     LOG_LEVEL: Literal["critical", "error", "warning", "info", "debug"] = "info"
     LOG_FORMAT: Literal["text", "json"] = Field(default="text", description="`json`: one JSON object per line.")
     CACHE_MAX_AGE_SECONDS: int = Field(default=5, ge=0, le=3600, description="Cache-Control max-age of data.")
@@ -67,6 +73,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check(self) -> "Settings":
+        if self.METRICS_PORT == self.PORT:
+            raise ValueError("APP_API_METRICS_PORT must differ from APP_API_PORT (or be 0: /metrics on APP_API_PORT)")
         if "*" in self.CORS_ORIGINS and len(self.CORS_ORIGINS) > 1:
             raise ValueError("APP_API_CORS_ORIGINS: '*' must stand alone")
         key = self.GCP_SERVICE_ACCOUNT_JSON_PATH

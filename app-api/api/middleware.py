@@ -1,4 +1,5 @@
-"""Request ids, HEAD as GET without the body, and the JSON error bodies for failures nobody planned for."""
+"""Request ids, HEAD as GET without the body, the metrics port kept to /metrics, and the JSON error bodies for
+failures nobody planned for."""
 
 import logging
 import uuid
@@ -77,6 +78,30 @@ class HeadAsGetMiddleware:
             for key in ("endpoint", "route"):
                 if key in as_get:
                     scope[key] = as_get[key]
+
+
+class MetricsPortMiddleware:
+    """With `APP_API_METRICS_PORT` set, `/metrics` is answered only on that port, and only `/metrics` there.
+
+    The public port (behind the Service, the ingress, Cloud Run's URL) then has no `/metrics` at all
+    (404, as for any unknown path), while Prometheus scrapes the metrics port, which no public route
+    reaches. The port a request came in on is the listening socket's (`scope["server"]`).
+    """
+
+    def __init__(self, app: ASGIApp, metrics_port: int, metrics_path: str = "/metrics") -> None:
+        self.app = app
+        self.metrics_port = metrics_port
+        self.metrics_path = metrics_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.metrics_port:
+            server = scope.get("server") or (None, None)
+            on_metrics_port = server[1] == self.metrics_port
+            if on_metrics_port != (scope["path"] == self.metrics_path):
+                response = JSONResponse({"detail": "Not Found"}, status_code=404)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def request_id_of(request: Request) -> str:
