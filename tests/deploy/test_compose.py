@@ -188,6 +188,36 @@ def test_containers_run_as_non_root_with_credentials_mounted_read_only(stack: St
     assert credentials[0].get("RW") is False, "api: /app/credentials is not mounted read-only"
 
 
+def test_every_container_is_bounded_read_only_without_capabilities_or_privilege_gain(stack: Stack) -> None:
+    for service in SERVICES:
+        host = stack.containers[service].get("HostConfig", {})
+        assert host.get("ReadonlyRootfs") is True, f"{service}: root filesystem is writable"
+        assert [cap.upper().removeprefix("CAP_") for cap in host.get("CapDrop") or []] == ["ALL"], service
+        assert any(option.startswith("no-new-privileges") for option in host.get("SecurityOpt") or []), service
+        assert host.get("Memory") == 2**30 and host.get("NanoCpus") == 10**9, service
+        assert host.get("PidsLimit") == 256, service
+        assert "/tmp" in (host.get("Tmpfs") or {}), f"{service}: no tmpfs at /tmp for what it writes"
+        # The app writes only to /tmp: anywhere else fails (the root filesystem is read-only).
+        probe = "import pathlib; pathlib.Path('/tmp/probe').write_text('x'); pathlib.Path('/app/probe').write_text('x')"
+        written = stack.compose.run("exec", "-T", service, "python", "-c", probe, check=False, timeout=120)
+        assert written.returncode != 0 and "Read-only file system" in written.stdout + written.stderr, service
+
+
+def test_a_key_readable_by_group_10001_only_is_readable_by_the_api_container(stack: Stack) -> None:
+    """The key-file advice of credentials/README.md, followed: root-owned, group 10001, mode 640."""
+    key = REPO_ROOT / "credentials" / "advice-test-key.json"
+    key.write_text('{"type": "service_account"}')
+    try:
+        os.chown(key, 0, 10001)
+        key.chmod(0o640)
+        read = stack.compose.run("exec", "-T", "api", "cat", "/app/credentials/advice-test-key.json", timeout=120)
+        identity = stack.compose.run("exec", "-T", "api", "id", timeout=120).stdout
+    finally:
+        key.unlink()
+    assert read.stdout.strip() == '{"type": "service_account"}'
+    assert "uid=10001" in identity and "gid=10001" in identity
+
+
 def test_the_api_in_its_image_switches_off_gcsfs_bucket_type_probing(stack: Stack) -> None:
     """Set by the `api` package itself (one place), so the image needs no ENV line for it."""
     probe = "import os, api; print(os.environ['GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT'])"
