@@ -10,7 +10,7 @@ import urllib.request
 from support import REPO_ROOT
 
 AUDIT = REPO_ROOT / ".ci" / "audit"
-VULNERABLE = REPO_ROOT / "tests" / "fixtures" / "audit" / "vulnerable-requirements.txt"
+VULNERABLE = REPO_ROOT / "tests" / "deploy" / "vulnerable-requirements.txt"
 PROBE = "https://pypi.org/pypi/pip-audit/2.10.1/json"
 
 
