@@ -26,6 +26,7 @@ __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
     "FIXTURES",
+    "HOSTILE_LINK_VALUES",
     "REPO_ROOT",
     "RESPONSES",
     "SHARED_FIXTURES",
@@ -57,3 +58,22 @@ def freshness_body(**overrides: object) -> dict:
         "monitoring_available": True,
         **overrides,
     }
+
+
+# What a link can carry to make a dashboard's own notice say or show something else: Markdown links,
+# images and emphasis, HTML, autolinks, fences that try to close a code span, blank lines that try to
+# end its paragraph, Streamlit's directives, a direction override, and a very long value.
+HOSTILE_LINK_VALUES = [
+    "**Session expired** [sign in](https://example.org)",
+    "![pixel](https://example.org/pixel.png)",
+    "<a href='https://example.org'>sign in</a><img src=x onerror=alert(1)>",
+    "<https://example.org> https://example.org www.example.org",
+    "` [sign in](https://example.org) `",
+    "``` [sign in](https://example.org) ```",
+    "x`",
+    "x\n\n[sign in](https://example.org)",
+    "x\r\n# Heading\n- item",
+    ":material/warning: :red[Session expired] $x^2$",
+    "\u202e[sign in](https://example.org)",
+    "[sign in](https://example.org)" * 200,
+]

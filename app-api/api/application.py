@@ -13,12 +13,13 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
+from api.answers import Answers
 from api.config import Settings, get_settings
 from api.demo import demo_is_outdated, write_demo_bucket
 from api.docs import V2_PREFIX, split_docs
 from api.gates import GateLimits
 from api.http_caching import data_cache_control
-from api.middleware import RequestIdMiddleware, unhandled_error
+from api.middleware import HeadAsGetMiddleware, MetricsPortMiddleware, RequestIdMiddleware, unhandled_error
 from api.observability import AccessMiddleware, Metrics, route_templates
 from api.routes import router
 from api.storage import LocalStorage, Storage, open_storage
@@ -114,6 +115,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         refresher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await refresher
+        app.state.answers.close()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -130,9 +132,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.data_cache_control = data_cache_control(settings.CACHE_MAX_AGE_SECONDS)
+    app.state.data_cache_control = data_cache_control(settings.CACHE_MAX_AGE_SECONDS, settings.REFRESH_SECONDS)
     metrics = Metrics(lambda: getattr(app.state, "store", None))
     app.state.metrics = metrics
+    app.state.answers = Answers(
+        max_bytes=settings.ANSWER_STORE_MB * 2**20,
+        max_builds=settings.MAX_BUILDS,
+        max_queue=settings.MAX_BUILD_QUEUE,
+        max_wait_seconds=settings.MAX_BUILD_WAIT_SECONDS,
+        registry=metrics.registry,
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.CORS_ORIGINS,
@@ -140,6 +149,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_methods=["GET"],
         allow_headers=["*"],
     )
+    app.add_middleware(HeadAsGetMiddleware)
+    app.add_middleware(MetricsPortMiddleware, metrics_port=settings.METRICS_PORT)
     route_paths: dict[int, str] = {}  # filled below, once every route exists
     app.add_middleware(AccessMiddleware, metrics=metrics, route_paths=route_paths)
     app.add_middleware(RequestIdMiddleware)

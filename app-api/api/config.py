@@ -31,9 +31,20 @@ class Settings(BaseSettings):
     DEMO_DIR: str = ""
     HOST: str = "127.0.0.1"
     PORT: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
+    METRICS_PORT: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="0: /metrics on PORT; else /metrics only on this port (and nothing else there): keep it private.",
+    )
     LOG_LEVEL: Literal["critical", "error", "warning", "info", "debug"] = "info"
     LOG_FORMAT: Literal["text", "json"] = Field(default="text", description="`json`: one JSON object per line.")
     CACHE_MAX_AGE_SECONDS: int = Field(default=5, ge=0, le=3600, description="Cache-Control max-age of data.")
+    ANSWER_STORE_MB: int = Field(default=64, ge=0, le=4096, description="Bytes kept of answers built per request.")
+    MAX_BUILDS: int = Field(default=2, ge=1, le=16, description="Answers built per request at once (threads).")
+    MAX_BUILD_QUEUE: int = Field(default=4, ge=0, le=256, description="Builds that may wait for a slot.")
+    MAX_BUILD_WAIT_SECONDS: float = Field(default=10.0, gt=0, le=300, description="How long a build may wait.")
+    MAX_ANSWER_HOURS: int = Field(default=50_000, ge=24, description="Rows (hours) one answer may hold.")
     WORKERS_COUNT: int = Field(default=1, ge=1, le=64)
     RELOAD: bool = False
     REFRESH_SECONDS: float = Field(default=60.0, ge=1.0)
@@ -94,6 +105,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check(self) -> "Settings":
+        if self.METRICS_PORT == self.PORT:
+            raise ValueError("APP_API_METRICS_PORT must differ from APP_API_PORT (or be 0: /metrics on APP_API_PORT)")
         if "*" in self.CORS_ORIGINS and len(self.CORS_ORIGINS) > 1:
             raise ValueError("APP_API_CORS_ORIGINS: '*' must stand alone")
         key = self.GCP_SERVICE_ACCOUNT_JSON_PATH

@@ -40,6 +40,39 @@ class JsonFormatter(_LibraryJsonFormatter):
 
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# C0 and C1 control characters, DEL and the Unicode line and paragraph separators, as escapes: a decoded
+# `%0A` in a URL (or any caller-chosen text) must not start a line that looks like one of ours.
+_ESCAPES = str.maketrans(
+    {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
+    | {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+)
+TRACEBACK_INDENT = "    "
+
+
+def escape_controls(text: str) -> str:
+    return text.translate(_ESCAPES)
+
+
+class TextFormatter(logging.Formatter):
+    """One line per record: control characters in the message (paths, ids, reasons) are escaped.
+
+    A traceback keeps its lines, each escaped and indented, so no line of it starts like a record
+    (time first) whatever an exception's message holds. JSON lines need none of this: the encoder
+    escapes control characters itself.
+    """
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return escape_controls(super().formatMessage(record))
+
+    def formatException(self, ei) -> str:
+        return self._indented(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:
+        return self._indented(super().formatStack(stack_info))
+
+    @staticmethod
+    def _indented(text: str) -> str:
+        return "\n".join(TRACEBACK_INDENT + escape_controls(line) for line in text.splitlines())
 
 
 def logging_config(level: str, log_format: str) -> dict[str, Any]:
@@ -52,7 +85,7 @@ def logging_config(level: str, log_format: str) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {
-            "text": {"format": TEXT_FORMAT},
+            "text": {"()": f"{__name__}.TextFormatter", "format": TEXT_FORMAT},
             "json": {"()": f"{__name__}.JsonFormatter"},
         },
         "filters": {"already_logged": {"()": f"{__name__}.AlreadyLoggedFilter"}},

@@ -23,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http_caching import add_default_no_store
+from api.public_reasons import ERROR_KINDS, error_kinds
 from api.quality import Quality
 from api.snapshot import Snapshot
 from api.store import DataStore, StoreStatus
@@ -62,6 +63,15 @@ class SnapshotCollector(Collector):
         error = GaugeMetricFamily("api_refresh_error", "1 when the last refresh recorded an error.")
         error.add_metric([], 1.0 if status.last_refresh_error else 0.0)
         yield error
+        kinds = GaugeMetricFamily(
+            "api_refresh_error_kind",
+            "1 for each kind of error the last refresh recorded (the full reason is in the log).",
+            labels=["kind"],
+        )
+        recorded = error_kinds(status.last_refresh_error)
+        for kind in ERROR_KINDS:
+            kinds.add_metric([kind], 1.0 if kind in recorded else 0.0)
+        yield kinds
         yield from rejection_metrics(status)
         if status.last_successful_refresh_at is not None:
             last = GaugeMetricFamily(

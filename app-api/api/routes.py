@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from api.config import Settings
 from api.gates import Rejection
 from api.http_caching import PrerenderedResponse
+from api.public_reasons import public_reason
 from api.schemas import (
     ErrorDetail,
     FileStatus,
@@ -56,10 +57,10 @@ StoreDep = Annotated[DataStore, Depends(get_store)]
 
 
 def current_snapshot(store: DataStore) -> Snapshot:
-    """The snapshot being served, or the 503 that says why there is none."""
+    """The snapshot being served, or the 503 that says why there is none (in public words)."""
     snapshot = store.current
     if snapshot is None:
-        raise HTTPException(status_code=503, detail=store.unavailable_reason)
+        raise HTTPException(status_code=503, detail=public_reason(store.unavailable_reason))
     return snapshot
 
 
@@ -128,7 +129,8 @@ async def health(settings: Annotated[Settings, Depends(get_app_settings)]) -> He
     responses={503: {"model": Readiness, "description": "No data is being served yet."}},
     summary="Readiness",
     description="200 when forecasts are being served, else 503; the snapshot's age, each bucket file's "
-    "version, the last refresh error and any upload the data gates rejected, either way.",
+    "version, the last refresh error and any upload the data gates rejected, either way. Reasons are in "
+    "public words (no accounts, addresses or paths); the service's log has them in full.",
 )
 async def ready(store: StoreDep) -> JSONResponse:
     status = store.status()  # one refresh's view: the refresh thread may swap fields meanwhile
@@ -142,20 +144,20 @@ async def ready(store: StoreDep) -> JSONResponse:
             generation=file.generation,
             updated=_iso(file.updated),
             rows=file.rows,
-            error=file.error,
+            error=public_reason(file.error),
             rejection=rejected_upload(file.rejection) if file.rejection else None,
         )
         for file in status.files
     ]
     readiness = Readiness(
         ready=snapshot is not None,
-        reason=None if snapshot is not None else status.unavailable_reason,
+        reason=None if snapshot is not None else public_reason(status.unavailable_reason),
         snapshot_id=snapshot.id if snapshot else None,
         snapshot_loaded_at=_iso(snapshot.loaded_at) if snapshot else None,
         snapshot_age_seconds=(now - snapshot.loaded_at).total_seconds() if snapshot else None,
         last_refresh_at=_iso(status.last_refresh_at),
         last_successful_refresh_at=_iso(status.last_successful_refresh_at),
-        last_refresh_error=status.last_refresh_error,
+        last_refresh_error=public_reason(status.last_refresh_error),
         refresh_interval_seconds=status.refresh_seconds,
         files=files,
         rejections=[rejected_upload(rejection) for rejection in status.rejections],

@@ -26,7 +26,7 @@ SeriesKey = tuple[int, int]
 
 def render(body: object) -> RenderedBody:
     """A body rendered once per snapshot: compact JSON with its ETag and gzip encoding (inputs never hold NaN)."""
-    return json_body(body, compress=True)
+    return json_body(body, level=6)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,6 @@ class Snapshot:
     data_version: str = ""
     catalog: Catalog | None = None
     v2_series_bodies: dict[AnySeriesKey, RenderedBody] = field(default_factory=dict)  # UTC, latest week, JSON
-    v2_rendered: dict[tuple, RenderedBody] = field(default_factory=dict)  # bulk answers by (what, tz, form)
 
     @property
     def quality(self) -> Quality | None:

@@ -10,7 +10,7 @@ import math
 import re
 from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
 import numpy as np
 import pandas as pd
@@ -20,22 +20,49 @@ UTC_NAMES = frozenset({"UTC", "utc", "Etc/UTC", "Z"})
 _OFFSET_WITHOUT_PLUS = re.compile(r"^(.*\d) (\d\d(:?\d\d)?)$")  # '+' decoded to a space in a hand-typed URL
 
 
+# In the zone database's folder, but not zones a caller can mean: the host's own zone (differs per
+# machine and replica), the rules file for POSIX TZ strings, and the "zone unknown" placeholder.
+NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+# Every name `tz` accepts. `ZoneInfo` alone is no check: it opens whatever the name points at in the
+# zone folder, so a folder ('Europe') raised IsADirectoryError (a 500) and 'localtime' gave the host's zone.
+ZONE_NAMES = frozenset(available_timezones() | {"UTC"}) - NOT_ZONES
+_ZONE_BY_LOWER_NAME = {name.lower(): name for name in ZONE_NAMES}
+
+
 class BadTimeParameter(ValueError):
     """A `tz`, `start` or `end` value that cannot be used; the message says what is accepted."""
 
 
 @lru_cache(maxsize=512)
 def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    """The zone of an IANA name from `ZONE_NAMES`; anything else is a `BadTimeParameter` saying what to use."""
+    if name not in ZONE_NAMES:
+        suggestion = _ZONE_BY_LOWER_NAME.get(name.strip().lower())
+        hint = f"did you mean {suggestion!r}? " if suggestion else ""
+        shown = name if len(name) <= 64 else name[:64] + "..."
         raise BadTimeParameter(
-            f"unknown time zone {name!r}: use an IANA zone name such as 'Europe/Copenhagen' or 'UTC'"
-        ) from error
+            f"unknown time zone {shown!r}: {hint}use an IANA zone name such as 'Europe/Copenhagen' or 'UTC'"
+        )
+    return ZoneInfo(name)
+
+
+# Hours formatted per step. Each step is a few calls into numpy and pandas that hold the GIL; at this
+# size one takes ~1-2 ms, so a long range formatted in a worker thread never holds the event loop
+# for longer (three years at once held it ~15 ms).
+CHUNK_HOURS = 2048
 
 
 def iso_hours(hours: np.ndarray, tz: str = "UTC") -> list[str]:
     """ISO 8601 with the zone's offset at each hour, e.g. '2023-10-29T02:00:00+02:00'."""
+    if hours.size <= CHUNK_HOURS:
+        return _iso_hours(hours, tz)
+    texts: list[str] = []
+    for first in range(0, hours.size, CHUNK_HOURS):
+        texts += _iso_hours(hours[first : first + CHUNK_HOURS], tz)
+    return texts
+
+
+def _iso_hours(hours: np.ndarray, tz: str) -> list[str]:
     if hours.size == 0:
         return []
     utc_seconds = hours.astype(np.int64) * SECONDS_PER_HOUR

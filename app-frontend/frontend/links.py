@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dashboard_common.labels import area_label, consumer_type_label
+from dashboard_common.linktext import quoted, quoted_list
 
 TOTAL = "all"
 DANISH_TIME = "Europe/Copenhagen"
@@ -99,17 +100,17 @@ def view_options_from_link(
     raw_compare = query.get("compare")
     compare = raw_compare is not None and raw_compare.strip().lower() in COMPARE_BY_LINK_VALUE
     if raw_compare is not None and not compare:
-        notices.append(f"The link asks to compare `{raw_compare}`; the page compares `types` or `areas`.")
+        notices.append(f"The link asks to compare {quoted(raw_compare)}; the page compares `types` or `areas`.")
     flags = {}
     for name, field in FLAGS.items():
         raw = query.get(name)
         flags[field] = raw is not None and raw.strip().lower() in ("1", "true", "yes")
         if raw is not None and not flags[field] and raw.strip().lower() not in ("0", "false", "no"):
-            notices.append(f"The link's `{name}={raw}` is not understood (use `{name}=1`); left off.")
+            notices.append(f"The link's {quoted(f'{name}={raw}')} is not understood (use `{name}=1`); left off.")
     raw_layout = query.get("layout")
     small_multiples = raw_layout is not None and raw_layout.strip().lower() == "multiples"
     if raw_layout is not None and raw_layout.strip().lower() not in ("multiples", "overlaid"):
-        notices.append(f"The link asks for layout `{raw_layout}`; showing the series overlaid.")
+        notices.append(f"The link asks for layout {quoted(raw_layout)}; showing the series overlaid.")
     types = None
     raw_types = query.get("types")
     if raw_types is not None and codes:
@@ -118,7 +119,7 @@ def view_options_from_link(
         kept = list(dict.fromkeys(chosen.value for chosen in known if not chosen.fell_back))
         unknown = [part for part, chosen in zip(asked, known, strict=True) if chosen.fell_back]
         if unknown:
-            notices.append("The link names consumer types without data (" + ", ".join(unknown) + "); left out.")
+            notices.append(f"The link names consumer types without data ({quoted_list(unknown)}); left out.")
         if len(kept) > max_types:
             notices.append(f"The link names {len(kept)} consumer types; the page compares up to {max_types}.")
         types = tuple(kept[:max_types]) or None

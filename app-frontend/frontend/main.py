@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard_common.charts import plotly_chart
 from dashboard_common.client import ApiError
 from dashboard_common.freshness import render_api_unavailable, render_freshness
+from dashboard_common.linktext import quoted
 from dashboard_common.theme import apply_theme
 from dashboard_common.versions import data_version as version_of
 from dashboard_common.versions import keep_newest
@@ -106,7 +107,7 @@ def _start_from_link() -> None:
         st.session_state[key] = chosen.value
         if chosen.fell_back:
             notices.append(
-                f"The link asks for {key.replace('_', ' ')} `{raw}`, which has no data; "
+                f"The link asks for {key.replace('_', ' ')} {quoted(raw)}, which has no data; "
                 f"showing {describe(chosen.value)} instead."
             )
     if "zone" not in st.session_state:
@@ -115,7 +116,8 @@ def _start_from_link() -> None:
         st.session_state["zone"] = chosen.value
         if chosen.fell_back:
             notices.append(
-                f"The link asks for time zone `{raw}`, which this page does not offer; showing Danish time instead."
+                f"The link asks for time zone {quoted(raw)}, which this page does not offer; "
+                "showing Danish time instead."
             )
     if "compare" not in st.session_state:
         codes = [choice for choice in consumer_type_options if choice != TOTAL]

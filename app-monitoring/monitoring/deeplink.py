@@ -16,6 +16,7 @@ from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 from dashboard_common.labels import area_label
+from dashboard_common.linktext import quoted
 
 from monitoring.aggregate import DEFAULT_THRESHOLD_PERCENT
 from monitoring.measures import ALL_MEASURES, HOURLY_MEASURES, Measure
@@ -63,7 +64,7 @@ def parse_threshold(raw: str | None) -> tuple[float, str | None]:
     if math.isfinite(value) and 0 < value <= MAX_THRESHOLD_PERCENT:
         return value, None
     return DEFAULT_THRESHOLD_PERCENT, (
-        f"The link's threshold `{raw}` is not a percentage above 0 and at most "
+        f"The link's threshold {quoted(raw)} is not a percentage above 0 and at most "
         f"{MAX_THRESHOLD_PERCENT:g}; using {DEFAULT_THRESHOLD_PERCENT:g} % instead."
     )
 
@@ -77,7 +78,7 @@ def parse_series(params: Mapping[str, str], available: Sequence[SeriesKey]) -> t
     area, consumer_type = _parse_int(raw_area), _parse_int(raw_type)
     if area is None or consumer_type is None:
         return None, (
-            f"The link's series (area `{raw_area}`, consumer type `{raw_type}`) needs two whole "
+            f"The link's series (area {quoted(raw_area)}, consumer type {quoted(raw_type)}) needs two whole "
             "numbers; showing the worst series instead."
         )
     if (area, consumer_type) not in available:
@@ -96,14 +97,14 @@ def parse_measure(raw: str | None, offered: Sequence[Measure], what: str) -> tup
         if raw.strip().lower() == measure.field:
             return measure, None
     names = ", ".join(measure.field for measure in offered)
-    return offered[0], f"The link's {what} `{raw}` is not one of {names}; using {offered[0].label} instead."
+    return offered[0], f"The link's {what} {quoted(raw)} is not one of {names}; using {offered[0].label} instead."
 
 
 def parse_view(raw: str | None) -> str | None:
     """A notice when the link names a view the page does not have (the view chooser ignores it)."""
     if raw is None or raw in VIEWS:
         return None
-    return f"The link's view `{raw}` is not one of {', '.join(VIEWS)}; showing {VIEWS[0]} instead."
+    return f"The link's view {quoted(raw)} is not one of {', '.join(VIEWS)}; showing {VIEWS[0]} instead."
 
 
 def parse_link(params: Mapping[str, str], available: Sequence[SeriesKey]) -> LinkedView:

@@ -26,12 +26,14 @@ LARGE_DATA_PATHS = [path for path in DATA_PATHS if path not in ("area_values", "
 
 @pytest.mark.parametrize("path", DATA_PATHS)
 async def test_data_responses_carry_a_weak_etag_the_snapshot_id_and_a_short_public_max_age(serve_bucket, path):
-    async with serve_bucket(BUCKET_PANDAS15, CACHE_MAX_AGE_SECONDS=7) as (_, client):
+    async with serve_bucket(BUCKET_PANDAS15, CACHE_MAX_AGE_SECONDS=7, REFRESH_SECONDS=30) as (_, client):
         response = await client.get(path)
     assert response.status_code == 200
     assert response.headers["etag"].startswith('W/"') and response.headers["etag"].endswith('"')
     assert response.headers["x-snapshot-id"] == "1"
-    assert response.headers["cache-control"] == "public, max-age=7"
+    assert response.headers["cache-control"] == (
+        "public, max-age=7, s-maxage=7, stale-while-revalidate=30, stale-if-error=90"
+    )
 
 
 @pytest.mark.parametrize("path", DATA_PATHS)

@@ -107,8 +107,8 @@ async def test_a_missing_bucket_folder_starts_and_answers_503(tmp_path, serve_bu
         assert (await client.get("health")).status_code == 200
         ready = await client.get("ready")
         data = await client.get("area_values")
-    assert ready.status_code == 503 and "does not exist" in ready.json()["reason"]
-    assert data.status_code == 503 and "does not exist" in data.json()["detail"]
+    assert ready.status_code == 503 and "cannot list the bucket: not found" in ready.json()["reason"]
+    assert data.status_code == 503 and "cannot list the bucket: not found" in data.json()["detail"]
 
 
 async def test_monitoring_marks_hours_awaiting_observation_and_summarises_errors(tmp_path, serve_bucket):

@@ -1,6 +1,7 @@
 """The GitHub Actions workflow: valid against GitHub's workflow schema (check-jsonschema's vendored copy,
 offline), running the README's test command and building the three images from Dockerfiles that exist."""
 
+import re
 import subprocess
 import sys
 
@@ -32,3 +33,25 @@ def test_the_workflow_runs_the_readme_test_command_and_builds_the_three_images()
     assert {b["image"] for b in builds} == {f"energy-forecast-{app}" for app in ("api", "frontend", "monitoring")}
     for build in builds:
         assert (REPO_ROOT / build["dockerfile"]).is_file()
+
+
+def test_every_action_is_pinned_by_a_full_commit_with_its_release_in_a_comment():
+    lines = [
+        line.strip() for line in WORKFLOW.read_text().splitlines() if line.strip().startswith(("- uses:", "uses:"))
+    ]
+    assert len(lines) >= 5
+    for line in lines:
+        assert re.fullmatch(r"(- )?uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", line), line
+
+
+def test_dependabot_proposes_updates_of_the_pinned_actions():
+    config = REPO_ROOT / ".github" / "dependabot.yml"
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.dependabot", str(config)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [update["package-ecosystem"] for update in yaml.safe_load(config.read_text())["updates"]] == [
+        "github-actions"
+    ]

@@ -188,6 +188,40 @@ def test_containers_run_as_non_root_with_credentials_mounted_read_only(stack: St
     assert credentials[0].get("RW") is False, "api: /app/credentials is not mounted read-only"
 
 
+def test_every_container_is_bounded_read_only_without_capabilities_or_privilege_gain(stack: Stack) -> None:
+    for service in SERVICES:
+        host = stack.containers[service].get("HostConfig", {})
+        assert host.get("ReadonlyRootfs") is True, f"{service}: root filesystem is writable"
+        assert not host.get("CapAdd"), service
+        assert any(option.startswith("no-new-privileges") for option in host.get("SecurityOpt") or []), service
+        assert host.get("Memory") == 2**30 and host.get("NanoCpus") == 10**9, service
+        assert host.get("PidsLimit") == 256, service
+        assert "/tmp" in (host.get("Tmpfs") or {}), f"{service}: no tmpfs at /tmp for what it writes"
+        # No capability left to the app (Podman lists every dropped one in CapDrop, Docker says "ALL").
+        status = stack.compose.run("exec", "-T", service, "cat", "/proc/1/status", timeout=120).stdout
+        assert re.search(r"^CapEff:\s*0+$", status, flags=re.MULTILINE), f"{service}: {status[-400:]}"
+        assert re.search(r"^NoNewPrivs:\s*1$", status, flags=re.MULTILINE), service
+        # The app writes only to /tmp: anywhere else fails (the root filesystem is read-only).
+        probe = "import pathlib; pathlib.Path('/tmp/probe').write_text('x'); pathlib.Path('/app/probe').write_text('x')"
+        written = stack.compose.run("exec", "-T", service, "python", "-c", probe, check=False, timeout=120)
+        assert written.returncode != 0 and "Read-only file system" in written.stdout + written.stderr, service
+
+
+def test_a_key_readable_by_group_10001_only_is_readable_by_the_api_container(stack: Stack) -> None:
+    """The key-file advice of credentials/README.md, followed: root-owned, group 10001, mode 640."""
+    key = REPO_ROOT / "credentials" / "advice-test-key.json"
+    key.write_text('{"type": "service_account"}')
+    try:
+        os.chown(key, 0, 10001)
+        key.chmod(0o640)
+        read = stack.compose.run("exec", "-T", "api", "cat", "/app/credentials/advice-test-key.json", timeout=120)
+        identity = stack.compose.run("exec", "-T", "api", "id", timeout=120).stdout
+    finally:
+        key.unlink()
+    assert read.stdout.strip() == '{"type": "service_account"}'
+    assert "uid=10001" in identity and "gid=10001" in identity
+
+
 def test_the_api_in_its_image_switches_off_gcsfs_bucket_type_probing(stack: Stack) -> None:
     """Set by the `api` package itself: the image's own ENV line is removed first, so only the package can set it."""
     probe = (

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 from support import ARTIFACTS, BUCKET_PANDAS15, running_api
+from yarl import URL
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -321,3 +322,34 @@ def api_that_can_be_stopped() -> Iterator[tuple[str, Callable[[], None]]]:
         yield api_url, stop
     finally:
         stop()
+
+
+def test_link_values_with_links_images_and_html_show_as_text_in_the_notices(
+    page, dashboard_on_fixture_bucket: str
+) -> None:
+    hostile = {
+        "area": "**Session expired** [sign in](https://example.org)",
+        "consumer_type": "![pixel](https://example.org/pixel.png)",
+        "tz": "<a href='https://example.org'>sign in</a><img src=x>",
+        "compare": "` [sign in](https://example.org) `",
+        "layout": "x\n\n[sign in](https://example.org)",
+        "share": "https://example.org",
+        "past": ":red[Session expired]",
+        "types": "A" * 3000,
+    }
+    page.goto(str(URL(dashboard_on_fixture_bucket).with_query(hostile)))
+    wait_for_chart(page, "All Denmark · All consumer types")
+    page.wait_for_function(SCRIPT_FINISHED, timeout=CHART_TIMEOUT_MS)
+    notices = page.locator('[data-testid="stAlert"]')
+    assert notices.count() == 8
+    assert notices.locator("a, img").count() == 0  # no link or image of the visitor's making inside a notice
+    shown = "\n".join(notices.all_inner_texts())
+    for literal in (
+        "**Session expired** [sign in](https://example.org)",
+        "![pixel](https://example.org/pixel.png)",
+        "<a href='https://example.org'>sign in</a><img src=x>",
+        ":red[Session expired]",
+        "(3000 characters)",
+    ):
+        assert literal in shown, literal
+    page.screenshot(path=ARTIFACTS / "frontend-hostile-link.png", full_page=True)

@@ -164,7 +164,7 @@ def test_view_options_the_page_cannot_honour_fall_back_with_notices() -> None:
     options, notices = view_options_from_link(query, CODES, max_types=3)
     assert options == ViewOptions(types=("111",))
     assert len(notices) == 4
-    assert any("(999, x)" in notice for notice in notices)
+    assert any("(`999`, `x`)" in notice for notice in notices)
 
 
 def test_view_options_keep_at_most_the_page_limit_of_types() -> None:

@@ -9,6 +9,7 @@ import pytest
 from dashboard_common.labels import area_label
 from devtools.paths import ARTIFACTS
 from playwright.sync_api import expect
+from yarl import URL
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -192,3 +193,28 @@ def test_html_report_downloads_and_its_charts_work_offline(page, browser, dashbo
         viewer.screenshot(path=str(ARTIFACTS / "monitoring-report-offline.png"))
     finally:
         offline.close()
+
+
+def test_link_values_with_links_images_and_html_show_as_text_in_the_notices(page, dashboard, screenshot):
+    hostile = {
+        "view": "**Session expired** [sign in](https://example.org)",
+        "area": "![pixel](https://example.org/pixel.png)",
+        "consumer_type": "<img src=x onerror=alert(1)>",
+        "threshold": "x\n\n[sign in](https://example.org)",
+        "rank": "<a href='https://example.org'>sign in</a>",
+        "figure": "A" * 3000,
+    }
+    open_page(page, str(URL(dashboard).with_query(hostile)))
+    notices = page.locator('[data-testid="stAlert"]')
+    assert notices.count() == 5
+    assert notices.locator("a, img").count() == 0  # no link or image of the visitor's making inside a notice
+    shown = "\n".join(notices.all_inner_texts())
+    for literal in (
+        "**Session expired** [sign in](https://example.org)",
+        "![pixel](https://example.org/pixel.png)",
+        "<img src=x onerror=alert(1)>",
+        "<a href='https://example.org'>sign in</a>",
+        "(3000 characters)",
+    ):
+        assert literal in shown, literal
+    screenshot(page, "monitoring-hostile-link.png")

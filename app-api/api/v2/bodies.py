@@ -41,6 +41,18 @@ def selection(data: SeriesData, first: int | None, end: int | None) -> tuple[sli
     return _between(observed_hours, first, end), _between(data.forecast.hours, first, end)
 
 
+def selected_rows(data: SeriesData, first: int | None, end: int | None) -> tuple[int, int, int, int]:
+    """What a request selects, as positions: observed rows [0]:[1] and forecast rows [2]:[3].
+
+    Requests that select the same rows (a range past the data's ends, another spelling of an hour)
+    give the same positions, so they share one built answer.
+    """
+    observed, forecast = selection(data, first, end)
+    observed_start, observed_stop, _ = observed.indices(data.observed[0].size)
+    forecast_start, forecast_stop, _ = forecast.indices(data.forecast.hours.size)
+    return observed_start, max(observed_start, observed_stop), forecast_start, max(forecast_start, forecast_stop)
+
+
 def interval_body(data: SeriesData) -> dict:
     model = data.interval
     return {

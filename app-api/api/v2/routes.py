@@ -1,26 +1,27 @@
 """The `/api/v2` endpoints: look up the snapshot's catalog, slice, format times at the edge.
 
 The default form of each answer (UTC, latest week, JSON) was rendered with the snapshot; other zones,
-ranges and forms are built per request from arrays already in memory, or rendered once per snapshot
-and kept (the bulk tables). Building runs in a worker thread, so a long range never holds the event
-loop; the dependencies are `async` because they only check strings (a thread hop would cost more).
+ranges and forms are built from arrays already in memory by `api.answers`: in a worker thread, kept,
+built once for concurrent requests, and few at a time (429 with `Retry-After` when busy), so a long
+range never holds the event loop or starves cheap requests. One answer holds at most
+`APP_API_MAX_ANSWER_HOURS` rows. The dependencies are `async` because they only check strings (a thread
+hop would cost more).
 """
 
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
-from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
+from api.answers import Busy, Key
 from api.catalog import Catalog, SeriesData
-from api.http_caching import PrerenderedResponse, RenderedBody
+from api.http_caching import NO_STORE, VARY_FORM_AND_ENCODING, PrerenderedResponse, RenderedBody
 from api.quality import Quality
 from api.routes import StoreDep, current_snapshot, get_snapshot, rejected_upload
 from api.snapshot import Snapshot
 from api.tables import MEDIA_TYPES, AcceptHeader, Form, FormQuery, chosen_form, json_body, negotiated_form, table_body
-from api.timefmt import BadTimeParameter, hour_boundary, iso_moment, zone
+from api.timefmt import ZONE_NAMES, BadTimeParameter, hour_boundary, iso_moment, zone
 from api.totals import ALL
 from api.v2 import bodies
 from api.v2.schemas import (
@@ -38,7 +39,14 @@ router = APIRouter()
 ERROR_RESPONSES = {
     404: {"description": "No such series in the data (a well-formed code that is not there)."},
     406: {"description": "The `Accept` header allows none of JSON, CSV or parquet."},
-    422: {"description": "A malformed parameter: `detail` says which and what is accepted."},
+    422: {
+        "description": "A malformed parameter, or an answer longer than one may be: `detail` says which and what "
+        "is accepted."
+    },
+    429: {
+        "description": "Busy building other long answers: ask again after `Retry-After` seconds (or for less).",
+        "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+    },
     503: {"description": "Data (or monitoring data) is not loaded: the reason is in `detail`."},
 }
 TABLE_CONTENT = {
@@ -49,9 +57,8 @@ TABLE_CONTENT = {
         }
     }
 }
-MAX_RENDERED_VARIANTS = 64
 CODE_PATTERN = r"^(all|-?[0-9]{1,9})$"
-TIME_ZONES = sorted(available_timezones() | {"UTC"})
+TIME_ZONES = sorted(ZONE_NAMES)
 
 SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 FormDep = Annotated[Form, Depends(negotiated_form)]
@@ -173,18 +180,34 @@ def _series(catalog: Catalog, area: str, consumer_type: str) -> SeriesData:
 
 
 def _answer(snapshot: Snapshot, body: RenderedBody, form: Form) -> Response:
-    return PrerenderedResponse(body, snapshot.id, snapshot.data_version, MEDIA_TYPES[form].encode())
+    """Every data answer of v2 varies by `Accept` (JSON too: `Accept` picks the form) and `Accept-Encoding`."""
+    return PrerenderedResponse(
+        body, snapshot.id, snapshot.data_version, MEDIA_TYPES[form].encode(), vary=VARY_FORM_AND_ENCODING
+    )
 
 
-async def _once_per_snapshot(snapshot: Snapshot, key: tuple, build: Callable[[], RenderedBody]) -> RenderedBody:
-    """Bulk answers are built once per snapshot, zone and form (in a worker thread), then served from memory."""
-    body = snapshot.v2_rendered.get(key)
-    if body is None:
-        body = await run_in_threadpool(build)
-        if len(snapshot.v2_rendered) >= MAX_RENDERED_VARIANTS:
-            snapshot.v2_rendered.clear()
-        snapshot.v2_rendered[key] = body
-    return body
+async def _built(request: Request, snapshot: Snapshot, key: Key, build: Callable[[], RenderedBody]) -> RenderedBody:
+    """An answer built per request, through the app's `Answers`: kept, built once, 429 when busy."""
+    try:
+        return await request.app.state.answers.get(snapshot.id, key, build)
+    except Busy as busy:
+        raise HTTPException(
+            status_code=429,
+            detail=f"busy building other long answers: ask again in {busy.retry_after_seconds} s, "
+            "or for a shorter range (start, end)",
+            headers={"Retry-After": str(busy.retry_after_seconds)},
+        ) from busy
+
+
+def _checked_size(request: Request, hours: int) -> None:
+    """422 past `APP_API_MAX_ANSWER_HOURS` rows, before anything is built."""
+    limit = request.app.state.settings.MAX_ANSWER_HOURS
+    if hours > limit:
+        raise HTTPException(
+            status_code=422,
+            detail=f"the answer would hold {hours} hours, more than the {limit} one answer may hold: ask for less "
+            f"with start and end (at most {limit} hours, about {limit / 8766:.1f} years, per request)",
+        )
 
 
 def _table_or_json(
@@ -196,6 +219,7 @@ def _table_or_json(
 
 
 async def _bulk(
+    request: Request,
     snapshot: Snapshot,
     name: str,
     tz: str,
@@ -204,9 +228,9 @@ async def _bulk(
     json: Callable[[], dict],
     time_columns: tuple[str, ...] = ("time",),
 ) -> Response:
-    """An answer about all series: built once per snapshot, zone and form."""
-    body = await _once_per_snapshot(
-        snapshot, (name, tz, form), lambda: _table_or_json(form, tz, table, json, time_columns)
+    """An answer about all series: its size is the bucket's shape, so it is built once per snapshot, zone and form."""
+    body = await _built(
+        request, snapshot, (name, tz, form), lambda: _table_or_json(form, tz, table, json, time_columns)
     )
     return _answer(snapshot, body, form)
 
@@ -246,9 +270,7 @@ async def status(store: StoreDep, snapshot: SnapshotDep, tz: ZoneDep) -> Respons
         "forecast_from_age_seconds": _age_of_hour(snapshot.forecast_from, now),
         "rejections": [rejected_upload(rejection, zone(tz)).model_dump() for rejection in store.status().rejections],
     }
-    response = PrerenderedResponse(json_body(body), snapshot.id, snapshot.data_version)
-    response.raw_headers.append((b"cache-control", b"no-store"))
-    return response
+    return PrerenderedResponse(json_body(body), snapshot.id, snapshot.data_version, cache_control=NO_STORE)
 
 
 @router.get(
@@ -260,8 +282,11 @@ async def status(store: StoreDep, snapshot: SnapshotDep, tz: ZoneDep) -> Respons
     "`all` can address (a price area over all consumer types, a consumer type over both areas, Denmark).",
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
-async def series_list(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, form: FormDep) -> Response:
+async def series_list(
+    request: Request, snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, form: FormDep
+) -> Response:
     return await _bulk(
+        request,
         snapshot,
         "series",
         tz,
@@ -302,12 +327,18 @@ async def series(
     data = _series(snapshot.catalog, area, consumer_type)
     if form == "json" and first is None and last is None and tz == "UTC":
         return _answer(snapshot, snapshot.v2_series_bodies[data.key], form)
-    body = await run_in_threadpool(
-        _table_or_json,
-        form,
-        tz,
-        table=lambda: bodies.series_table(data, first, last),
-        json=lambda: bodies.series_body(data, tz, first, last),
+    rows = bodies.selected_rows(data, first, last)  # the request, normalised: what it selects
+    _checked_size(request, rows[1] - rows[0] + rows[3] - rows[2])
+    body = await _built(
+        request,
+        snapshot,
+        ("series", data.key, form, tz, *rows),
+        lambda: _table_or_json(
+            form,
+            tz,
+            table=lambda: bodies.series_table(data, first, last),
+            json=lambda: bodies.series_body(data, tz, first, last),
+        ),
     )
     return _answer(snapshot, body, form)
 
@@ -321,8 +352,11 @@ async def series(
     "`pd.read_parquet('.../api/v2/forecasts?format=parquet')` gives zone-aware times.",
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
-async def forecasts(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, form: FormDep) -> Response:
+async def forecasts(
+    request: Request, snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, form: FormDep
+) -> Response:
     return await _bulk(
+        request,
         snapshot,
         "forecasts",
         tz,
@@ -343,8 +377,11 @@ async def forecasts(snapshot: SnapshotDep, catalog: CatalogDep, tz: ZoneDep, for
     "CSV and parquet give the per-series table.",
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
-async def monitoring_summary(snapshot: SnapshotDep, quality: QualityDep, tz: ZoneDep, form: FormDep) -> Response:
+async def monitoring_summary(
+    request: Request, snapshot: SnapshotDep, quality: QualityDep, tz: ZoneDep, form: FormDep
+) -> Response:
     return await _bulk(
+        request,
         snapshot,
         "summary",
         tz,
@@ -364,8 +401,11 @@ async def monitoring_summary(snapshot: SnapshotDep, quality: QualityDep, tz: Zon
     "bias, how many series were compared and the share inside their 80 % / 95 % ranges.",
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
-async def monitoring_hourly(snapshot: SnapshotDep, quality: QualityDep, tz: ZoneDep, form: FormDep) -> Response:
+async def monitoring_hourly(
+    request: Request, snapshot: SnapshotDep, quality: QualityDep, tz: ZoneDep, form: FormDep
+) -> Response:
     return await _bulk(
+        request,
         snapshot,
         "hourly",
         tz,
@@ -389,6 +429,7 @@ async def monitoring_hourly(snapshot: SnapshotDep, quality: QualityDep, tz: Zone
 async def monitoring_series(
     area: AreaPath,
     consumer_type: ConsumerTypePath,
+    request: Request,
     snapshot: SnapshotDep,
     catalog: CatalogDep,
     quality: QualityDep,
@@ -398,16 +439,21 @@ async def monitoring_series(
     data = _series(catalog, area, consumer_type)
     if data.monitored is None:  # pragma: no cover - quality exists only with monitoring data
         raise HTTPException(status_code=503, detail=snapshot.monitoring_missing_reason)
-    body = await run_in_threadpool(
-        _table_or_json,
-        form,
-        tz,
-        table=lambda: bodies.monitored_table(data),
-        json=lambda: {
-            "area": data.key[0],
-            "consumer_type": data.key[1],
-            "tz": tz,
-            "hours": bodies.rows(bodies.monitored_table(data), tz),
-        },
+    _checked_size(request, data.monitored.hours.size)
+    body = await _built(
+        request,
+        snapshot,
+        ("monitored", data.key, form, tz),
+        lambda: _table_or_json(
+            form,
+            tz,
+            table=lambda: bodies.monitored_table(data),
+            json=lambda: {
+                "area": data.key[0],
+                "consumer_type": data.key[1],
+                "tz": tz,
+                "hours": bodies.rows(bodies.monitored_table(data), tz),
+            },
+        ),
     )
     return _answer(snapshot, body, form)
