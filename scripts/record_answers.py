@@ -2,13 +2,15 @@
 
     uv run python scripts/record_answers.py                      # write tests/api/answers/*.json
     uv run python scripts/record_answers.py --check              # compare with them, write nothing
-    uv run python scripts/record_answers.py --compare-without wape_24h,mape_24h   # then re-record
+    uv run python scripts/record_answers.py --compare-without "hourly:wape_24h,mape_24h;status:age_seconds"
     uv run python scripts/record_answers.py --bodies /tmp/base   # also dump every body, for a diff
 
 Re-record on the commit before a change when `uv.lock` changes (a library may write other bytes for the
 same data), and after a change only once the change is meant to alter answers. `--compare-without`
 is for additive changes: it checks that every pinned body, with the named new fields (JSON keys at any
 depth, table columns) taken out, is byte for byte what was pinned, and only then writes the new pins.
+Fields are given in groups separated by `;`, each `route part:field,field`: a group's fields are taken
+out only of the answers whose request contains the route part (none: of every answer).
 """
 
 import argparse
@@ -16,18 +18,28 @@ import sys
 import tempfile
 from pathlib import Path
 
-from devtools.answers import ANSWERS, BUCKETS, differences, load, old_bodies_changed, pins_file, record, save
+from devtools.answers import (
+    ANSWERS,
+    BUCKETS,
+    differences,
+    load,
+    new_fields_by_route,
+    old_bodies_changed,
+    pins_file,
+    record,
+    save,
+)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--buckets", default=",".join(BUCKETS), help="comma-separated names (default: all)")
     parser.add_argument("--check", action="store_true", help="compare with the pins; write nothing")
-    parser.add_argument("--compare-without", default="", help="comma-separated new fields (see above)")
+    parser.add_argument("--compare-without", default="", help="new fields, by route (see above)")
     parser.add_argument("--bodies", type=Path, help="also write every normalised body under this folder")
     parser.add_argument("--out", type=Path, default=ANSWERS, help="where the pins live")
     arguments = parser.parse_args()
-    new_fields = frozenset(field for field in arguments.compare_without.split(",") if field)
+    new_fields = new_fields_by_route(arguments.compare_without)
     failed = False
     for bucket in arguments.buckets.split(","):
         with tempfile.TemporaryDirectory(prefix=f"answers-{bucket}-") as scratch:

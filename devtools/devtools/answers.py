@@ -230,7 +230,7 @@ def questions(keys: Iterable[tuple[int, int]], totals: list[tuple[object, object
         for route in ("predictions", "monitoring/values", "monitoring/errors"):
             asked.append((f"{V1}/{route}/{area}/{consumer_type}", {}))
     asked += [(f"{V2}/openapi.json", {}), (f"{V2}/status", {}), (f"{V2}/series/1/x", {})]
-    for route in ("series", "forecasts", "monitoring/summary", "monitoring/hourly"):
+    for route in ("series", "forecasts", "monitoring/summary", "monitoring/hourly", "monitoring/hour_of_day"):
         for tz in ZONES:
             for form in ("json", "csv", "parquet"):
                 asked.append((f"{V2}/{route}", {"tz": tz, "format": form}))
@@ -328,8 +328,20 @@ def body_without(answer: Answer, fields: frozenset[str]) -> bytes:
     return _csv_without_columns(answer.body, fields)
 
 
-def old_bodies_changed(pinned: dict[str, str], answers: dict[str, Answer], fields: frozenset[str]) -> list[str]:
-    """Requests whose body, once `fields` are taken out, differs from the pinned body.
+def new_fields_by_route(spec: str) -> list[tuple[str, frozenset[str]]]:
+    """`--compare-without` text as (route part, fields) pairs: groups separated by `;`, each `[route part:]a,b`;
+    a group's fields are taken out only of answers whose request contains its route part (all without one)."""
+    groups = []
+    for group in filter(None, (part.strip() for part in spec.split(";"))):
+        route, _, fields = group.rpartition(":") if ":" in group else ("", "", group)
+        groups.append((route, frozenset(field for field in fields.split(",") if field)))
+    return groups
+
+
+def old_bodies_changed(
+    pinned: dict[str, str], answers: dict[str, Answer], new_fields: list[tuple[str, frozenset[str]]]
+) -> list[str]:
+    """Requests whose body, once the new fields are taken out, differs from the pinned body.
 
     What an additive change must leave alone: every other field's bytes (the headers change with the
     body, so only the bodies are compared)."""
@@ -339,6 +351,7 @@ def old_bodies_changed(pinned: dict[str, str], answers: dict[str, Answer], field
         if answer is None:
             changed.append(f"{name}: pinned but not asked")
             continue
+        fields = frozenset().union(*(group for route, group in new_fields if route in name))
         status, body_digest, _ = line.split()
         if int(status) != answer.status or _digest(body_without(answer, fields)) != body_digest:
             changed.append(f"{name}: pinned {line}, now {answer.line()} (without {sorted(fields)})")
