@@ -188,12 +188,19 @@ async def _keep_changing(viewer: Viewer, scenario: Scenario, phase: Phase, deadl
 
 
 async def _keep_opening(
-    url: str, scenario: Scenario, http: httpx.AsyncClient, phase: Phase, deadline: float, views: int, timeout: float
+    url: str,
+    scenario: Scenario,
+    http: httpx.AsyncClient,
+    phase: Phase,
+    deadline: float,
+    views: int,
+    timeout: float,
+    assets: list[str] | None,
 ) -> None:
     for _ in range(views):
         if time.monotonic() >= deadline:
             return
-        viewer = Viewer(url, scenario.link, http, timeout)
+        viewer = Viewer(url, scenario.link, http, timeout, assets)
         try:
             phase.record(await _open(viewer), scenario.charts)
         finally:
@@ -208,12 +215,17 @@ async def measure_level(
     seconds: float,
     views_per_viewer: int,
     timeout: float = 120,
+    assets: list[str] | None = None,
 ) -> LevelResult:
-    """The three phases (burst, changes, opens) of `viewers` viewers on one page; see the module."""
+    """The three phases (burst, changes, opens) of `viewers` viewers on one page; see the module.
+
+    With `assets` (the static files a browser fetched for the page), every opening viewer also
+    fetches them: viewers whose browsers have not cached the page's files yet.
+    """
     limits = httpx.Limits(max_connections=2 * viewers + 4, max_keepalive_connections=2 * viewers + 4)
     async with httpx.AsyncClient(timeout=timeout, limits=limits) as http:
         burst, changes, opens = Phase(), Phase(), Phase()
-        held = [Viewer(server.url, scenario.link, http, timeout) for _ in range(viewers)]
+        held = [Viewer(server.url, scenario.link, http, timeout, assets) for _ in range(viewers)]
         rss_before = server.rss_mb()
         try:
 
@@ -241,7 +253,7 @@ async def measure_level(
         async def open_again_and_again() -> None:
             await asyncio.gather(
                 *(
-                    _keep_opening(server.url, scenario, http, opens, deadline, views_per_viewer, timeout)
+                    _keep_opening(server.url, scenario, http, opens, deadline, views_per_viewer, timeout, assets)
                     for _ in range(viewers)
                 )
             )

@@ -26,8 +26,13 @@ server side in `streamlit/web/server/starlette/starlette_websocket.py` and
   session's `max_cached_message_age` runs are dropped (per fragment on fragment runs), as the
   frontend does.
 
-What it does not do: fetch the page's static JavaScript and CSS (immutable, hashed file names a
-returning viewer's browser has cached), send the frontend's periodic app heartbeats, or render.
+Static files (JavaScript, CSS, fonts, the dashboards' plotly.js bundle) have immutable, hashed names
+that a returning viewer's browser keeps; a viewer whose browser has none of them (a first visit)
+is a `Viewer` given `assets`, the paths a browser fetched for the page (see
+`scripts/load_dashboards.py --cold`): they are fetched while the page runs, at most six at a
+time as a browser does per host, and the open ends when both are done.
+
+What it does not do: send the frontend's periodic app heartbeats, or render.
 Widget kinds other than those above (buttons, data-grid and chart selections, components) keep no
 state here, so their server-side state stays what it was, as when a viewer does not touch them.
 """
@@ -243,8 +248,16 @@ class Viewer:
     HTTP requests go over its pooled connections); each viewer has its own websocket and session.
     """
 
-    def __init__(self, base_url: str, link: str = "", http: httpx.AsyncClient | None = None, timeout: float = 60):
+    def __init__(
+        self,
+        base_url: str,
+        link: str = "",
+        http: httpx.AsyncClient | None = None,
+        timeout: float = 60,
+        assets: list[str] | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
+        self.assets = assets or []
         self.query_string = link.removeprefix("?")
         self.timeout = timeout
         self.widgets: dict[str, Widget] = {}
@@ -283,7 +296,22 @@ class Viewer:
             ping_interval=None,  # browsers send no websocket pings; the server's own are answered
             max_size=None,
         )
-        return await self._run(fragment_id="", started=started)
+        limit = asyncio.Semaphore(6)
+        fetches = asyncio.gather(*(self._fetch(path, limit) for path in self.assets))
+        try:
+            run = await self._run(fragment_id="", started=started)
+        finally:
+            await fetches
+        run.seconds = time.perf_counter() - started
+        return run
+
+    async def _fetch(self, path: str, limit: asyncio.Semaphore) -> None:
+        async with limit:
+            response = await self._http.get(f"{self.base_url}/{path.lstrip('./')}")
+        response.raise_for_status()
+        # Streamlit answers an unknown path with the page itself (200, HTML), as single-page apps do.
+        if response.headers.get("content-type", "").startswith("text/html") and not path.endswith(".html"):
+            raise ViewerError(f"{path}: the server has no such file (it answered with the page)")
 
     async def rerun(self) -> RunResult:
         """Run the whole page again with the current widget values (as the frontend after a reconnect)."""

@@ -227,3 +227,16 @@ def test_a_phase_ends_at_its_time_whatever_its_budget_of_views(page_server):
     for phase in (level.changes, level.opens):
         assert 0 < phase.views < 10_000
         assert phase.wall_seconds < 5  # the deadline plus the view under way
+
+
+def test_a_first_visit_fetches_the_pages_files_and_a_missing_file_fails_the_view(page_server):
+    async def scenario(assets):
+        async with Viewer(page_server.url, assets=assets) as viewer:
+            return await viewer.open()
+
+    index = httpx.get(page_server.url, timeout=10).text
+    script = index.split('<script type="module" crossorigin src="', 1)[1].split('"', 1)[0]
+    cold = asyncio.run(scenario([script, "favicon.png"]))
+    assert cold.ok and cold.charts
+    with pytest.raises(ViewerError, match=r"no-such-file\.js: the server has no such file"):
+        asyncio.run(scenario(["static/js/no-such-file.js"]))
