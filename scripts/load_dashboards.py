@@ -9,7 +9,9 @@ selectbox, run with the dashboards' runner setting `postScriptGC=false`), each o
 for each number of viewers N and each page, in that order (so that a page and the floor at the same
 N are measured minutes apart, not an hour), `devtools.dashboard_load.measure_level`:
 
-- burst: N viewers open the page at once and stay; memory per idle session from the server's RSS;
+- first, per page: the memory of an idle session (as many viewers as the largest N open the page
+  one after another and stay: the server's RSS growth divided by them);
+- burst: N viewers open the page at once and stay;
 - changes: those viewers change a widget again and again (forecast: the price area; monitoring:
   the view chooser on "Over time", the ranking figure on "By series", the series on "One series";
   floor: its selectbox), then leave;
@@ -21,7 +23,7 @@ exception, missing charts or no end within the timeout is an error, not a time. 
 viewer has left; the servers' session counts and memory are read then and again after
 `--release-wait` seconds (Streamlit keeps left sessions 2 minutes for reconnection).
 
-    uv run python scripts/load_dashboards.py [--levels 1,5,10,20,40] [--seconds 15] [--views 200]
+    uv run python scripts/load_dashboards.py [--levels 1,5,10,20,40] [--seconds 15] [--views 500]
         [--pages forecast,monitoring,floor] [--release-wait 130] [--json results.json] [--cold]
     uv run python scripts/load_dashboards.py --browser-check 5
 
@@ -56,7 +58,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from devtools.browser import launch_chromium
-from devtools.dashboard_load import LevelResult, Phase, Scenario, ServerProcess, measure_level, released, warm_up
+from devtools.dashboard_load import (
+    IdleMemory,
+    LevelResult,
+    Phase,
+    Scenario,
+    ServerProcess,
+    idle_memory,
+    measure_level,
+    released,
+    warm_up,
+)
 from devtools.paths import ARTIFACTS, REPO_ROOT
 from devtools.processes import free_port, running, streamlit_command
 from devtools.streamlit_viewer import Viewer, Widget
@@ -146,12 +158,16 @@ def times(phase: Phase) -> str:
     return " / ".join(seconds(phase.percentile(p)) for p in (50, 95, 99))
 
 
+def cores(phase: Phase, spent: float) -> str:
+    return f"{spent / phase.wall_seconds:.2f}" if phase.wall_seconds else "-"
+
+
 def table(levels: list[LevelResult]) -> list[str]:
     lines = [
         "| page | N | opens: p50 / p95 / p99 s (views) | server CPU per open ms (API) | "
-        "changes: p50 / p95 / p99 s (views) | server CPU per change ms | burst p95 s | MB per idle session "
-        "(sessions) | errors |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "changes: p50 / p95 / p99 s (views) | server CPU per change ms | burst of N opens: p95 s | "
+        "server busy, cores: opens / changes | load generator, cores: opens / changes | errors |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for level in levels:
         opens, changes = level.opens, level.changes
@@ -161,7 +177,22 @@ def table(levels: list[LevelResult]) -> list[str]:
             f"{milliseconds(opens.cpu_per_view(opens.server_cpu_seconds))} "
             f"({milliseconds(opens.cpu_per_view(opens.api_cpu_seconds))}) | {times(changes)} ({changes.views}) | "
             f"{milliseconds(changes.cpu_per_view(changes.server_cpu_seconds))} | "
-            f"{seconds(level.burst.percentile(95))} | {level.idle_session_mb:.1f} ({level.sessions_idle}) | {errors} |"
+            f"{seconds(level.burst.percentile(95))} | "
+            f"{cores(opens, opens.server_cpu_seconds)} / {cores(changes, changes.server_cpu_seconds)} | "
+            f"{cores(opens, opens.tool_cpu_seconds)} / {cores(changes, changes.tool_cpu_seconds)} | {errors} |"
+        )
+    return lines
+
+
+def memory_table(memories: list[IdleMemory]) -> list[str]:
+    lines = [
+        "| page | idle sessions (counted by Streamlit) | RSS before / with them MB | MB per idle session |",
+        "|---|---|---|---|",
+    ]
+    for memory in memories:
+        lines.append(
+            f"| {memory.scenario} | {memory.sessions} ({memory.sessions_counted}) | "
+            f"{memory.rss_before_mb:.0f} / {memory.rss_with_sessions_mb:.0f} | {memory.mb_per_session:.2f} |"
         )
     return lines
 
@@ -417,6 +448,10 @@ async def run(arguments: argparse.Namespace, api: ServerProcess, servers: dict[s
     for scenario in scenarios:
         await warm_up(scenario, servers[scenario.server], WARM_UP_CHANGES)
     assets = await record_all_assets(servers, scenarios) if arguments.cold else {}
+    memories = [
+        await idle_memory(scenario, servers[scenario.server], max(arguments.levels), arguments.timeout)
+        for scenario in scenarios
+    ]
     levels: list[LevelResult] = []
     load: list[float] = []
     for viewers in arguments.levels:
@@ -439,14 +474,14 @@ async def run(arguments: argparse.Namespace, api: ServerProcess, servers: dict[s
                 flush=True,
             )
     releases = await released(list(servers.values()), arguments.release_wait, arguments.timeout)
-    return {"levels": levels, "releases": releases, "load": load}
+    return {"levels": levels, "releases": releases, "load": load, "memories": memories}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--levels", default="1,5,10,20,40", help="numbers of viewers, comma-separated")
     parser.add_argument("--seconds", type=float, default=15, help="length of the changes and opens phases")
-    parser.add_argument("--views", type=int, default=200, help="at most this many views per viewer and phase")
+    parser.add_argument("--views", type=int, default=500, help="at most this many views per viewer and phase")
     parser.add_argument("--timeout", type=float, default=120, help="a view not finished by then is an error")
     parser.add_argument("--pages", default="forecast,monitoring,floor", help="servers to load, comma-separated")
     parser.add_argument("--release-wait", type=float, default=130, help="seconds after the last viewer left")
@@ -491,6 +526,10 @@ def main() -> None:
         "",
         *ratios(levels),
         "",
+        "Memory per idle session (viewers who opened the page one after another and stay), before the levels:",
+        "",
+        *memory_table(outcome["memories"]),
+        "",
         "Sessions released when viewers leave (Streamlit keeps a left session 2 minutes for reconnection):",
         *(
             f"  {release.server}: {release.sessions_at_close} sessions and {release.rss_at_close_mb:.0f} MB RSS when "
@@ -509,6 +548,7 @@ def main() -> None:
                     "arguments": {key: str(value) for key, value in vars(arguments).items()},
                     "levels": [asdict(level) for level in levels],
                     "releases": [asdict(release) for release in releases],
+                    "idle_memory": [asdict(memory) for memory in outcome["memories"]],
                 },
                 indent=1,
             )

@@ -6,8 +6,7 @@ tests in `tests/devtools/test_dashboard_load.py` run it on small pages. A viewer
 number N of viewers, a level has three phases, each bounded in time and in views per viewer:
 
 1. burst: N viewers open the page at the same moment and stay (a team opening a shared link);
-   the server's memory is read once they are idle, so (RSS with them - RSS before) / N is the
-   memory of an idle session;
+   the server's RSS and Streamlit's session count are read once they are idle;
 2. changes: those N viewers change a widget again and again (its next option each time, as a
    viewer clicking through areas or views), each waiting for its run to finish, then leave;
 3. opens: N viewers open the page, leave, and open it again, again and again.
@@ -17,7 +16,8 @@ For each phase: the time of every view (from the viewer's action to Streamlit's
 `/proc/<pid>/stat`) divided by the views completed, and the load generator's own CPU (to show it
 was not what limited the run). A view that shows an exception, draws fewer charts than the page's
 complete view, or does not finish within the timeout is counted as an error, not as a time.
-Nothing here asserts a speed: it measures and reports.
+Memory per idle session is measured apart (`idle_memory`): viewers that open the page one after
+another and stay. Nothing here asserts a speed: it measures and reports.
 """
 
 import asyncio
@@ -146,9 +146,15 @@ class LevelResult:
     sessions_idle: int
     rss_after_mb: float
 
-    @property
-    def idle_session_mb(self) -> float:
-        return (self.rss_idle_mb - self.rss_before_mb) / self.viewers
+
+def http_client(viewers: int, timeout: float) -> httpx.AsyncClient:
+    """The viewers' HTTP connections: pooled as browsers keep them, but dropped after 2 s idle. The
+    servers (uvicorn) close idle connections after 5 s; a client that kept them as long would now
+    and then send a request on a connection the server is closing and fail it for nothing."""
+    limits = httpx.Limits(
+        max_connections=2 * viewers + 4, max_keepalive_connections=2 * viewers + 4, keepalive_expiry=2.0
+    )
+    return httpx.AsyncClient(timeout=timeout, limits=limits)
 
 
 # The errors a viewer can meet on the way that end one view, not the run.
@@ -222,8 +228,7 @@ async def measure_level(
     With `assets` (the static files a browser fetched for the page), every opening viewer also
     fetches them: viewers whose browsers have not cached the page's files yet.
     """
-    limits = httpx.Limits(max_connections=2 * viewers + 4, max_keepalive_connections=2 * viewers + 4)
-    async with httpx.AsyncClient(timeout=timeout, limits=limits) as http:
+    async with http_client(viewers, timeout) as http:
         burst, changes, opens = Phase(), Phase(), Phase()
         held = [Viewer(server.url, scenario.link, http, timeout, assets) for _ in range(viewers)]
         rss_before = server.rss_mb()
@@ -289,6 +294,43 @@ async def warm_up(scenario: Scenario, server: ServerProcess, changes: int, timeo
 
 
 @dataclass
+class IdleMemory:
+    """What idle sessions hold: the server's RSS before and with `sessions` viewers that opened the
+    page one after another and stay, idle."""
+
+    scenario: str
+    sessions: int
+    rss_before_mb: float
+    rss_with_sessions_mb: float
+    sessions_counted: int  # by Streamlit's own metrics, while they stay
+
+    @property
+    def mb_per_session(self) -> float:
+        return (self.rss_with_sessions_mb - self.rss_before_mb) / self.sessions
+
+
+async def idle_memory(scenario: Scenario, server: ServerProcess, sessions: int, timeout: float = 120) -> IdleMemory:
+    """Memory per idle session, from RSS growth. The viewers open the page one at a time, so the
+    figure is what sessions keep (their state, widgets, the data their download buttons hold), not
+    the peak of many runs at once, which the allocator keeps as RSS afterwards. Run it on a server
+    that has served the page already (its caches filled) but few viewers at once."""
+    async with http_client(sessions, timeout) as http:
+        viewers = [Viewer(server.url, scenario.link, http, timeout) for _ in range(sessions)]
+        rss_before = server.rss_mb()
+        try:
+            for viewer in viewers:
+                found = problems(await viewer.open(), scenario.charts)
+                if found:
+                    raise ViewerError(f"{scenario.name}: {found}")
+            await asyncio.sleep(IDLE_SETTLE_SECONDS)
+            return IdleMemory(
+                scenario.name, sessions, rss_before, server.rss_mb(), await active_sessions(http, server.url)
+            )
+        finally:
+            await asyncio.gather(*(viewer.close() for viewer in viewers))
+
+
+@dataclass
 class Release:
     """Whether a server lets go of its sessions once the viewers have left."""
 
@@ -307,7 +349,7 @@ async def released(servers: list[ServerProcess], wait_seconds: float, timeout: f
     128) and drops expired ones only when it next stores one, so after the wait one viewer opens
     and leaves each page before the figures are read again.
     """
-    async with httpx.AsyncClient(timeout=timeout) as http:
+    async with http_client(1, timeout) as http:
         await asyncio.sleep(IDLE_SETTLE_SECONDS)
         at_close = [(await active_sessions(http, server.url), server.rss_mb()) for server in servers]
         started = time.perf_counter()

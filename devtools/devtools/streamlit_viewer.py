@@ -277,7 +277,8 @@ class Viewer:
             raise ViewerError("already open")
         started = time.perf_counter()
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=self.timeout)
+            # Idle connections dropped before the server's keep-alive timeout (5 s) would close them.
+            self._http = httpx.AsyncClient(timeout=self.timeout, limits=httpx.Limits(keepalive_expiry=2.0))
         page = await self._http.get(f"{self.base_url}/", params=self.query_string or None)
         page.raise_for_status()
         health, host_config = await asyncio.gather(

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from devtools.dashboard_load import Phase, Scenario, ServerProcess, active_sessions, measure_level, released
+from devtools.dashboard_load import (
+    Phase,
+    Scenario,
+    ServerProcess,
+    active_sessions,
+    idle_memory,
+    measure_level,
+    released,
+)
 from devtools.processes import free_port, running, streamlit_command
 from devtools.streamlit_viewer import Viewer, ViewerError
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -240,3 +248,10 @@ def test_a_first_visit_fetches_the_pages_files_and_a_missing_file_fails_the_view
     assert cold.ok and cold.charts
     with pytest.raises(ViewerError, match=r"no-such-file\.js: the server has no such file"):
         asyncio.run(scenario(["static/js/no-such-file.js"]))
+
+
+def test_idle_memory_holds_its_sessions_open_while_it_reads_the_servers_memory(page_server):
+    memory = asyncio.run(idle_memory(SCENARIO, page_server, 3))
+    assert memory.sessions == 3 and memory.sessions_counted >= 3
+    assert memory.rss_before_mb > 0 and memory.rss_with_sessions_mb > 0
+    assert memory.mb_per_session == (memory.rss_with_sessions_mb - memory.rss_before_mb) / 3
