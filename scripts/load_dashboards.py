@@ -24,8 +24,12 @@ viewer has left; the servers' session counts and memory are read then and again 
 `--release-wait` seconds (Streamlit keeps left sessions 2 minutes for reconnection).
 
     uv run python scripts/load_dashboards.py [--levels 1,5,10,20,40] [--seconds 15] [--views 500]
-        [--pages forecast,monitoring,floor] [--release-wait 130] [--json results.json] [--cold]
+        [--pages forecast,monitoring,floor] [--release-wait 130] [--json results.json] [--cold] [--pin]
     uv run python scripts/load_dashboards.py --browser-check 5
+
+`--pin`: the servers (the API and the Streamlit processes) run on the first CPU and the load
+generator on the others, so that the generator's own CPU (7-15 ms per open) does not slow the
+servers it measures; a Streamlit process uses one core at most anyway (one GIL).
 
 `--cold`: every opening viewer also fetches the files (JavaScript, CSS, fonts, plotly.js) that
 Chromium fetched for the page, recorded once per page at the start: first visits instead of
@@ -94,15 +98,20 @@ SETTLE_SECONDS = 0.5  # after a view, for the requests and work it sets off to e
 
 
 @contextmanager
-def server(name: str, command: list[str], cwd: Path, env: dict[str, str], ready_path: str, port: int) -> Iterator:
+def server(
+    name: str, command: list[str], cwd: Path, env: dict[str, str], ready_path: str, port: int, cpus: str | None
+) -> Iterator:
     url = f"http://127.0.0.1:{port}"
     log_path = ARTIFACTS / f"load-{name}-{port}.log"
     log_path.unlink(missing_ok=True)
-    with running(command, cwd, {**os.environ, **env}, url + ready_path, log_path, timeout=180) as process:
+    pinned = ["taskset", "--cpu-list", cpus, *command] if cpus else command  # taskset execs: same pid
+    with running(pinned, cwd, {**os.environ, **env}, url + ready_path, log_path, timeout=180) as process:
         yield ServerProcess(name, url, process.pid)
 
 
-def start_servers(stack: ExitStack, demo_dir: str, pages: set[str]) -> tuple[ServerProcess, dict[str, ServerProcess]]:
+def start_servers(
+    stack: ExitStack, demo_dir: str, pages: set[str], cpus: str | None
+) -> tuple[ServerProcess, dict[str, ServerProcess]]:
     subprocess.run([sys.executable, "-m", "api.demo", demo_dir], cwd=REPO_ROOT / "app-api", check=True, timeout=300)
     api_port = free_port()
     api = stack.enter_context(
@@ -118,6 +127,7 @@ def start_servers(stack: ExitStack, demo_dir: str, pages: set[str]) -> tuple[Ser
             },
             "/api/v1/ready",
             api_port,
+            cpus,
         )
     )
     api_url = f"{api.url}/api/v1"
@@ -142,7 +152,7 @@ def start_servers(stack: ExitStack, demo_dir: str, pages: set[str]) -> tuple[Ser
     for name in pages:
         command, cwd, env = commands[name]
         port = free_port()
-        servers[name] = stack.enter_context(server(name, command(port), cwd, env, "/_stcore/health", port))
+        servers[name] = stack.enter_context(server(name, command(port), cwd, env, "/_stcore/health", port, cpus))
     return api, servers
 
 
@@ -489,14 +499,26 @@ def main() -> None:
     parser.add_argument(
         "--cold", action="store_true", help="every opening viewer also fetches the page's files (a first visit)"
     )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="the servers on the first CPU, the load generator on the others (so it does not take the servers' CPU)",
+    )
     parser.add_argument("--browser-check", type=int, metavar="ROUNDS", help="compare with Chromium at N = 1 instead")
     arguments = parser.parse_args()
     arguments.levels = [int(level) for level in arguments.levels.split(",")]
     pages = set(arguments.pages.split(","))
     started = datetime.now(UTC)
     load_before = os.getloadavg()[0]
+    server_cpus = None
+    if arguments.pin:
+        first, *others = sorted(os.sched_getaffinity(0))
+        if not others:
+            parser.error("--pin needs two CPUs or more")
+        server_cpus = str(first)
+        os.sched_setaffinity(0, others)  # this process (the viewers) and the threads it starts
     with tempfile.TemporaryDirectory(prefix="demo-bucket-") as demo_dir, ExitStack() as stack:
-        api, servers = start_servers(stack, demo_dir, pages)
+        api, servers = start_servers(stack, demo_dir, pages, server_cpus)
         if arguments.browser_check:
             lines = asyncio.run(browser_check(servers, arguments.browser_check))
             print(
@@ -516,7 +538,8 @@ def main() -> None:
         f"Dashboards under N concurrent viewers (protocol level), {started:%Y-%m-%d %H:%M} UTC, "
         f"{os.cpu_count()} CPUs, load average {load_before:.1f} before, "
         f"{statistics.median(outcome['load']):.1f} median at the levels' starts, {os.getloadavg()[0]:.1f} after;",
-        f"API on the demo bucket; {VISITS[arguments.cold]};",
+        f"API on the demo bucket; {VISITS[arguments.cold]}"
+        + (f"; servers pinned to CPU {server_cpus}, the load generator to the others;" if server_cpus else ";"),
         f"phases of {arguments.seconds:g} s (at most {arguments.views} views per viewer); "
         f"load generator CPU {tool_cpu:.0f} s against the Streamlit servers' {server_cpu:.0f} s.",
         "",
