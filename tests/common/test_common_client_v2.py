@@ -47,7 +47,12 @@ def test_each_method_the_pages_call_returns_the_apis_answer_for_its_path(
 ):
     got = getattr(client, method)(*args, **kwargs)
     expected = api_answer(v2_url, path, **params)
-    assert got == expected
+    assert without_ages(got) == without_ages(expected)
+
+
+def without_ages(body: dict) -> dict:
+    """Ages in seconds (in /status) grow between two requests; everything else must be equal."""
+    return {name: value for name, value in body.items() if not name.endswith("_age_seconds")}
 
 
 def test_zone_and_range_reach_the_api(client):

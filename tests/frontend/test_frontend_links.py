@@ -58,7 +58,7 @@ def test_types_without_data_are_left_out_and_named_and_too_many_are_cut():
     options, notices = view_options_from_link({"compare": "TYPES", "types": "111, 999,x,112,461"}, CODES, 2)
     assert options == ViewOptions(compare=True, by_area=False, types=("111", "112"))
     assert notices == [
-        "The link names consumer types without data (999, x); left out.",
+        "The link names consumer types without data (`999`, `x`); left out.",
         "The link names 3 consumer types; the page compares up to 2.",
     ]
 
