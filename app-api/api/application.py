@@ -21,9 +21,9 @@ from api.gates import GateLimits
 from api.http_caching import data_cache_control
 from api.middleware import HeadAsGetMiddleware, MetricsPortMiddleware, RequestIdMiddleware, unhandled_error
 from api.observability import AccessMiddleware, Metrics, route_templates
-from api.routes import router
 from api.storage import LocalStorage, Storage, open_storage
 from api.store import DataStore
+from api.v1.routes import router
 from api.v2.routes import router as v2_router
 
 logger = logging.getLogger(__name__)

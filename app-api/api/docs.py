@@ -59,6 +59,39 @@ def _only_paths(schema: dict, keep) -> dict:
     return trimmed
 
 
+# FastAPI qualifies a component's name with its module path when two models share a name, as v1's and v2's
+# `MonitoringSummary` do: v1's was published as `api__schemas__MonitoringSummary`, and clients generate code
+# from that name. v1's models now live in `api.v1.schemas`; this keeps the published name (v1 is frozen; the
+# answer pins hold both documents). v2's name is unchanged: its module did not move.
+V1_PUBLISHED_NAMES = {"api__v1__schemas__MonitoringSummary": "api__schemas__MonitoringSummary"}
+REF_PREFIX = "#/components/schemas/"
+
+
+def _renamed_refs(node: object, names: dict[str, str]) -> object:
+    if isinstance(node, dict):
+        return {
+            key: (
+                REF_PREFIX + names.get(value.removeprefix(REF_PREFIX), value.removeprefix(REF_PREFIX))
+                if key == "$ref" and isinstance(value, str) and value.startswith(REF_PREFIX)
+                else _renamed_refs(value, names)
+            )
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_renamed_refs(value, names) for value in node]
+    return node
+
+
+def published(schema: dict, names: dict[str, str]) -> dict:
+    """The schema with its components (and every reference to them) under their published names."""
+    renamed: dict = _renamed_refs(schema, names)  # type: ignore[assignment]
+    components = renamed.get("components", {}).get("schemas")
+    if components:
+        published_names = sorted((names.get(old, old), old) for old in components)
+        renamed["components"]["schemas"] = {name: components[old] for name, old in published_names}
+    return renamed
+
+
 def split_docs(app: FastAPI, v1_prefix: str, static_url: str) -> None:
     """Restrict the app's own schema to v1 and serve v2's schema and pages beside it."""
     cached: dict[str, dict] = {}
@@ -66,7 +99,7 @@ def split_docs(app: FastAPI, v1_prefix: str, static_url: str) -> None:
     def v1_openapi() -> dict:
         if "v1" not in cached:
             full = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-            cached["v1"] = _only_paths(full, lambda path: not path.startswith(V2_PREFIX))
+            cached["v1"] = published(_only_paths(full, lambda path: not path.startswith(V2_PREFIX)), V1_PUBLISHED_NAMES)
         return cached["v1"]
 
     def v2_openapi() -> dict:

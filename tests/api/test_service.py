@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from api.routes import get_snapshot
+from api.deps import get_snapshot
 from support import BUCKET_PANDAS15
 
 pytestmark = pytest.mark.anyio

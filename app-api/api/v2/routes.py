@@ -16,9 +16,10 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 
 from api.answers import Busy, Key
 from api.catalog import Catalog, SeriesData
+from api.deps import SnapshotDep, StoreDep, snapshot_of
 from api.http_caching import NO_STORE, VARY_FORM_AND_ENCODING, PrerenderedResponse, RenderedBody
 from api.quality import Quality
-from api.routes import StoreDep, current_snapshot, get_snapshot, rejected_upload
+from api.rejections import rejected_upload
 from api.snapshot import Snapshot
 from api.tables import MEDIA_TYPES, AcceptHeader, Form, FormQuery, chosen_form, json_body, negotiated_form, table_body
 from api.timefmt import ZONE_NAMES, BadTimeParameter, hour_boundary, iso_moment, zone
@@ -61,7 +62,6 @@ TABLE_CONTENT = {
 CODE_PATTERN = r"^(all|-?[0-9]{1,9})$"
 TIME_ZONES = sorted(ZONE_NAMES)
 
-SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 FormDep = Annotated[Form, Depends(negotiated_form)]
 
 
@@ -328,7 +328,7 @@ async def series(
 ) -> Response:
     # The most asked-for answer, so its parameters are checked here rather than by one dependency each:
     # FastAPI's dependency solving was half of this route's time (191 µs against v1's 108 µs in-process).
-    snapshot = current_snapshot(request.app.state.store)
+    snapshot = snapshot_of(request)
     form = chosen_form(format, accept)
     tz = checked_zone(tz)
     first, last = checked_range(tz, start, end)

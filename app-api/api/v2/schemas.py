@@ -5,7 +5,7 @@ Times are ISO 8601 strings with their UTC offset in the zone the request asked f
 
 from pydantic import BaseModel, Field
 
-from api.schemas import RejectedUpload
+from api.rejections import RejectedUpload
 
 TIME = "ISO 8601 with the offset of the requested zone (`tz`)."
 AREA = "Price area code (0 = DK, 1 = DK1 west, 2 = DK2 east), or `all` for a total."

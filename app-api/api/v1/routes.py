@@ -4,17 +4,18 @@ Data responses return bodies rendered when the snapshot was built; `response_mod
 their shape in OpenAPI.
 """
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Response
 from fastapi.responses import JSONResponse
 
-from api.config import Settings
-from api.gates import Rejection
+from api.deps import SettingsDep, SnapshotDep, StoreDep
 from api.http_caching import PrerenderedResponse
 from api.public_reasons import public_reason
-from api.schemas import (
+from api.rejections import rejected_upload
+from api.snapshot import Monitoring, SeriesKey, Snapshot
+from api.v1.schemas import (
     ErrorDetail,
     FileStatus,
     Freshness,
@@ -24,12 +25,9 @@ from api.schemas import (
     MonitoringValues,
     PredictionResults,
     Readiness,
-    RejectedUpload,
     SeriesErrors,
     UniqueValues,
 )
-from api.snapshot import Monitoring, SeriesKey, Snapshot
-from api.store import DataStore
 
 router = APIRouter()
 
@@ -43,32 +41,6 @@ UNAVAILABLE = {
 
 AreaPath = Annotated[int, Path(description="Price area code: 0 = DK, 1 = DK1 (west), 2 = DK2 (east).", examples=[1])]
 ConsumerTypePath = Annotated[int, Path(description="DE35 consumer type code.", examples=[111])]
-
-
-async def get_app_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-async def get_store(request: Request) -> DataStore:
-    return request.app.state.store
-
-
-StoreDep = Annotated[DataStore, Depends(get_store)]
-
-
-def current_snapshot(store: DataStore) -> Snapshot:
-    """The snapshot being served, or the 503 that says why there is none (in public words)."""
-    snapshot = store.current
-    if snapshot is None:
-        raise HTTPException(status_code=503, detail=public_reason(store.unavailable_reason))
-    return snapshot
-
-
-async def get_snapshot(store: StoreDep) -> Snapshot:
-    return current_snapshot(store)
-
-
-SnapshotDep = Annotated[Snapshot, Depends(get_snapshot)]
 
 
 async def get_monitoring(snapshot: SnapshotDep) -> Monitoring:
@@ -99,27 +71,13 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def rejected_upload(rejection: Rejection, zone: tzinfo = UTC) -> RejectedUpload:
-    """A rejection as the versions show it (times in `zone`: UTC for v1, the asked-for zone for v2)."""
-    return RejectedUpload(
-        object=rejection.object,
-        generation=rejection.generation,
-        first_seen=rejection.first_seen.astimezone(zone).isoformat(),
-        uploaded_at=rejection.uploaded_at.astimezone(zone).isoformat() if rejection.uploaded_at else None,
-        rule=str(rejection.rule),
-        column=rejection.column,
-        row=rejection.row,
-        reason=rejection.message,
-    )
-
-
 @router.get(
     "/health",
     response_model=Health,
     summary="Health",
     description="Liveness: answers whenever the process runs.",
 )
-async def health(settings: Annotated[Settings, Depends(get_app_settings)]) -> Health:
+async def health(settings: SettingsDep) -> Health:
     return Health(name=settings.NAME, api_version=settings.VERSION)
 
 
