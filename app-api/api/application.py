@@ -5,7 +5,7 @@ import contextlib
 import gc
 import logging
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -13,7 +13,6 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
-from api.answers import Answers
 from api.config import Settings, get_settings
 from api.demo import demo_is_outdated, write_demo_bucket
 from api.docs import V2_PREFIX, split_docs
@@ -21,9 +20,14 @@ from api.gates import GateLimits
 from api.http_caching import data_cache_control
 from api.middleware import HeadAsGetMiddleware, MetricsPortMiddleware, RequestIdMiddleware, unhandled_error
 from api.observability import AccessMiddleware, Metrics, route_templates
+from api.rendering import PerSnapshot
+from api.snapshot import Snapshot
 from api.storage import LocalStorage, Storage, open_storage
 from api.store import DataStore
+from api.v1.bodies import build_v1_bodies
 from api.v1.routes import router
+from api.v2.answers import Answers
+from api.v2.cache import default_series_cache
 from api.v2.routes import router as v2_router
 
 logger = logging.getLogger(__name__)
@@ -101,7 +105,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     storage = make_storage(settings)
     if settings.is_demo and isinstance(storage, LocalStorage) and demo_is_outdated(storage.folder):
         await asyncio.to_thread(write_demo_bucket, str(storage.folder))
-    store = DataStore(storage, settings.REFRESH_SECONDS, GateLimits.from_settings(settings))
+    store = DataStore(storage, settings.REFRESH_SECONDS, GateLimits.from_settings(settings), prepare=app.state.prepare)
     app.state.store = store
 
     first_load = asyncio.create_task(asyncio.to_thread(refresh_and_settle, store))
@@ -116,6 +120,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with contextlib.suppress(asyncio.CancelledError):
             await refresher
         app.state.answers.close()
+
+
+def _prepare_views(*caches: PerSnapshot) -> Callable[[Snapshot], None]:
+    """What the store runs on a new snapshot before serving it: each version renders its bodies of it."""
+
+    def prepare(snapshot: Snapshot) -> None:
+        for cache in caches:
+            cache.prepare(snapshot)
+
+    return prepare
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -135,6 +149,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.data_cache_control = data_cache_control(settings.CACHE_MAX_AGE_SECONDS, settings.REFRESH_SECONDS)
     metrics = Metrics(lambda: getattr(app.state, "store", None))
     app.state.metrics = metrics
+    app.state.v1_bodies = PerSnapshot(build_v1_bodies)
+    app.state.v2_default_series = default_series_cache()
+    app.state.prepare = _prepare_views(app.state.v1_bodies, app.state.v2_default_series)
     app.state.answers = Answers(
         max_bytes=settings.ANSWER_STORE_MB * 2**20,
         max_builds=settings.MAX_BUILDS,

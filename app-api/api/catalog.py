@@ -1,8 +1,10 @@
-"""What `/api/v2` reads: every observed series and every total, with its forecast ranges and past errors.
+"""The engine: what every version reads, built once per snapshot from the normalised frames.
 
-Built once per snapshot from the normalised frames, so a request only looks a series up, slices it and
-formats its times. Observed series hold views into the loaded `y` frame (no copy); totals hold their
-own arrays, one value per hour of the total.
+Each frame is split by series once. `series` holds what `/api/v2` addresses: every observed series and
+every total, with its forecast ranges and past errors; `observed`, `forecast` and `past` hold every
+series of each file as loaded (v1 serves those too). A request only looks a series up, slices it and
+formats it. Observed series hold views into the loaded frames (no copy); totals hold their own arrays,
+one value per hour of the total.
 """
 
 from dataclasses import dataclass
@@ -26,6 +28,15 @@ from api.quality import Quality, build_quality, compared_hours_frame, weekly_nai
 from api.totals import ALL, EMPTY, WHOLE_COUNTRY_AREA, HourlyValues, SeriesKey, sum_where_all_present, total_members
 
 NO_MONITORING_METHOD = "none: monitoring data (past predictions and observations) is not loaded"
+LATEST_WEEK_HOURS = 168
+MONITORING_FILES = ("y_monitoring.parquet", "predictions_monitoring.parquet", "metrics_monitoring.parquet")
+
+
+def latest_week(hours: np.ndarray) -> slice:
+    """The slice of ascending `hours` within a week (168 h) of the last one: what both versions show by default."""
+    if hours.size == 0:
+        return slice(0, 0)
+    return slice(int(np.searchsorted(hours, hours[-1] - LATEST_WEEK_HOURS, side="right")), None)
 
 
 def split_by_series(frame: pd.DataFrame) -> dict[tuple[int, int], HourlyValues]:
@@ -93,10 +104,49 @@ class SeriesData:
 
 
 @dataclass(frozen=True)
+class PastFiles:
+    """The three monitoring files as loaded, split by series (every key of either file)."""
+
+    observed: dict[tuple[int, int], HourlyValues]  # y_monitoring
+    predicted: dict[tuple[int, int], HourlyValues]  # predictions_monitoring
+    pipeline_mape: HourlyValues  # metrics_monitoring: the pipeline's own MAPE per hour
+    last_observed_hour: int | None  # the last hour of y_monitoring as a whole
+    window_from: int | None  # the span of all three files
+    window_to: int | None
+
+
+@dataclass(frozen=True)
 class Catalog:
     series: dict[SeriesKey, SeriesData]  # observed series by (int, int), totals with ALL in the key
     observed_keys: list[tuple[int, int]]
     quality: Quality | None
+    listed: frozenset[tuple[int, int]]  # the (area, consumer_type) pairs of X
+    observed: dict[tuple[int, int], HourlyValues]  # every series of y.parquet, in X or not
+    forecast: dict[tuple[int, int], HourlyValues]  # every series of predictions.parquet
+    past: PastFiles | None  # None exactly when a monitoring file is not loaded
+
+    def counts(self) -> dict[str, int]:
+        """Series served per kind: with observations, with both monitoring files, with either."""
+        counts = {"predictions": len(self.observed)}
+        if self.past is not None:
+            counts["monitoring_values"] = len(self.past.observed.keys() & self.past.predicted.keys())
+            counts["monitoring_errors"] = len(self.past.observed.keys() | self.past.predicted.keys())
+        return counts
+
+
+def _past_files(frames: dict[str, pd.DataFrame]) -> PastFiles | None:
+    if not all(name in frames for name in MONITORING_FILES):
+        return None
+    y_monitoring, predictions_monitoring, metrics = (frames[name] for name in MONITORING_FILES)
+    hours = [frame["datetime_utc"] for frame in (y_monitoring, predictions_monitoring, metrics) if not frame.empty]
+    return PastFiles(
+        observed=split_by_series(y_monitoring),
+        predicted=split_by_series(predictions_monitoring),
+        pipeline_mape=(metrics["datetime_utc"].to_numpy(), metrics["value"].to_numpy()),
+        last_observed_hour=int(y_monitoring["datetime_utc"].max()) if not y_monitoring.empty else None,
+        window_from=int(min(h.min() for h in hours)) if hours else None,
+        window_to=int(max(h.max() for h in hours)) if hours else None,
+    )
 
 
 def aligned(hours: np.ndarray, series: HourlyValues) -> np.ndarray:
@@ -142,12 +192,10 @@ def build_catalog(frames: dict[str, pd.DataFrame], series_keys: pd.DataFrame) ->
     predicted = split_by_series(frames["predictions.parquet"])
     totals = total_members(observed_keys)
 
-    has_monitoring = all(
-        name in frames
-        for name in ("y_monitoring.parquet", "predictions_monitoring.parquet", "metrics_monitoring.parquet")
-    )
-    past_observed = split_by_series(frames["y_monitoring.parquet"]) if has_monitoring else {}
-    past_predicted = split_by_series(frames["predictions_monitoring.parquet"]) if has_monitoring else {}
+    past = _past_files(frames)
+    has_monitoring = past is not None
+    past_observed = past.observed if past is not None else {}
+    past_predicted = past.predicted if past is not None else {}
 
     def totalled(by_series: dict[tuple[int, int], HourlyValues], key: SeriesKey) -> HourlyValues:
         if key in totals:
@@ -206,11 +254,10 @@ def build_catalog(frames: dict[str, pd.DataFrame], series_keys: pd.DataFrame) ->
             )
 
     quality = None
-    if has_monitoring:
-        metrics = frames["metrics_monitoring.parquet"]
-        pipeline_mape = pd.Series(metrics["value"].to_numpy(), index=metrics["datetime_utc"].to_numpy())
+    if past is not None:
+        pipeline_mape = pd.Series(past.pipeline_mape[1], index=past.pipeline_mape[0])
         compared = pd.concat(compared_frames, ignore_index=True) if compared_frames else pd.DataFrame()
         scales = {key: weekly_naive_scale(*observed[key]) for key in observed_keys}
         price_areas = {key[0] for key in totals.get((ALL, ALL), [])}
         quality = build_quality(compared, scales, pipeline_mape, price_areas or {WHOLE_COUNTRY_AREA})
-    return Catalog(catalog, observed_keys, quality)
+    return Catalog(catalog, observed_keys, quality, frozenset(in_x), observed_all, predicted, past)

@@ -1,9 +1,9 @@
 """HTTP caching of the pre-rendered bodies: ETag, 304 Not Modified, gzip, Cache-Control, Vary.
 
 Everything that depends only on a body (its validator and its gzip encoding) is computed once, when
-the body is built (with the snapshot, or in a worker thread for a body built per request); a request
-only compares two short strings and picks one of two byte strings, so no compression runs on the
-event loop.
+the body is built (by a version before its snapshot is served, or in a worker thread for a body built
+per request); a request only compares two short strings and picks one of two byte strings, so no
+compression runs on the event loop.
 
 The headers make a standards-following shared cache (a CDN, an ingress cache) correct: `Vary` names
 every request header the body depends on, the same for every answer of a route, and `Cache-Control`

@@ -101,13 +101,11 @@ class SnapshotCollector(Collector):
         series = GaugeMetricFamily(
             "api_series_served", "Series each per-series endpoint can answer.", labels=["endpoint"]
         )
-        series.add_metric(["predictions"], len(snapshot.predictions_bodies))
-        if snapshot.monitoring is not None:
-            series.add_metric(["monitoring_values"], len(snapshot.monitoring.values_bodies))
-            series.add_metric(["monitoring_errors"], len(snapshot.monitoring.errors_bodies))
+        for endpoint, count in snapshot.catalog.counts().items():
+            series.add_metric([endpoint], count)
         yield series
         yield from data_age_metrics(snapshot, datetime.now(UTC))
-        if snapshot.catalog is not None and snapshot.catalog.quality is not None:
+        if snapshot.catalog.quality is not None:
             yield from model_quality_metrics(snapshot.catalog.quality)
 
 

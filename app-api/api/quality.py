@@ -145,6 +145,47 @@ def _area_label(area: int) -> str:
     return str(area)
 
 
+def _periods_figures(
+    members: pd.DataFrame, periods: dict[str, tuple[int, int]], scale: tuple[float, int]
+) -> dict[str, ErrorFigures]:
+    """One group's figures over each period [first, final] (inclusive hours)."""
+    figures = {}
+    for name, (first, final) in periods.items():
+        selected = members[(members["hour"] >= first) & (members["hour"] <= final)]
+        sums = selected[SUM_COLUMNS].sum() if not selected.empty else dict.fromkeys(SUM_COLUMNS, 0)
+        figures[name] = figures_from_sums(sums, *scale)
+    return figures
+
+
+def _hourly(per_hour: pd.DataFrame, pipeline_mape: pd.Series) -> pd.DataFrame:
+    """Figures per UTC hour over all series (the pipeline's own MAPE where it has one), with the trailing ones."""
+    hourly = pd.DataFrame(
+        {
+            "hour": per_hour.index.to_numpy(dtype=np.int64),
+            "mape": _safe_divide(per_hour["ape_sum"], per_hour["ape_count"]),
+            "wape": _safe_divide(per_hour["abs_error"], per_hour["abs_observed"]),
+            "bias": _safe_divide(per_hour["error"], per_hour["abs_observed"]),
+            "series_compared": per_hour["compared"].to_numpy(dtype=np.int64),
+            "coverage_80": _safe_divide(per_hour["in_80"], per_hour["tested"]),
+            "coverage_95": _safe_divide(per_hour["in_95"], per_hour["tested"]),
+        }
+    )
+    if not pipeline_mape.empty:  # the pipeline's own figure wins where it has one
+        own = pipeline_mape.reindex(hourly["hour"]).to_numpy()
+        hourly["mape"] = np.where(np.isnan(own), hourly["mape"].to_numpy(), own)
+        missing = pipeline_mape.index.difference(hourly["hour"])
+        if len(missing):
+            extra = pd.DataFrame(
+                {"hour": missing.to_numpy(dtype=np.int64), "mape": pipeline_mape.loc[missing].to_numpy()}
+            )
+            extra["series_compared"] = 0
+            hourly = pd.concat([hourly, extra], ignore_index=True).sort_values("hour", kind="stable")
+            hourly = hourly.reset_index(drop=True)
+    for name, values in trailing_figures(per_hour, hourly["hour"].to_numpy(dtype=np.int64)).items():
+        hourly[name] = values
+    return hourly
+
+
 def build_quality(
     compared: pd.DataFrame,
     scales: dict[tuple[int, int], tuple[float, int]],
@@ -152,7 +193,6 @@ def build_quality(
     all_area_members: set[int],
 ) -> Quality:
     """Figures per series, per area (and `all`), per period and per hour from the compared hours."""
-    empty_sums = dict.fromkeys(SUM_COLUMNS, 0)
 
     def scale_of(keys) -> tuple[float, int]:
         pairs = [scales.get(key, (0.0, 0)) for key in keys]
@@ -160,7 +200,7 @@ def build_quality(
 
     # A series observed but never compared (no prediction for any observed hour yet) is listed with
     # `hours_compared` 0 and every figure null, so a reader sees it exists and why it has no figures.
-    nothing = figures_from_sums(empty_sums, 0.0, 0)
+    nothing = figures_from_sums(dict.fromkeys(SUM_COLUMNS, 0), 0.0, 0)
     never_compared = dict.fromkeys(scales, nothing)
 
     if compared.empty:
@@ -186,43 +226,17 @@ def build_quality(
     }
     periods_with_window = {"window": (int(compared["hour"].min()), last), **periods}
 
-    by_area: dict[str, dict[str, ErrorFigures]] = {}
-    for label, keys in area_keys.items():
-        members = compared[compared["area"].isin({key[0] for key in keys})]
-        scale = scale_of(keys)
-        by_area[label] = {}
-        for name, (first, final) in periods_with_window.items():
-            selected = members[(members["hour"] >= first) & (members["hour"] <= final)]
-            sums = selected[SUM_COLUMNS].sum() if not selected.empty else empty_sums
-            by_area[label][name] = figures_from_sums(sums, *scale)
+    by_area = {
+        label: _periods_figures(
+            compared[compared["area"].isin({key[0] for key in keys})], periods_with_window, scale_of(keys)
+        )
+        for label, keys in area_keys.items()
+    }
 
     overall = figures_from_sums(compared[SUM_COLUMNS].sum(), *scale_of(list(series)))
 
     per_hour = compared.groupby("hour", sort=True)[SUM_COLUMNS].sum()
-    hourly = pd.DataFrame(
-        {
-            "hour": per_hour.index.to_numpy(dtype=np.int64),
-            "mape": _safe_divide(per_hour["ape_sum"], per_hour["ape_count"]),
-            "wape": _safe_divide(per_hour["abs_error"], per_hour["abs_observed"]),
-            "bias": _safe_divide(per_hour["error"], per_hour["abs_observed"]),
-            "series_compared": per_hour["compared"].to_numpy(dtype=np.int64),
-            "coverage_80": _safe_divide(per_hour["in_80"], per_hour["tested"]),
-            "coverage_95": _safe_divide(per_hour["in_95"], per_hour["tested"]),
-        }
-    )
-    if not pipeline_mape.empty:  # the pipeline's own figure wins where it has one
-        own = pipeline_mape.reindex(hourly["hour"]).to_numpy()
-        hourly["mape"] = np.where(np.isnan(own), hourly["mape"].to_numpy(), own)
-        missing = pipeline_mape.index.difference(hourly["hour"])
-        if len(missing):
-            extra = pd.DataFrame(
-                {"hour": missing.to_numpy(dtype=np.int64), "mape": pipeline_mape.loc[missing].to_numpy()}
-            )
-            extra["series_compared"] = 0
-            hourly = pd.concat([hourly, extra], ignore_index=True).sort_values("hour", kind="stable")
-            hourly = hourly.reset_index(drop=True)
-    for name, values in trailing_figures(per_hour, hourly["hour"].to_numpy(dtype=np.int64)).items():
-        hourly[name] = values
+    hourly = _hourly(per_hour, pipeline_mape)
     return Quality(
         window=periods_with_window["window"],
         series=dict(sorted({**never_compared, **series}.items())),

@@ -19,6 +19,7 @@ generation of every object; until then `last_refresh_error` names what is wrong.
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -87,8 +88,15 @@ def _utcnow() -> datetime:
 
 
 class DataStore:
-    def __init__(self, storage: Storage, refresh_seconds: float, limits: GateLimits | None = None) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        refresh_seconds: float,
+        limits: GateLimits | None = None,
+        prepare: Callable[[Snapshot], object] | None = None,
+    ) -> None:
         self.storage = storage
+        self.prepare = prepare  # the versions render their bodies of a new snapshot before it is served
         self.refresh_seconds = refresh_seconds
         self.limits = limits or GateLimits()
         self.current: Snapshot | None = None
@@ -213,6 +221,34 @@ class DataStore:
         if not changed and self.current is not None:
             return False
 
+        snapshot = self._build(taken, files, is_demo, now, errors)
+        if snapshot is None:
+            return False
+        self._take(taken)
+        self.current = snapshot
+        counts = snapshot.catalog.counts()
+        logger.info(
+            "serving snapshot %d from %s: %d series, monitoring %s",
+            snapshot.id,
+            snapshot.source,
+            counts["predictions"],
+            "loaded" if snapshot.has_monitoring else "not available",
+        )
+        return True
+
+    def _build(
+        self,
+        taken: dict[str, LoadedFile],
+        files: dict[str, LoadedFile],
+        is_demo: bool,
+        now: datetime,
+        errors: list[str],
+    ) -> Snapshot | None:
+        """The next snapshot, prepared by the versions (`prepare`) before anyone can see it; None if it failed.
+
+        A failure rejects the changed objects (the served snapshot stays): building or preparing the
+        served data from them failed, whatever their gates said.
+        """
         try:
             snapshot = build_snapshot(
                 snapshot_id=(self.current.id + 1) if self.current else 1,
@@ -222,6 +258,8 @@ class DataStore:
                 frames={name: loaded.frame for name, loaded in files.items()},
                 file_generations={name: loaded.version.generation for name, loaded in files.items()},
             )
+            if self.prepare is not None:
+                self.prepare(snapshot)
         except Exception:  # checked files that still cannot be served: the changed ones are rejected
             logger.exception("building a snapshot with %s failed", ", ".join(taken) or "no changed object")
             for name, loaded in taken.items():
@@ -236,17 +274,8 @@ class DataStore:
                 )
             if not taken:
                 errors.append("the snapshot could not be built (details in the API's log)")
-            return False
-        self._take(taken)
-        self.current = snapshot
-        logger.info(
-            "serving snapshot %d from %s: %d series, monitoring %s",
-            snapshot.id,
-            snapshot.source,
-            len(snapshot.predictions_bodies),
-            "loaded" if snapshot.monitoring else "not available",
-        )
-        return True
+            return None
+        return snapshot
 
     def _take(self, taken: dict[str, LoadedFile]) -> None:
         """Good generations become the copies served; a rejection they were held under is over."""

@@ -11,7 +11,6 @@ is encoded in slices (`json.dumps` holds the GIL for a whole call: three years o
 """
 
 import io
-import json
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Literal
 
@@ -21,8 +20,8 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from fastapi import Header, HTTPException, Query
 
-from api.http_caching import RenderedBody, prepare_body
-from api.timefmt import CHUNK_HOURS, SECONDS_PER_HOUR, UTC_NAMES, iso_hours_or_none
+from api.http_caching import prepare_body
+from api.timefmt import SECONDS_PER_HOUR, UTC_NAMES, iso_hours_or_none
 
 Form = Literal["json", "csv", "parquet"]
 MEDIA_TYPES: dict[str, str] = {
@@ -93,35 +92,6 @@ async def negotiated_form(format: FormQuery = None, accept: AcceptHeader = None)
     return chosen_form(format, accept)
 
 
-def json_body(body: object, level: int = 1) -> RenderedBody:
-    """Compact JSON; NaN and infinity are refused (bodies carry None for missing values).
-
-    The same bytes as one `json.dumps(body, separators=(",", ":"))`, encoded a slice of each long list
-    at a time. `level` is gzip's: 1 for a body built per request, higher for one rendered with the snapshot.
-    """
-    return prepare_body("".join(_json_parts(body)).encode(), level=level)
-
-
-def _json_parts(value: object):
-    if isinstance(value, dict):
-        yield "{"
-        for position, (key, item) in enumerate(value.items()):
-            yield ("," if position else "") + json.dumps(str(key)) + ":"
-            yield from _json_parts(item)
-        yield "}"
-    elif isinstance(value, list) and len(value) > CHUNK_HOURS:
-        yield "["
-        for first in range(0, len(value), CHUNK_HOURS):
-            yield ("," if first else "") + _dumps(value[first : first + CHUNK_HOURS])[1:-1]
-        yield "]"
-    else:
-        yield _dumps(value)
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"), allow_nan=False)
-
-
 def table_body(columns: Mapping[str, Sequence | np.ndarray], form: Form, tz: str, time_columns: Sequence[str]) -> bytes:
     """A long table as CSV or parquet; `time_columns` hold hours since the epoch (UTC), NaN for none.
 
@@ -163,8 +133,3 @@ def _csv(table: pa.Table) -> bytes:
         sink = io.BytesIO()
         pa_csv.write_csv(table, sink, pa_csv.WriteOptions(quoting_style="needed", quoting_header="none"))
     return sink.getvalue()
-
-
-def optional_floats(values: np.ndarray) -> list[float | None]:
-    """NaN (missing) as None, so JSON carries null, never NaN."""
-    return [None if value != value else value for value in values.tolist()]  # NaN != NaN

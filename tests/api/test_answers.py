@@ -8,8 +8,8 @@ import asyncio
 import threading
 
 import pytest
-from api.answers import Answers, Busy
 from api.http_caching import prepare_body
+from api.v2.answers import Answers, Busy
 from support import BUCKET_PANDAS15
 
 pytestmark = pytest.mark.anyio

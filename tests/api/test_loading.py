@@ -131,4 +131,4 @@ def test_a_rejected_file_is_logged_once_in_one_line(tmp_path, caplog):
     lines = [record.getMessage() for record in caplog.records]
     assert len(lines) == 1 and "\n" not in lines[0]
     assert "y_monitoring.parquet" in lines[0] and "missing ['energy_consumption']" in lines[0]
-    assert store.current is not None and store.current.monitoring is None
+    assert store.current is not None and not store.current.has_monitoring

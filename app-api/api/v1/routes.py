@@ -1,20 +1,22 @@
-"""The `/api/v1` endpoints: thin lookups into the snapshot in memory, never I/O on the bucket.
+"""The `/api/v1` endpoints: thin lookups in memory, never I/O on the bucket.
 
-Data responses return bodies rendered when the snapshot was built; `response_model` documents
-their shape in OpenAPI.
+Data responses return v1's bodies of the snapshot being served (`api.v1.bodies`, rendered before the
+snapshot was swapped in); `response_model` documents their shape in OpenAPI. A data route resolves one
+dependency (`served`), as few as before the bodies moved out of the snapshot.
 """
 
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import SettingsDep, SnapshotDep, StoreDep
+from api.deps import SettingsDep, SnapshotDep, StoreDep, snapshot_of
 from api.http_caching import PrerenderedResponse
 from api.public_reasons import public_reason
 from api.rejections import rejected_upload
-from api.snapshot import Monitoring, SeriesKey, Snapshot
+from api.snapshot import Snapshot
+from api.v1.bodies import Monitoring, SeriesKey, V1Bodies
 from api.v1.schemas import (
     ErrorDetail,
     FileStatus,
@@ -43,13 +45,22 @@ AreaPath = Annotated[int, Path(description="Price area code: 0 = DK, 1 = DK1 (we
 ConsumerTypePath = Annotated[int, Path(description="DE35 consumer type code.", examples=[111])]
 
 
-async def get_monitoring(snapshot: SnapshotDep) -> Monitoring:
-    if snapshot.monitoring is None:
+async def served(request: Request) -> tuple[Snapshot, V1Bodies]:
+    """The snapshot being served (or 503) and its v1 bodies, in one dependency."""
+    snapshot = snapshot_of(request)
+    return snapshot, request.app.state.v1_bodies.get(snapshot)
+
+
+async def served_monitoring(request: Request) -> tuple[Snapshot, Monitoring]:
+    """As `served`, for the monitoring routes: 503 with the reason when monitoring data is not loaded."""
+    snapshot, bodies = await served(request)
+    if bodies.monitoring is None:
         raise HTTPException(status_code=503, detail=snapshot.monitoring_missing_reason)
-    return snapshot.monitoring
+    return snapshot, bodies.monitoring
 
 
-MonitoringDep = Annotated[Monitoring, Depends(get_monitoring)]
+ServedDep = Annotated[tuple[Snapshot, V1Bodies], Depends(served)]
+MonitoringDep = Annotated[tuple[Snapshot, Monitoring], Depends(served_monitoring)]
 
 
 def _prerendered(body: bytes, snapshot: Snapshot) -> Response:
@@ -147,7 +158,7 @@ async def freshness(store: StoreDep, snapshot: SnapshotDep) -> Freshness:
         forecast_from=snapshot.forecast_from,
         forecast_to=snapshot.forecast_to,
         series_count=snapshot.series_count,
-        monitoring_available=snapshot.monitoring is not None,
+        monitoring_available=snapshot.has_monitoring,
         rejections=[rejected_upload(rejection) for rejection in store.status().rejections],
     )
 
@@ -159,8 +170,9 @@ async def freshness(store: StoreDep, snapshot: SnapshotDep) -> Freshness:
     summary="Area values",
     description="Price areas present in the feature window X.",
 )
-async def area_values(snapshot: SnapshotDep) -> Response:
-    return _prerendered(snapshot.area_values_body, snapshot)
+async def area_values(served: ServedDep) -> Response:
+    snapshot, bodies = served
+    return _prerendered(bodies.area_values_body, snapshot)
 
 
 @router.get(
@@ -170,8 +182,9 @@ async def area_values(snapshot: SnapshotDep) -> Response:
     summary="Consumer type values",
     description="DE35 consumer types present in the feature window X.",
 )
-async def consumer_type_values(snapshot: SnapshotDep) -> Response:
-    return _prerendered(snapshot.consumer_type_values_body, snapshot)
+async def consumer_type_values(served: ServedDep) -> Response:
+    snapshot, bodies = served
+    return _prerendered(bodies.consumer_type_values_body, snapshot)
 
 
 @router.get(
@@ -182,8 +195,9 @@ async def consumer_type_values(snapshot: SnapshotDep) -> Response:
     description="The latest week (168 h) of observations and the next 24 hours of forecast for one area and "
     "consumer type. 404 when the series has no observations.",
 )
-async def predictions(area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep) -> Response:
-    return _series_prerendered(snapshot.predictions_bodies, area, consumer_type, snapshot)
+async def predictions(area: AreaPath, consumer_type: ConsumerTypePath, served: ServedDep) -> Response:
+    snapshot, bodies = served
+    return _series_prerendered(bodies.predictions_bodies, area, consumer_type, snapshot)
 
 
 @router.get(
@@ -193,7 +207,8 @@ async def predictions(area: AreaPath, consumer_type: ConsumerTypePath, snapshot:
     summary="Aggregated error per hour",
     description="MAPE per hour over all series, as a fraction, over the monitoring window.",
 )
-async def monitoring_metrics(snapshot: SnapshotDep, monitoring: MonitoringDep) -> Response:
+async def monitoring_metrics(served: MonitoringDep) -> Response:
+    snapshot, monitoring = served
     return _prerendered(monitoring.metrics_body, snapshot)
 
 
@@ -205,9 +220,8 @@ async def monitoring_metrics(snapshot: SnapshotDep, monitoring: MonitoringDep) -
     description="Observations and past predictions of one series over the monitoring window. 404 unless the "
     "series has both.",
 )
-async def monitoring_values(
-    area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep, monitoring: MonitoringDep
-) -> Response:
+async def monitoring_values(area: AreaPath, consumer_type: ConsumerTypePath, served: MonitoringDep) -> Response:
+    snapshot, monitoring = served
     return _series_prerendered(monitoring.values_bodies, area, consumer_type, snapshot)
 
 
@@ -219,7 +233,8 @@ async def monitoring_values(
     description="MAPE, MAE, RMSE and hours compared over the monitoring window for every area and consumer "
     "type, worst MAPE first.",
 )
-async def monitoring_summary(snapshot: SnapshotDep, monitoring: MonitoringDep) -> Response:
+async def monitoring_summary(served: MonitoringDep) -> Response:
+    snapshot, monitoring = served
     return _prerendered(monitoring.summary_body, snapshot)
 
 
@@ -231,7 +246,6 @@ async def monitoring_summary(snapshot: SnapshotDep, monitoring: MonitoringDep) -
     description="Prediction, observation and error per hour for one series over the monitoring window; hours "
     "whose observation has not arrived yet are flagged in `awaiting_observation`.",
 )
-async def monitoring_errors(
-    area: AreaPath, consumer_type: ConsumerTypePath, snapshot: SnapshotDep, monitoring: MonitoringDep
-) -> Response:
+async def monitoring_errors(area: AreaPath, consumer_type: ConsumerTypePath, served: MonitoringDep) -> Response:
+    snapshot, monitoring = served
     return _series_prerendered(monitoring.errors_bodies, area, consumer_type, snapshot)

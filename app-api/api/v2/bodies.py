@@ -1,18 +1,17 @@
 """The bodies `/api/v2` answers with, built from the catalog: as JSON-ready dicts or as long tables.
 
-The snapshot renders the default forms once (UTC, latest week); routes call the same functions for
-other zones and ranges, so there is one way to build each answer.
+`api.v2.cache` renders the default forms once per snapshot (UTC, latest week); routes call the same
+functions for other zones and ranges, so there is one way to build each answer.
 """
 
 import numpy as np
 
-from api.catalog import Catalog, SeriesData
+from api.catalog import Catalog, SeriesData, latest_week
 from api.quality import COVERAGE_FLOORS, WEEK_HOURS, Quality, hour_of_day
-from api.tables import optional_floats
+from api.rendering import optional_floats
 from api.timefmt import iso_hours, iso_hours_or_none, iso_moment
 from api.totals import ALL
 
-OBSERVATION_WINDOW_HOURS = 168
 AREA_NAMES = {0: "DK", 1: "DK1", 2: "DK2"}
 BOUND_NAMES = ("lower_80", "upper_80", "lower_95", "upper_95")
 
@@ -34,10 +33,7 @@ def selection(data: SeriesData, first: int | None, end: int | None) -> tuple[sli
     """Observation and forecast slices: [first, end) when a range is given, else the latest week and all 24 h."""
     observed_hours = data.observed[0]
     if first is None and end is None:
-        if observed_hours.size == 0:
-            return slice(0, 0), slice(None)
-        start = int(np.searchsorted(observed_hours, observed_hours[-1] - OBSERVATION_WINDOW_HOURS, side="right"))
-        return slice(start, None), slice(None)
+        return latest_week(observed_hours), slice(None)
     return _between(observed_hours, first, end), _between(data.forecast.hours, first, end)
 
 

@@ -1,7 +1,8 @@
 """The `/api/v2` endpoints: look up the snapshot's catalog, slice, format times at the edge.
 
-The default form of each answer (UTC, latest week, JSON) was rendered with the snapshot; other zones,
-ranges and forms are built from arrays already in memory by `api.answers`: in a worker thread, kept,
+The default form of a series (UTC, latest week, JSON) was rendered before the snapshot was served
+(`api.v2.cache`); other zones, ranges and forms are built from arrays already in memory through
+`api.v2.answers`: in a worker thread, kept,
 built once for concurrent requests, and few at a time (429 with `Retry-After` when busy), so a long
 range never holds the event loop or starves cheap requests. One answer holds at most
 `APP_API_MAX_ANSWER_HOURS` rows. The dependencies are `async` because they only check strings (a thread
@@ -14,17 +15,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 
-from api.answers import Busy, Key
 from api.catalog import Catalog, SeriesData
 from api.deps import SnapshotDep, StoreDep, snapshot_of
 from api.http_caching import NO_STORE, VARY_FORM_AND_ENCODING, PrerenderedResponse, RenderedBody
 from api.quality import Quality
 from api.rejections import rejected_upload
+from api.rendering import json_body
 from api.snapshot import Snapshot
-from api.tables import MEDIA_TYPES, AcceptHeader, Form, FormQuery, chosen_form, json_body, negotiated_form, table_body
+from api.tables import MEDIA_TYPES, AcceptHeader, Form, FormQuery, chosen_form, negotiated_form, table_body
 from api.timefmt import ZONE_NAMES, BadTimeParameter, hour_boundary, iso_moment, zone
 from api.totals import ALL
 from api.v2 import bodies
+from api.v2.answers import Busy, Key
 from api.v2.schemas import (
     Forecasts,
     MonitoredSeries,
@@ -152,8 +154,6 @@ ZoneDep = Annotated[str, Depends(valid_zone)]
 
 
 async def _catalog(snapshot: SnapshotDep) -> Catalog:
-    if snapshot.catalog is None:  # pragma: no cover - every snapshot is built with one
-        raise HTTPException(status_code=503, detail="Data is still being prepared")
     return snapshot.catalog
 
 
@@ -162,7 +162,7 @@ CatalogDep = Annotated[Catalog, Depends(_catalog)]
 
 async def _quality(snapshot: SnapshotDep, catalog: CatalogDep) -> Quality:
     if catalog.quality is None:
-        raise HTTPException(status_code=503, detail=snapshot.monitoring_missing_reason or "No monitoring data")
+        raise HTTPException(status_code=503, detail=snapshot.monitoring_missing_reason)
     return catalog.quality
 
 
@@ -273,7 +273,7 @@ async def status(store: StoreDep, snapshot: SnapshotDep, tz: ZoneDep) -> Respons
         "forecast_from": iso_moment(snapshot.forecast_from, tz),
         "forecast_to": iso_moment(snapshot.forecast_to, tz),
         "series_count": snapshot.series_count,
-        "monitoring_available": snapshot.monitoring is not None,
+        "monitoring_available": snapshot.has_monitoring,
         "observed_to_age_seconds": _age_of_hour(snapshot.observed_to, now),
         "forecast_from_age_seconds": _age_of_hour(snapshot.forecast_from, now),
         "rejections": [rejected_upload(rejection, zone(tz)).model_dump() for rejection in store_status.rejections],
@@ -327,14 +327,14 @@ async def series(
     accept: AcceptHeader = None,
 ) -> Response:
     # The most asked-for answer, so its parameters are checked here rather than by one dependency each:
-    # FastAPI's dependency solving was half of this route's time (191 µs against v1's 108 µs in-process).
+    # FastAPI's dependency solving was half of this route's time (BENCHMARKS.md, "API v2": in-process).
     snapshot = snapshot_of(request)
     form = chosen_form(format, accept)
     tz = checked_zone(tz)
     first, last = checked_range(tz, start, end)
     data = _series(snapshot.catalog, area, consumer_type)
     if form == "json" and first is None and last is None and tz == "UTC":
-        return _answer(snapshot, snapshot.v2_series_bodies[data.key], form)
+        return _answer(snapshot, request.app.state.v2_default_series.get(snapshot)[data.key], form)
     rows = bodies.selected_rows(data, first, last)  # the request, normalised: what it selects
     _checked_size(request, rows[1] - rows[0] + rows[3] - rows[2])
     body = await _built(

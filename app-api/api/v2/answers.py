@@ -1,7 +1,7 @@
 """Answers built per request (another zone, a range, a table form): kept, built once, built few at a time.
 
-Cheap requests (every v1 answer, v2's default forms) are served from bodies rendered with the snapshot
-and never wait here. Building an answer takes a worker thread from tens to hundreds of milliseconds
+Cheap requests (every v1 answer, v2's default forms) are served from bodies rendered before their
+snapshot was served, and never wait here. Building an answer takes a worker thread from tens to hundreds of milliseconds
 (three years of one series as CSV), so without limits a few clients asking for long ranges in changing
 zones would keep every core busy and make every other request wait. Four rules prevent that:
 
