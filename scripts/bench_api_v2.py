@@ -23,8 +23,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from api.demo import forecast_coverage
 from devtools.bench import latencies, paired, peak_rss_mb, report_pairs, serve, wrk
+from devtools.forecast_coverage import forecast_coverage
 from devtools.paths import BUCKET_PANDAS15
 from devtools.processes import free_port
 

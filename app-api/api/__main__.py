@@ -12,6 +12,7 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from api.config import Settings, get_settings
+from api.demo import demo_folder
 from api.logs import logging_config
 
 WORKER_HEALTHCHECK_SECONDS = 30
@@ -22,15 +23,9 @@ def main() -> None:
     log_config = logging_config(settings.LOG_LEVEL, settings.LOG_FORMAT)
     logging.config.dictConfig(log_config)
     if settings.is_demo:
-        # Imported here: with several workers this process only supervises, and need not hold pandas.
-        from api.application import demo_folder
-        from api.demo import demo_is_outdated, write_demo_bucket
-
-        # Workers are separate processes: they share one demo folder instead of each writing its own.
-        folder = demo_folder(settings)
-        if demo_is_outdated(folder):
-            write_demo_bucket(str(folder))
-        os.environ["APP_API_DEMO_DIR"] = str(folder)
+        # Workers are separate processes: they share one demo folder (the first to list it writes it, under
+        # its lock: `api.demo.DemoStorage`) instead of each writing its own.
+        os.environ["APP_API_DEMO_DIR"] = str(demo_folder(settings))
         # With one worker uvicorn runs the app in this process: re-read the settings so it sees the folder.
         get_settings.cache_clear()
     options = {

@@ -1,36 +1,27 @@
-"""The app factory: settings, storage, the data store and its refresh loop, middleware, routes."""
+"""The app factory, wiring only: settings, the versions' caches, middleware, error handler, routes, docs, /metrics.
 
-import asyncio
-import contextlib
-import gc
-import logging
-import tempfile
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from pathlib import Path
+The store, its refresh loop and the bucket are opened by the lifespan (`api.lifecycle`).
+"""
+
+from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from api.config import Settings, get_settings
-from api.demo import demo_is_outdated, write_demo_bucket
 from api.docs import V2_PREFIX, split_docs
-from api.gates import GateLimits
 from api.http_caching import data_cache_control
+from api.lifecycle import lifespan
 from api.middleware import HeadAsGetMiddleware, MetricsPortMiddleware, RequestIdMiddleware, unhandled_error
 from api.observability import AccessMiddleware, Metrics, route_templates
 from api.rendering import PerSnapshot
 from api.snapshot import Snapshot
-from api.storage import LocalStorage, Storage, open_storage
-from api.store import DataStore
 from api.v1.bodies import build_v1_bodies
 from api.v1.routes import router
 from api.v2.answers import Answers
 from api.v2.cache import default_series_cache
 from api.v2.routes import router as v2_router
-
-logger = logging.getLogger(__name__)
 
 DESCRIPTION = """
 Hourly electricity consumption in Denmark per price area and DE35 consumer type: observations, the
@@ -42,84 +33,6 @@ reads the bucket. Times are integers: hours since 1970-01-01T00:00Z (UTC).
 New clients: `/api/v2` (docs at `/api/v2/docs`) has readable times in any zone, ranges, totals,
 uncertainty ranges, error figures beyond MAPE, and CSV/parquet tables.
 """
-
-
-def demo_folder(settings: Settings) -> Path:
-    """Where the built-in demo bucket lives: `APP_API_DEMO_DIR`, or a fresh temporary folder."""
-    if settings.DEMO_DIR:
-        return Path(settings.DEMO_DIR)
-    return Path(tempfile.mkdtemp(prefix="energy-demo-bucket-"))
-
-
-def make_storage(settings: Settings) -> Storage:
-    if settings.is_demo:
-        return LocalStorage(demo_folder(settings).resolve())
-    return open_storage(settings.GCP_BUCKET, settings.GCP_PROJECT, settings.GCP_SERVICE_ACCOUNT_JSON_PATH)
-
-
-def refresh_and_settle(store: DataStore) -> bool:
-    """One refresh; after a swap, collect the old snapshot and move the heap out of the GC's way.
-
-    Under load the cyclic GC runs full collections every few seconds; with pandas and the snapshot
-    in memory each one held the event loop ~60-80 ms and found nothing. Frozen objects are not
-    scanned, and unfreezing before the next collection lets a replaced snapshot's cycles go.
-    """
-    swapped = store.refresh()
-    if swapped:
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-    return swapped
-
-
-async def refresh_once(store: DataStore, settings: Settings) -> None:
-    """One turn of the loop: rewrite the demo bucket when its hour has passed, then refresh."""
-    if settings.is_demo and isinstance(store.storage, LocalStorage) and demo_is_outdated(store.storage.folder):
-        await asyncio.to_thread(write_demo_bucket, str(store.storage.folder))
-    await asyncio.to_thread(refresh_and_settle, store)
-
-
-async def refresh_forever(store: DataStore, settings: Settings, first_load: asyncio.Task, metrics: Metrics) -> None:
-    """One refresh at a time, every `APP_API_REFRESH_SECONDS`, after the first load has finished.
-
-    Nothing a turn raises may end the loop: the API would serve an ageing snapshot forever with no
-    sign of it. Each failure is logged with its traceback and counted in `api_refresh_loop_errors_total`;
-    the next turn comes at the usual interval.
-    """
-    try:
-        await first_load
-    except Exception:
-        metrics.refresh_loop_failed()
-    while True:
-        await asyncio.sleep(settings.REFRESH_SECONDS)
-        try:
-            await refresh_once(store, settings)
-        except Exception:
-            metrics.refresh_loop_failed()
-
-
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings: Settings = app.state.settings
-    logger.info("starting with settings %s", settings.public_summary())
-    storage = make_storage(settings)
-    if settings.is_demo and isinstance(storage, LocalStorage) and demo_is_outdated(storage.folder):
-        await asyncio.to_thread(write_demo_bucket, str(storage.folder))
-    store = DataStore(storage, settings.REFRESH_SECONDS, GateLimits.from_settings(settings), prepare=app.state.prepare)
-    app.state.store = store
-
-    first_load = asyncio.create_task(asyncio.to_thread(refresh_and_settle, store))
-    await asyncio.wait({first_load}, timeout=settings.STARTUP_LOAD_TIMEOUT_SECONDS)
-    if store.current is None:
-        logger.warning("not ready after start-up: %s; retrying in the background", store.unavailable_reason)
-    refresher = asyncio.create_task(refresh_forever(store, settings, first_load, app.state.metrics))
-    try:
-        yield
-    finally:
-        refresher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await refresher
-        app.state.answers.close()
 
 
 def _prepare_views(*caches: PerSnapshot) -> Callable[[Snapshot], None]:

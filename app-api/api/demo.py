@@ -12,18 +12,21 @@ data is synthetic.
 """
 
 import argparse
+import fcntl
 import json
 import logging
 import os
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
 
 import fsspec
 import fsspec.implementations.local
 import numpy as np
 import pandas as pd
 
+from api.config import Settings
+from api.storage import LocalStorage, ObjectVersion
 from api.store import DEMO_MARKER
 
 logger = logging.getLogger(__name__)
@@ -164,48 +167,6 @@ def write_demo_bucket(destination: str, now: datetime | None = None, observed_da
     logger.info("wrote demo bucket to %s", destination)
 
 
-class ForecastCoverage(NamedTuple):
-    """How often the served ranges contained what the generator knows will happen."""
-
-    hourly_80: float  # share of forecast hours (all series) inside their 80 % range
-    hourly_95: float
-    hours: int
-    total_80: float  # share of series whose next-24-hour total fell inside its 80 % range
-    total_95: float
-    series: int
-
-
-def forecast_coverage(folder: str | Path, seed: int, now: datetime) -> ForecastCoverage:
-    """Write a demo bucket at `now`, serve it as the API would, and check its forecast ranges against the
-    future the generator knows."""
-    from api.storage import LocalStorage
-    from api.store import DataStore
-    from api.v2.bodies import forecast_total_body
-
-    frames = build_demo_frames(now, seed=seed, with_future=True)
-    future = frames.pop("y_future")["energy_consumption"]
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in frames.items():
-        frame.to_parquet(folder / f"{name}.parquet")
-    store = DataStore(LocalStorage(folder), refresh_seconds=60)
-    if not store.refresh():
-        raise RuntimeError(f"the demo bucket in {folder} did not load: {store.last_refresh_error}")
-    catalog = store.current.catalog
-    inside_80 = inside_95 = hours = totals_80 = totals_95 = 0
-    for key in catalog.observed_keys:
-        forecast = catalog.series[key].forecast
-        truth = future.loc[key].reindex(pd.PeriodIndex.from_ordinals(forecast.hours, freq="h")).to_numpy()
-        inside_80 += int(np.sum((truth >= forecast.lower_80) & (truth <= forecast.upper_80)))
-        inside_95 += int(np.sum((truth >= forecast.lower_95) & (truth <= forecast.upper_95)))
-        hours += truth.size
-        total = forecast_total_body(catalog.series[key])
-        totals_80 += int(total["lower_80"] <= truth.sum() <= total["upper_80"])
-        totals_95 += int(total["lower_95"] <= truth.sum() <= total["upper_95"])
-    count = len(catalog.observed_keys)
-    return ForecastCoverage(inside_80 / hours, inside_95 / hours, hours, totals_80 / count, totals_95 / count, count)
-
-
 def demo_is_outdated(folder: Path, now: datetime | None = None) -> bool:
     """True when a local demo folder is missing or was generated before the current hour began."""
     try:
@@ -214,6 +175,36 @@ def demo_is_outdated(folder: Path, now: datetime | None = None) -> bool:
         return True
     now = now or datetime.now(UTC)
     return generated_at.replace(minute=0, second=0, microsecond=0) < now.replace(minute=0, second=0, microsecond=0)
+
+
+def demo_folder(settings: Settings) -> Path:
+    """Where the built-in demo bucket lives: `APP_API_DEMO_DIR`, or a fresh temporary folder."""
+    if settings.DEMO_DIR:
+        return Path(settings.DEMO_DIR)
+    return Path(tempfile.mkdtemp(prefix="energy-demo-bucket-"))
+
+
+class DemoStorage(LocalStorage):
+    """The demo bucket: a local folder that rewrites itself, ending now, once its hour has passed.
+
+    The rewrite happens when the store lists the bucket, under a lock on the folder, so workers (or
+    replicas) sharing one folder write it once per hour between them. A failed rewrite is a failed
+    listing: the store records it as the refresh's error (`/ready`, `api_refresh_error`, logged once)
+    and keeps serving the last snapshot.
+    """
+
+    LOCK = ".demo.lock"
+
+    def versions(self, names: list[str]) -> dict[str, ObjectVersion]:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with (self.folder / self.LOCK).open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if demo_is_outdated(self.folder):
+                try:
+                    write_demo_bucket(str(self.folder))
+                except Exception as error:
+                    raise OSError(f"the demo bucket could not be rewritten: {type(error).__name__}: {error}") from error
+        return super().versions(names)
 
 
 def main() -> None:

@@ -94,3 +94,39 @@ def test_python_m_api_writes_one_demo_bucket_and_serves_it(tmp_path):
     assert freshness["is_demo"] is True
     assert len(written) == 1
     assert (written[0] / "DEMO_BUCKET.json").exists()
+
+
+def test_workers_sharing_a_demo_folder_write_it_once_per_hour(tmp_path, monkeypatch):
+    """Two storages on one folder (two workers) list it at once: the lock lets one write, the other finds it new."""
+    import threading
+
+    import api.demo
+    from api.demo import DemoStorage
+    from api.loading import FILE_SPECS, parse_file
+    from api.store import DEMO_MARKER
+
+    writes = []
+    real_writer = api.demo.write_demo_bucket
+
+    def counting_writer(destination: str) -> None:
+        writes.append(destination)
+        real_writer(destination)
+
+    monkeypatch.setattr(api.demo, "write_demo_bucket", counting_writer)
+    folder = tmp_path / "demo"
+    listings: list[dict] = []
+    start = threading.Barrier(2)
+
+    def list_bucket() -> None:
+        start.wait()
+        listings.append(DemoStorage(folder).versions([*FILE_SPECS, DEMO_MARKER]))
+
+    threads = [threading.Thread(target=list_bucket) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert writes == [str(folder)]
+    assert len(listings) == 2 and listings[0] == listings[1] and set(listings[0]) == {*FILE_SPECS, DEMO_MARKER}
+    for name in FILE_SPECS:
+        assert not parse_file((folder / name).read_bytes(), name).empty

@@ -4,7 +4,7 @@ import gc
 import shutil
 import weakref
 
-from api.application import refresh_and_settle
+from api.lifecycle import refresh_and_settle
 from api.storage import LocalStorage
 from api.store import DataStore
 from support import BUCKET_PANDAS3, BUCKET_PANDAS15

@@ -123,7 +123,7 @@ class ForbiddenBucket:
 
 
 async def test_ready_503s_and_metrics_say_permission_denied_without_the_account_or_bucket(monkeypatch, caplog):
-    monkeypatch.setattr("api.application.make_storage", lambda settings: ForbiddenBucket())
+    monkeypatch.setattr("api.lifecycle.make_storage", lambda settings: ForbiddenBucket())
     caplog.set_level(logging.INFO)
     app = create_app(Settings(GCP_BUCKET=f"gs://{BUCKET}/daily", STARTUP_LOAD_TIMEOUT_SECONDS=10, _env_file=None))
     async with app.router.lifespan_context(app):

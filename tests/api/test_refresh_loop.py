@@ -4,7 +4,8 @@ import asyncio
 import logging
 import threading
 
-import api.application
+import api.demo
+import api.lifecycle
 import pytest
 from devtools.prometheus import sample_value
 from devtools.waiting import await_until
@@ -21,7 +22,7 @@ async def eventually(check, timeout: float = 30.0):
     return await await_until(check, timeout, what=check.__name__)
 
 
-async def test_a_failing_demo_rewrite_is_logged_and_counted_and_the_loop_goes_on(
+async def test_a_failing_demo_rewrite_is_the_refresh_error_and_the_last_snapshot_is_still_served(
     serve_bucket, tmp_path, monkeypatch, caplog
 ):
     attempts = []
@@ -30,34 +31,39 @@ async def test_a_failing_demo_rewrite_is_logged_and_counted_and_the_loop_goes_on
         attempts.append(destination)
         raise OSError("disk full")
 
-    caplog.set_level(logging.ERROR, logger="api.refresh")
-    # GCP_BUCKET empty = the demo bucket, written at start-up by the real writer.
+    caplog.set_level(logging.ERROR, logger="api.store")
+    # GCP_BUCKET empty = the demo bucket, written by the real writer at the first listing.
     async with serve_bucket("", DEMO_DIR=str(tmp_path / "demo"), REFRESH_SECONDS=1) as (_, client):
-        assert (await client.get("ready")).status_code == 200
-        monkeypatch.setattr(api.application, "demo_is_outdated", lambda folder: True)
-        monkeypatch.setattr(api.application, "write_demo_bucket", broken_writer)
+        ready = await client.get("ready")
+        assert ready.status_code == 200 and ready.json()["last_refresh_error"] is None
+        served = ready.json()["snapshot_id"]
+        monkeypatch.setattr(api.demo, "demo_is_outdated", lambda folder: True)
+        monkeypatch.setattr(api.demo, "write_demo_bucket", broken_writer)
 
         async def failed_twice():
             exposition = await scrape(client)
-            return sample_value(exposition, "api_refresh_loop_errors_total") >= 2 and exposition
+            return sample_value(exposition, "api_refresh_failures_total") >= 2 and exposition
 
         exposition = await eventually(failed_twice)
         assert len(attempts) >= 2  # a second turn came after the first failure
+        assert sample_value(exposition, "api_refresh_error") == 1
+        assert sample_value(exposition, "api_refresh_loop_errors_total") == 0  # a refresh error, not a loop crash
+        ready = await client.get("ready")
+        assert ready.status_code == 200 and ready.json()["snapshot_id"] == served  # the last snapshot, still served
+        assert ready.json()["last_refresh_error"]
+        assert (await client.get("predictions/1/111")).status_code == 200
 
-        # Once the rewrite works again, the loop's refreshes carry on.
-        monkeypatch.setattr(api.application, "write_demo_bucket", lambda destination: None)
-        refreshes = sample_value(exposition, "api_refresh_successes_total")
+        # Once the rewrite works again, the refreshes succeed again.
+        monkeypatch.setattr(api.demo, "write_demo_bucket", lambda destination: None)
 
-        async def refreshed_again():
-            return sample_value(await scrape(client), "api_refresh_successes_total") > refreshes
+        async def recovered():
+            return (await client.get("ready")).json()["last_refresh_error"] is None
 
-        await eventually(refreshed_again)
-        assert (await client.get("ready")).status_code == 200
+        await eventually(recovered)
 
-    failures = [record for record in caplog.records if record.name == "api.refresh"]
-    assert len(failures) >= 2
-    assert all(record.levelno == logging.ERROR for record in failures)
-    assert "OSError: disk full" in caplog.text  # the traceback is in the log, not lost
+    failures = [record for record in caplog.records if record.name == "api.store"]
+    assert len(failures) == 1  # logged once while it lasts, not at every turn
+    assert "OSError: disk full" in failures[0].getMessage()
 
 
 async def test_an_exception_from_the_refresh_itself_is_counted_and_the_loop_goes_on(serve_bucket, monkeypatch):
@@ -68,7 +74,7 @@ async def test_an_exception_from_the_refresh_itself_is_counted_and_the_loop_goes
         raise RuntimeError("injected")
 
     async with serve_bucket(BUCKET_PANDAS15, REFRESH_SECONDS=1) as (_, client):
-        monkeypatch.setattr(api.application, "refresh_and_settle", failing_refresh)
+        monkeypatch.setattr(api.lifecycle, "refresh_and_settle", failing_refresh)
 
         async def three_failures():
             return sample_value(await scrape(client), "api_refresh_loop_errors_total") >= 3

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from api.demo import forecast_coverage
 from api.intervals import METHOD_OWN, METHOD_POOLED, PastErrors, PooledResiduals, fit_interval_model
+from devtools.forecast_coverage import forecast_coverage
 
 GENERATED_BUCKETS = [
     (1, datetime(2026, 3, 29, 5, tzinfo=UTC)),  # a daylight-saving Sunday in Denmark

@@ -4,8 +4,8 @@ import gc
 import shutil
 import weakref
 
-from api.application import refresh_and_settle
 from api.gates import Rule
+from api.lifecycle import refresh_and_settle
 from api.rendering import PerSnapshot
 from api.storage import LocalStorage
 from api.store import DataStore
