@@ -104,6 +104,18 @@ class SeriesData:
 
 
 @dataclass(frozen=True)
+class Aligned:
+    """One series' past predictions and observations on the union of their hours: computed once per key,
+    read by both versions (v2's `MonitoredHours` holds the same arrays)."""
+
+    hours: np.ndarray
+    observed: np.ndarray  # NaN where not observed (yet)
+    predicted: np.ndarray  # NaN where nothing was predicted
+    error: np.ndarray  # predicted - observed: NaN unless both exist
+    ape: np.ndarray  # |error| / |observed|: NaN unless both exist and the observation is not 0
+
+
+@dataclass(frozen=True)
 class PastFiles:
     """The three monitoring files as loaded, split by series (every key of either file)."""
 
@@ -113,6 +125,7 @@ class PastFiles:
     last_observed_hour: int | None  # the last hour of y_monitoring as a whole
     window_from: int | None  # the span of all three files
     window_to: int | None
+    aligned: dict[tuple[int, int], Aligned]  # every key of either file, in key order
 
 
 @dataclass(frozen=True)
@@ -139,13 +152,18 @@ def _past_files(frames: dict[str, pd.DataFrame]) -> PastFiles | None:
         return None
     y_monitoring, predictions_monitoring, metrics = (frames[name] for name in MONITORING_FILES)
     hours = [frame["datetime_utc"] for frame in (y_monitoring, predictions_monitoring, metrics) if not frame.empty]
+    observed, predicted = split_by_series(y_monitoring), split_by_series(predictions_monitoring)
     return PastFiles(
-        observed=split_by_series(y_monitoring),
-        predicted=split_by_series(predictions_monitoring),
+        observed=observed,
+        predicted=predicted,
         pipeline_mape=(metrics["datetime_utc"].to_numpy(), metrics["value"].to_numpy()),
         last_observed_hour=int(y_monitoring["datetime_utc"].max()) if not y_monitoring.empty else None,
         window_from=int(min(h.min() for h in hours)) if hours else None,
         window_to=int(max(h.max() for h in hours)) if hours else None,
+        aligned={
+            key: align(predicted.get(key, EMPTY), observed.get(key, EMPTY))
+            for key in sorted(observed.keys() | predicted.keys())
+        },
     )
 
 
@@ -156,9 +174,7 @@ def aligned(hours: np.ndarray, series: HourlyValues) -> np.ndarray:
     return aligned
 
 
-def _monitored_hours(
-    predicted: HourlyValues, observed: HourlyValues, last_observed_hour: int | None, errors: PastErrors, test: Backtest
-) -> MonitoredHours:
+def align(predicted: HourlyValues, observed: HourlyValues) -> Aligned:
     hours = np.union1d(predicted[0], observed[0])
     prediction = aligned(hours, predicted)
     observation = aligned(hours, observed)
@@ -166,7 +182,15 @@ def _monitored_hours(
     with np.errstate(divide="ignore", invalid="ignore"):
         ape = np.abs(error) / np.abs(observation)
     ape[~np.isfinite(ape)] = np.nan
-    awaiting = np.isnan(observation) & ~np.isnan(prediction)
+    return Aligned(hours, observation, prediction, error, ape)
+
+
+def _monitored_hours(
+    past: Aligned, last_observed_hour: int | None, errors: PastErrors, test: Backtest
+) -> MonitoredHours:
+    """v2's view of one series' past: awaited after the series' own last observation, with backtested ranges."""
+    hours = past.hours
+    awaiting = np.isnan(past.observed) & ~np.isnan(past.predicted)
     if last_observed_hour is not None:
         awaiting &= hours > last_observed_hour
     at = np.searchsorted(hours, errors.hours)
@@ -175,7 +199,7 @@ def _monitored_hours(
         full = np.full(hours.size, np.nan)
         full[at] = values
         bounds.append(full)
-    return MonitoredHours(hours, observation, prediction, error, ape, awaiting, *bounds)
+    return MonitoredHours(hours, past.observed, past.predicted, past.error, past.ape, awaiting, *bounds)
 
 
 def _no_model(method: str) -> IntervalModel:
@@ -224,9 +248,10 @@ def build_catalog(frames: dict[str, pd.DataFrame], series_keys: pd.DataFrame) ->
             model = fit_interval_model(errors[key], pooled)
             observed_past = totalled(past_observed, key)
             ends = [int(hours[-1]) for hours, _ in (observed_values, observed_past) if hours.size]
-            monitored = _monitored_hours(
-                totalled(past_predicted, key), observed_past, max(ends) if ends else None, errors[key], model.backtest
-            )
+            past_aligned = past.aligned.get(key) if past is not None else None  # observed series: v1's arrays
+            if past_aligned is None:
+                past_aligned = align(totalled(past_predicted, key), observed_past)
+            monitored = _monitored_hours(past_aligned, max(ends) if ends else None, errors[key], model.backtest)
         else:
             model, monitored = _no_model(NO_MONITORING_METHOD), None
         ranges = model.ranges(forecast_values[1])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from api.catalog import Catalog, PastFiles, aligned, latest_week
+from api.catalog import Aligned, Catalog, PastFiles, latest_week
 from api.http_caching import RenderedBody
 from api.rendering import json_body, optional_floats
 from api.snapshot import Snapshot
@@ -74,28 +74,14 @@ def predictions_bodies(catalog: Catalog) -> dict[SeriesKey, bytes]:
     return bodies
 
 
-def awaiting_after_file_end(
-    hours: np.ndarray, prediction: np.ndarray, observation: np.ndarray, file_last_hour: int | None
-) -> np.ndarray:
+def awaiting_after_file_end(past: Aligned, file_last_hour: int | None) -> np.ndarray:
     """v1's rule: a predicted, unobserved hour is awaited when it comes after the last hour of
     y_monitoring.parquet as a whole (one cut-off for every series), unlike /api/v2's per-series rule;
     v1 clients rely on it (a series that lags the others shows the difference)."""
-    awaiting = np.isnan(observation) & ~np.isnan(prediction)
+    awaiting = np.isnan(past.observed) & ~np.isnan(past.predicted)
     if file_last_hour is not None:
-        awaiting &= hours > file_last_hour
+        awaiting &= past.hours > file_last_hour
     return awaiting
-
-
-def _series_errors(predicted: HourlyValues | None, observed: HourlyValues | None, file_last_hour: int | None):
-    hours = np.unique(np.concatenate([series[0] for series in (predicted, observed) if series is not None]))
-    prediction = aligned(hours, predicted if predicted is not None else EMPTY)
-    observation = aligned(hours, observed if observed is not None else EMPTY)
-    error = prediction - observation
-    with np.errstate(divide="ignore", invalid="ignore"):
-        percentage = np.abs(error) / np.abs(observation)
-    percentage[~np.isfinite(percentage)] = np.nan
-    awaiting = awaiting_after_file_end(hours, prediction, observation, file_last_hour)
-    return hours, prediction, observation, error, percentage, awaiting
 
 
 def _values_body(observed: HourlyValues, predicted: HourlyValues) -> bytes:
@@ -134,23 +120,21 @@ def monitoring_bodies(past: PastFiles) -> Monitoring:
     }
     errors_bodies = {}
     summaries = []
-    for key in sorted(past.observed.keys() | past.predicted.keys()):
-        hours, prediction, observation, error, percentage, awaiting = _series_errors(
-            past.predicted.get(key), past.observed.get(key), past.last_observed_hour
-        )
+    for key, aligned in past.aligned.items():  # every key of either file, in key order
+        awaiting = awaiting_after_file_end(aligned, past.last_observed_hour)
         errors_bodies[key] = render(
             {
                 "area": key[0],
                 "consumer_type": key[1],
-                "datetime_utc": hours.tolist(),
-                "prediction": optional_floats(prediction),
-                "observation": optional_floats(observation),
-                "error": optional_floats(error),
-                "absolute_percentage_error": optional_floats(percentage),
+                "datetime_utc": aligned.hours.tolist(),
+                "prediction": optional_floats(aligned.predicted),
+                "observation": optional_floats(aligned.observed),
+                "error": optional_floats(aligned.error),
+                "absolute_percentage_error": optional_floats(aligned.ape),
                 "awaiting_observation": awaiting.tolist(),
             }
         )
-        summaries.append(_series_figures(key, error, percentage, awaiting))
+        summaries.append(_series_figures(key, aligned.error, aligned.ape, awaiting))
     summaries.sort(key=lambda row: (row["mape"] is None, -(row["mape"] or 0.0), row["area"], row["consumer_type"]))
     metrics_hours, metrics_values = past.pipeline_mape
     return Monitoring(
