@@ -21,11 +21,9 @@ class JsonFormatter(_LibraryJsonFormatter):
     """One JSON object per line (python-json-logger): level, logger, message, any `extra` fields, the
     traceback, if any, as `exception`, and `time` (UTC ISO 8601).
 
-    It replaced a hand-written formatter that was about 2 us per line faster (9.3 against 11.7 us,
-    median, on this 2-core machine): under 1 % of a request, and not measurable in throughput, where
-    /predictions with JSON access lines ran at 38 %/38 % (c=16) and 38 %/35 % (c=64) of the floor
-    against 29-52 % and 25-45 % hand-written (alternating runs of `scripts/bench_api.py --quick
-    --access-log json`, BENCHMARKS.md). Less code of our own is worth those 2 us.
+    It replaced a hand-written formatter that was a little faster per line, a difference under 1 % of a
+    request and not measurable in throughput (BENCHMARKS.md, "Cost of the access log line"): less code
+    of our own is worth it.
     """
 
     def __init__(self) -> None:
