@@ -35,6 +35,7 @@ from api.config import Settings
 from api.demo import build_demo_frames
 from api.loading import FILE_SPECS, parse_file
 
+from devtools.buckets import frame
 from devtools.paths import BUCKET_PANDAS3, BUCKET_PANDAS15, REPO_ROOT
 
 ANSWERS = REPO_ROOT / "tests" / "api" / "answers"
@@ -59,13 +60,6 @@ LAGGING_END = 475512 + 3 * 24  # 2024-04-03T00Z: the monitoring window holds Den
 NORMAL, LAGGING, GAPPY, COUNTRY = (1, 111), (1, 112), (2, 111), (0, 111)
 Y_NOT_X, ONLY_PREDICTED_PAST, ONLY_OBSERVED_PAST, NEVER_OBSERVED = (2, 119), (2, 445), (2, 462), (2, 999)
 LAG_HOURS = 10
-
-
-def _frame(rows: list[tuple], value: str | None = "energy_consumption") -> pd.DataFrame:
-    columns = ["area", "consumer_type", "datetime_utc"] + ([value] if value else [])
-    data = pd.DataFrame(rows, columns=columns)
-    data["datetime_utc"] = pd.PeriodIndex.from_ordinals(data["datetime_utc"].to_numpy(), freq="h")
-    return data.set_index(["area", "consumer_type", "datetime_utc"])
 
 
 def _write(folder: Path, frames: dict[str, pd.DataFrame]) -> Path:
@@ -112,11 +106,11 @@ def lagging_frames() -> dict[str, pd.DataFrame]:
     metrics = pd.DataFrame({"datetime_utc": metrics_hours, "MAPE": rng.uniform(0.01, 0.2, len(metrics_hours))})
     metrics["datetime_utc"] = pd.PeriodIndex.from_ordinals(metrics["datetime_utc"].to_numpy(), freq="h")
     return {
-        "X": _frame(in_x[::-1], value=None),
-        "y": _frame(observed_rows[::-1]),
-        "predictions": _frame(forecast),
-        "y_monitoring": _frame(observed_past),
-        "predictions_monitoring": _frame(predicted_past[::-1]),
+        "X": frame(in_x[::-1], value=None),
+        "y": frame(observed_rows[::-1]),
+        "predictions": frame(forecast),
+        "y_monitoring": frame(observed_past),
+        "predictions_monitoring": frame(predicted_past[::-1]),
         "metrics_monitoring": metrics.set_index("datetime_utc"),
     }
 

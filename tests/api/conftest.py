@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from api.application import create_app
 from api.config import Settings
+from devtools.buckets import frame  # noqa: F401 - the API tests import it from here
 from fastapi import FastAPI
 
 
@@ -35,14 +36,6 @@ async def serve(bucket: str | Path, **settings: object) -> AsyncIterator[tuple[F
 @pytest.fixture
 def serve_bucket() -> Callable[..., object]:
     return serve
-
-
-def frame(rows: list[tuple], value: str | None = "energy_consumption") -> pd.DataFrame:
-    """A bucket frame like the pipeline's: (area, consumer_type, hour[, value]) rows, period index."""
-    columns = ["area", "consumer_type", "datetime_utc"] + ([value] if value else [])
-    data = pd.DataFrame(rows, columns=columns)
-    data["datetime_utc"] = pd.PeriodIndex.from_ordinals(data["datetime_utc"].to_numpy(), freq="h")
-    return data.set_index(["area", "consumer_type", "datetime_utc"])
 
 
 def write_bucket(folder: Path, frames: dict[str, pd.DataFrame]) -> Path:
