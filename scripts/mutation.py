@@ -69,7 +69,7 @@ MODULES = {
         Module("api.intervals", (API_UNITS, "api/test_v2_intervals.py")),
         Module("api.quality", (API_UNITS, "api/test_v2_monitoring.py")),
         Module("api.http_caching", (API_UNITS, "api/test_http_caching.py")),
-        Module("api.tables", (API_UNITS, "api/test_v2_series.py")),
+        Module("api.v2.forms", (API_UNITS, "api/test_v2_series.py")),
         Module("api.rendering", (API_UNITS, "api/test_v2_series.py", "api/test_views_per_snapshot.py")),
         Module("api.v1.bodies", ("api/test_answers_unchanged.py", "api/test_contract.py")),
         Module("frontend.links", ("frontend/test_frontend_links.py", "frontend/test_frontend_pure.py")),

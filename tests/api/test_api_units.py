@@ -20,9 +20,9 @@ from api.http_caching import (
     prepare_body,
 )
 from api.rendering import json_body, optional_floats
-from api.tables import chosen_form, negotiated_form, table_body
 from api.timefmt import BadTimeParameter, hour_boundary, iso_hours, iso_hours_or_none, iso_moment, zone
 from api.totals import ALL, sum_where_all_present, total_members
+from api.v2.forms import chosen_form, negotiated_form, table_body
 from fastapi import HTTPException
 
 pytestmark = pytest.mark.anyio

@@ -14,7 +14,7 @@ from support import REPO_ROOT
 
 API = REPO_ROOT / "app-api" / "api"
 ENGINE = ("storage", "loading", "gates", "store", "snapshot", "catalog", "quality", "intervals", "totals")
-VIEWS = ("api.v1", "api.v2", "api.deps", "api.rendering", "api.tables", "api.application", "api.docs")
+VIEWS = ("api.v1", "api.v2", "api.deps", "api.rendering", "api.application", "api.docs")
 
 
 def imported(source: str, package: str) -> set[str]:

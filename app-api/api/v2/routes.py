@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from api.catalog import Catalog, SeriesData
 from api.deps import SnapshotDep, StoreDep, snapshot_of
@@ -22,11 +22,21 @@ from api.quality import Quality
 from api.rejections import rejected_upload
 from api.rendering import json_body
 from api.snapshot import Snapshot
-from api.tables import MEDIA_TYPES, AcceptHeader, Form, FormQuery, chosen_form, negotiated_form, table_body
-from api.timefmt import ZONE_NAMES, BadTimeParameter, hour_boundary, iso_moment, zone
-from api.totals import ALL
+from api.timefmt import iso_moment, zone
 from api.v2 import bodies
 from api.v2.answers import Busy, Key
+from api.v2.forms import MEDIA_TYPES, AcceptHeader, Form, FormQuery, chosen_form, negotiated_form, table_body
+from api.v2.params import (
+    AreaPath,
+    ConsumerTypePath,
+    EndQuery,
+    StartQuery,
+    TimeZoneQuery,
+    ZoneDep,
+    checked_range,
+    checked_zone,
+    code,
+)
 from api.v2.schemas import (
     Forecasts,
     MonitoredSeries,
@@ -39,6 +49,7 @@ from api.v2.schemas import (
 )
 
 router = APIRouter()
+FormDep = Annotated[Form, Depends(negotiated_form)]
 
 ERROR_RESPONSES = {
     404: {"description": "No such series in the data (a well-formed code that is not there)."},
@@ -61,96 +72,6 @@ TABLE_CONTENT = {
         }
     }
 }
-CODE_PATTERN = r"^(all|-?[0-9]{1,9})$"
-TIME_ZONES = sorted(ZONE_NAMES)
-
-FormDep = Annotated[Form, Depends(negotiated_form)]
-
-
-def _code(text: str) -> int | str:
-    return ALL if text == ALL else int(text)
-
-
-AreaPath = Annotated[
-    str,
-    Path(
-        pattern=CODE_PATTERN,
-        description="Price area code (1 = DK1 west, 2 = DK2 east, 0 = DK), or `all` for the sum over the price areas.",
-        openapi_examples={
-            "DK1": {"summary": "DK1 (west of the Great Belt)", "value": "1"},
-            "DK2": {"summary": "DK2 (east)", "value": "2"},
-            "all": {"summary": "All of Denmark (DK1 + DK2)", "value": "all"},
-        },
-    ),
-]
-ConsumerTypePath = Annotated[
-    str,
-    Path(
-        pattern=CODE_PATTERN,
-        description="DE35 consumer type code (e.g. 111), or `all` for the sum over all consumer types.",
-        openapi_examples={
-            "111": {"summary": "111", "value": "111"},
-            "all": {"summary": "All consumer types", "value": "all"},
-        },
-    ),
-]
-TimeZoneQuery = Annotated[
-    str,
-    Query(
-        description="IANA time zone for every time in the answer, e.g. `Europe/Copenhagen` (Danish local time, "
-        "with its daylight-saving offsets) or `UTC`.",
-        openapi_examples={
-            "Danish time": {"summary": "Danish local time", "value": "Europe/Copenhagen"},
-            "UTC": {"summary": "UTC", "value": "UTC"},
-        },
-        max_length=64,
-        json_schema_extra={"enum": TIME_ZONES},
-    ),
-]
-StartQuery = Annotated[
-    str | None,
-    Query(
-        description="First hour to include (ISO 8601; without an offset it is read in `tz`). "
-        "Without `start` and `end`: the latest week of observations and the whole forecast. "
-        "For example `2024-03-30T00:00:00+01:00`, `2024-03-29T23:00:00Z` or `2024-03-30`.",
-        max_length=64,
-    ),
-]
-EndQuery = Annotated[
-    str | None,
-    Query(
-        description="End of the range, exclusive (ISO 8601; without an offset it is read in `tz`), "
-        "for example `2024-04-02T00:00:00+02:00`.",
-        max_length=64,
-    ),
-]
-
-
-def checked_zone(tz: str) -> str:
-    try:
-        zone(tz)
-    except BadTimeParameter as error:
-        raise HTTPException(status_code=422, detail=str(error)) from error
-    return tz
-
-
-def checked_range(tz: str, start: str | None, end: str | None) -> tuple[int | None, int | None]:
-    """`start`/`end` as hour boundaries; 422 when unparseable or inverted."""
-    try:
-        first = None if start is None else hour_boundary(start, tz, "start")
-        last = None if end is None else hour_boundary(end, tz, "end")
-    except BadTimeParameter as error:
-        raise HTTPException(status_code=422, detail=str(error)) from error
-    if first is not None and last is not None and last < first:
-        raise HTTPException(status_code=422, detail=f"end ({end}) is before start ({start}): the range is [start, end)")
-    return first, last
-
-
-async def valid_zone(tz: TimeZoneQuery = "UTC") -> str:
-    return checked_zone(tz)
-
-
-ZoneDep = Annotated[str, Depends(valid_zone)]
 
 
 async def _catalog(snapshot: SnapshotDep) -> Catalog:
@@ -170,7 +91,7 @@ QualityDep = Annotated[Quality, Depends(_quality)]
 
 
 def _series(catalog: Catalog, area: str, consumer_type: str) -> SeriesData:
-    data = catalog.series.get((_code(area), _code(consumer_type)))
+    data = catalog.series.get((code(area), code(consumer_type)))
     if data is None:
         raise HTTPException(
             status_code=404,

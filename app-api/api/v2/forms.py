@@ -5,9 +5,8 @@ ISO 8601 strings in CSV and JSON, and zone-aware timestamps in parquet, so `pd.r
 a column pandas can plot and resample at once.
 
 Bodies built per request run in a worker thread beside the event loop, which needs the GIL to answer
-anything. So no step here holds the GIL for long: pyarrow writes CSV and parquet without it, and JSON
-is encoded in slices (`json.dumps` holds the GIL for a whole call: three years of one series was
-~25 ms at once, now ~1 ms a slice).
+anything. So no step here holds the GIL for long: pyarrow writes CSV and parquet without it (JSON is
+encoded in slices by `api.rendering`; the figures are in BENCHMARKS.md, "What made the difference").
 """
 
 import io
