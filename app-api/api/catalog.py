@@ -207,6 +207,12 @@ def _no_model(method: str) -> IntervalModel:
     return IntervalModel(method, 0, None, None, None, Backtest(empty, empty, empty, empty))
 
 
+def _compared_frame(key: tuple[int, int], errors: PastErrors, model: IntervalModel) -> pd.DataFrame:
+    """One observed series' compared hours, with whether each fell inside its backtested ranges."""
+    inside_80, inside_95 = model.backtest.inside(errors.observed)
+    return compared_hours_frame(*key, errors.hours, errors.predicted, errors.observed, inside_80, inside_95)
+
+
 def build_catalog(frames: dict[str, pd.DataFrame], series_keys: pd.DataFrame) -> Catalog:
     """Series, totals, ranges and figures from the normalised frames (monitoring frames optional)."""
     in_x = set(zip(series_keys["area"].tolist(), series_keys["consumer_type"].tolist(), strict=True))
@@ -264,19 +270,7 @@ def build_catalog(frames: dict[str, pd.DataFrame], series_keys: pd.DataFrame) ->
             sum_range(key, forecast_values[0].size) if forecast_values[0].size else SumRange(METHOD_NONE, 0, None),
         )
         if has_monitoring and key in observed and errors[key].hours.size:
-            inside_80, inside_95 = model.backtest.inside(errors[key].observed)
-            area, consumer_type = key  # type: ignore[misc]
-            compared_frames.append(
-                compared_hours_frame(
-                    area,
-                    consumer_type,
-                    errors[key].hours,
-                    errors[key].predicted,
-                    errors[key].observed,
-                    inside_80,
-                    inside_95,
-                )
-            )
+            compared_frames.append(_compared_frame(key, errors[key], model))  # type: ignore[arg-type]
 
     quality = None
     if past is not None:

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from api.deps import get_snapshot
+from api.v1.routes import served
 from support import BUCKET_PANDAS15
 
 pytestmark = pytest.mark.anyio
@@ -72,7 +72,7 @@ async def test_an_unexpected_error_is_a_json_500_with_a_request_id_and_no_traceb
         raise RuntimeError("secret internal state")
 
     async with serve_bucket(BUCKET_PANDAS15) as (app, client):
-        app.dependency_overrides[get_snapshot] = broken_snapshot
+        app.dependency_overrides[served] = broken_snapshot  # what /predictions depends on
         response = await client.get("predictions/1/111", headers={"X-Request-ID": "req-123"})
     assert response.status_code == 500
     assert response.json() == {"detail": "Internal server error", "request_id": "req-123"}
