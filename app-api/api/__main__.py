@@ -12,7 +12,6 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from api.config import Settings, get_settings
-from api.demo import demo_folder
 from api.logs import logging_config
 
 WORKER_HEALTHCHECK_SECONDS = 30
@@ -23,6 +22,10 @@ def main() -> None:
     log_config = logging_config(settings.LOG_LEVEL, settings.LOG_FORMAT)
     logging.config.dictConfig(log_config)
     if settings.is_demo:
+        # Imported here, and only for the demo: with several workers this process only supervises, and
+        # need not hold pandas (worker_memory.py measures the supervisor).
+        from api.demo import demo_folder
+
         # Workers are separate processes: they share one demo folder (the first to list it writes it, under
         # its lock: `api.demo.DemoStorage`) instead of each writing its own.
         os.environ["APP_API_DEMO_DIR"] = str(demo_folder(settings))
