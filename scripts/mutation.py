@@ -70,6 +70,7 @@ MODULES = {
         Module("api.quality", (API_UNITS, "api/test_v2_monitoring.py")),
         Module("api.http_caching", (API_UNITS, "api/test_http_caching.py")),
         Module("api.tables", (API_UNITS, "api/test_v2_series.py")),
+        Module("api.gates", ("api/test_gates_units.py",)),
         Module("frontend.links", ("frontend/test_frontend_links.py", "frontend/test_frontend_pure.py")),
         Module("monitoring.deeplink", ("monitoring/test_monitoring_deeplink.py",)),
         Module(
