@@ -189,7 +189,7 @@ async def test_each_finished_build_records_its_time():
     store, builds = store_with(), Builds()
     await store.get(1, ("a",), builds.of("a"))
     await store.get(1, ("b",), builds.of("b"))
-    assert len(store._recent_seconds) == 2 and all(0 <= seconds < 5 for seconds in store._recent_seconds)
+    assert len(store._recent_seconds) == 2 and all(seconds >= 0 for seconds in store._recent_seconds)
 
 
 async def test_a_failing_build_frees_its_slot_and_place_and_is_not_kept():
