@@ -8,7 +8,9 @@ fixed sleep. `test_answers.py` proves the same rules again and through the serve
 
 import asyncio
 import threading
+from types import SimpleNamespace
 
+import api.answers
 import pytest
 from api.answers import Answers, Busy
 from api.http_caching import prepare_body
@@ -185,11 +187,13 @@ def test_retry_after_is_the_median_build_time_times_the_builds_ahead_per_slot(re
     assert store.retry_after() == seconds
 
 
-async def test_each_finished_build_records_its_time():
+async def test_each_finished_build_records_its_time(monkeypatch):
+    readings = iter([100.0, 102.5, 200.0, 200.25])  # a scripted clock: builds of 2.5 s and 0.25 s
+    monkeypatch.setattr(api.answers, "time", SimpleNamespace(perf_counter=lambda: next(readings)))
     store, builds = store_with(), Builds()
     await store.get(1, ("a",), builds.of("a"))
     await store.get(1, ("b",), builds.of("b"))
-    assert len(store._recent_seconds) == 2 and all(seconds >= 0 for seconds in store._recent_seconds)
+    assert list(store._recent_seconds) == [2.5, 0.25]
 
 
 async def test_a_failing_build_frees_its_slot_and_place_and_is_not_kept():
