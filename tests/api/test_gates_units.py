@@ -474,7 +474,8 @@ def test_the_clock_is_counted_in_whole_hours():
     limits = GateLimits(max_hours_ahead=0)
     a_second_before_one = datetime(2024, 1, 1, 0, 59, 59, tzinfo=UTC)
     assert len(checked_frame(y_file(hours=[NOW_HOUR, NOW_HOUR, NOW_HOUR]), Y, limits, a_second_before_one)) == 2
-    assert failure(checked_frame, y_file(hours=[NOW_HOUR + 1] * 3), Y, limits, a_second_before_one).rule == Rule.HOUR_TOO_LATE
+    too_late = failure(checked_frame, y_file(hours=[NOW_HOUR + 1] * 3), Y, limits, a_second_before_one)
+    assert too_late.rule == Rule.HOUR_TOO_LATE
 
 
 @pytest.mark.parametrize("infinity", [np.inf, -np.inf])
