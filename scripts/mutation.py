@@ -63,15 +63,17 @@ API_UNITS = "api/test_api_units.py"
 MODULES = {
     module.name: module
     for module in (
-        Module("api.loading", ("api/test_loading.py", "api/test_data_version.py", "api/test_demo_bucket.py")),
+        Module("api.loading", ("api/test_loading_units.py",)),
         Module("api.totals", (API_UNITS, "api/test_v2_series.py")),
         Module("api.timefmt", (API_UNITS, "api/test_v2_series.py")),
-        Module("api.intervals", (API_UNITS, "api/test_v2_intervals.py")),
-        Module("api.quality", (API_UNITS, "api/test_v2_monitoring.py")),
-        Module("api.http_caching", (API_UNITS, "api/test_http_caching.py")),
+        Module("api.intervals", ("api/test_intervals_units.py",)),
+        Module("api.quality", ("api/test_quality_units.py",)),
+        Module("api.http_caching", (API_UNITS, "api/test_http_caching_units.py")),
         Module("api.v2.forms", (API_UNITS, "api/test_v2_series.py")),
         Module("api.rendering", (API_UNITS, "api/test_v2_series.py", "api/test_views_per_snapshot.py")),
         Module("api.v1.bodies", ("api/test_answers_unchanged.py", "api/test_contract.py")),
+        Module("api.gates", ("api/test_gates_units.py",)),
+        Module("api.v2.answers", ("api/test_answers_units.py",)),
         Module("frontend.links", ("frontend/test_frontend_links.py", "frontend/test_frontend_pure.py")),
         Module("monitoring.deeplink", ("monitoring/test_monitoring_deeplink.py",)),
         Module(

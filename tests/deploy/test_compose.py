@@ -188,13 +188,19 @@ def test_containers_run_as_non_root_with_credentials_mounted_read_only(stack: St
     assert credentials[0].get("RW") is False, "api: /app/credentials is not mounted read-only"
 
 
+# The API's limit is its measured refresh peak + 50 % (scripts/refresh_memory.py, BENCHMARKS.md), as in
+# deploy/k8s and deploy/cloudrun; the dashboards have 1 GiB each.
+MEMORY_LIMITS = {"api": 1280 * 2**20, "frontend": 2**30, "monitoring": 2**30}
+
+
 def test_every_container_is_bounded_read_only_without_capabilities_or_privilege_gain(stack: Stack) -> None:
+    assert set(MEMORY_LIMITS) == set(SERVICES)
     for service in SERVICES:
         host = stack.containers[service].get("HostConfig", {})
         assert host.get("ReadonlyRootfs") is True, f"{service}: root filesystem is writable"
         assert not host.get("CapAdd"), service
         assert any(option.startswith("no-new-privileges") for option in host.get("SecurityOpt") or []), service
-        assert host.get("Memory") == 2**30 and host.get("NanoCpus") == 10**9, service
+        assert host.get("Memory") == MEMORY_LIMITS[service] and host.get("NanoCpus") == 10**9, service
         assert host.get("PidsLimit") == 256, service
         assert "/tmp" in (host.get("Tmpfs") or {}), f"{service}: no tmpfs at /tmp for what it writes"
         # No capability left to the app (Podman lists every dropped one in CapDrop, Docker says "ALL").
