@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dashboard_common import theme
+from dashboard_common.hours import time_label
 
 from frontend.calendar_days import Holiday
-from frontend.series import SeriesView, time_label
+from frontend.series import SeriesView
 
 HALF_HOUR = pd.Timedelta(minutes=30)
 ONE_WEEK_HOURS = 168

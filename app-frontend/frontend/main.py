@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard_common.charts import plotly_chart
 from dashboard_common.client import ApiError
 from dashboard_common.freshness import render_api_unavailable, render_freshness
+from dashboard_common.hours import time_label
 from dashboard_common.linktext import quoted
 from dashboard_common.theme import apply_theme
 from dashboard_common.versions import data_version as version_of
@@ -45,7 +46,6 @@ from frontend.series import (
     forecast_window_text,
     past_forecast,
     series_view,
-    time_label,
 )
 
 # Below 640 px Streamlit already stacks columns; these rules keep the rest inside a phone's width.

@@ -1,12 +1,14 @@
 """The error over all series, hour by hour: a continuous hourly frame, its overview, its hour-of-day profile.
 
-Built from `/api/v2/monitoring/hourly` (fractions, ISO times). Hours the API does not list become
-rows of NaN, so charts break the line there instead of drawing across the gap.
+Built from `/api/v2/monitoring/hourly` (fractions, ISO times) on the shared hourly axis
+(`dashboard_common.hours`): hours the API does not list become rows of NaN, so charts break the
+line there instead of drawing across the gap.
 """
 
 from dataclasses import dataclass
 
 import pandas as pd
+from dashboard_common.hours import every_hour, parse_times
 
 from monitoring.measures import HOURLY_MEASURES, Measure
 
@@ -15,25 +17,17 @@ HOURS_PER_DAY = 24
 SERIES_COMPARED = "series_compared"
 
 
-def parse_times(times: list[str]) -> pd.DatetimeIndex:
-    """ISO 8601 times with offsets as UTC timestamps (the page draws UTC)."""
-    return pd.DatetimeIndex(pd.to_datetime(times, utc=True, format="ISO8601"), name="time")
-
-
 def hourly_frame(hourly: dict) -> pd.DataFrame:
     """One row per hour from the first to the last listed: each hourly figure in display units."""
     rows = hourly["hours"]
-    index = parse_times([row["time"] for row in rows])
+    index = parse_times([row["time"] for row in rows], name="time")
     frame = pd.DataFrame(
         {measure.field: [measure.display(row.get(measure.field)) for row in rows] for measure in HOURLY_MEASURES}
         | {SERIES_COMPARED: [row.get(SERIES_COMPARED) for row in rows]},
         index=index,
         dtype="float64",
     )
-    frame = frame[~frame.index.duplicated(keep="last")].sort_index()
-    if len(frame):
-        frame = frame.reindex(pd.date_range(frame.index[0], frame.index[-1], freq="h", name="time"))
-    return frame
+    return every_hour(frame)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard_common.charts import plotly_chart
 from dashboard_common.client import ApiError, SeriesNotFound, api_base_url
 from dashboard_common.freshness import render_api_unavailable, render_freshness
+from dashboard_common.hours import parse_times
 from dashboard_common.labels import area_label, consumer_type_label
 from dashboard_common.theme import apply_theme
 from dashboard_common.versions import data_version, keep_newest
@@ -25,7 +26,6 @@ from monitoring.aggregate import (
     hour_of_day_profile,
     hourly_frame,
     hourly_overview,
-    parse_times,
 )
 from monitoring.data import load_freshness, load_hourly, load_monitored_series, load_summary, series_chart
 from monitoring.deeplink import ONE_SERIES, VIEW_PARAM, VIEWS, SeriesKey, link_params, parse_link, sync_link

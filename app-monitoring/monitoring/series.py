@@ -8,8 +8,7 @@ gap), never an awaited one.
 
 import numpy as np
 import pandas as pd
-
-from monitoring.aggregate import parse_times
+from dashboard_common.hours import every_hour, parse_times
 
 PREDICTION = "predicted_kwh"
 OBSERVATION = "observed_kwh"
@@ -23,13 +22,11 @@ VALUES = (PREDICTION, OBSERVATION, ERROR, *RANGES)
 def series_frame(monitored: dict) -> pd.DataFrame:
     """Every hour of the window as a row; hours the API does not list become rows of NaN (not awaiting)."""
     rows = monitored["hours"]
-    index = parse_times([row["time"] for row in rows])
+    index = parse_times([row["time"] for row in rows], name="time")
     frame = pd.DataFrame({column: [row.get(column) for row in rows] for column in VALUES}, index=index, dtype="float64")
     frame[AWAITING] = np.array([bool(row.get(AWAITING)) for row in rows], dtype=bool)
-    frame = frame[~frame.index.duplicated(keep="last")].sort_index()
-    if len(frame):
-        frame = frame.reindex(pd.date_range(frame.index[0], frame.index[-1], freq="h", name="time"))
-        frame[AWAITING] = frame[AWAITING].fillna(False).astype(bool)
+    frame = every_hour(frame)
+    frame[AWAITING] = frame[AWAITING].fillna(False).astype(bool)
     observed = frame[OBSERVATION]
     with np.errstate(divide="ignore", invalid="ignore"):
         frame[APE] = (frame[ERROR].abs() / observed.abs() * 100).where(observed != 0)

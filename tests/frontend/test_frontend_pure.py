@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from dashboard_common import theme
+from dashboard_common.hours import time_label
 from frontend.calendar_days import holidays_between
 from frontend.figures import (
     RANGE_80_TEXT,
@@ -34,7 +35,6 @@ from frontend.series import (
     forecast_window_text,
     past_forecast,
     series_view,
-    time_label,
 )
 
 DK = "Europe/Copenhagen"

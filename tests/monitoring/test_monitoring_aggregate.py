@@ -12,7 +12,6 @@ from monitoring.aggregate import (
     hour_of_day_profile,
     hourly_frame,
     hourly_overview,
-    parse_times,
 )
 from monitoring.measures import BIAS, WAPE
 
@@ -132,16 +131,6 @@ def test_hour_of_day_profile_of_two_literal_days():
     assert profile["wape"].tolist() == [hour + 12.0 for hour in range(24)]  # mean of h and h + 24
     morning = hour_of_day_profile(frame.iloc[:6])  # hours 0-5 only: the other hours are there, empty
     assert list(morning.index) == list(range(24)) and morning["wape"].iloc[6:].isna().all()
-
-
-def test_times_with_any_offset_or_fraction_are_read_as_utc_into_an_index_named_time():
-    index = parse_times(["2023-06-01T02:00:00+02:00", "2023-06-01T00:30:00.5Z", "2023-05-31T20:00:00-05:00"])
-    assert index.name == "time" and str(index.tz) == "UTC"
-    assert list(index) == [
-        pd.Timestamp("2023-06-01T00:00Z"),
-        pd.Timestamp("2023-06-01T00:30:00.5Z"),
-        pd.Timestamp("2023-06-01T01:00Z"),
-    ]
 
 
 def test_a_repeated_hour_keeps_the_last_answer_and_the_frame_is_float_with_a_time_index():
