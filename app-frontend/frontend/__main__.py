@@ -27,9 +27,9 @@ def warm_up() -> float:
     from streamlit.string_util import is_emoji, validate_material_icon
 
     from frontend.calendar_days import holidays_between
+    from frontend.choices import DANISH_TIME
     from frontend.figures import CompareMember, compare_figure, forecast_figure
     from frontend.keyfigures import key_figures
-    from frontend.links import DANISH_TIME
     from frontend.series import chart_csv, series_view
 
     # Streamlit's own first-use work: the emoji table (page icon) and the Material icon names
@@ -73,7 +73,7 @@ def warm_up() -> float:
     caching_log.setLevel(logging.ERROR)
     try:
         import dashboard_common.freshness
-        import dashboard_common.versions  # noqa: F401
+        import dashboard_common.status  # noqa: F401
 
         import frontend.data  # noqa: F401
     finally:

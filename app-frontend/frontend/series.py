@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from dashboard_common.hours import every_hour, parse_times, time_label
+from dashboard_common.hours import every_hour, parse_times
 
 BOUNDS = ("lower_80", "upper_80", "lower_95", "upper_95")
 FORECAST_COLUMNS = ("kwh", *BOUNDS)
@@ -57,14 +57,6 @@ def past_forecast(body: dict[str, Any] | None, zone: str) -> pd.Series:
     """What the model had predicted for each hour (`/api/v2/monitoring/series/...`), on an hourly axis."""
     hours = (body or {}).get("hours") or []
     return _frame(hours, ("predicted_kwh",), zone)["predicted_kwh"] if hours else pd.Series(dtype="float64")
-
-
-def forecast_window_text(first: str | None, last: str | None, zone: str) -> str:
-    """'Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST' from the API's status times."""
-    if not first or not last:
-        return "No forecast window reported by the API."
-    start, end = parse_times([first, last], zone)
-    return f"Forecast for {time_label(start)} – {time_label(end)}"
 
 
 def chart_table(view: SeriesView) -> pd.DataFrame:

@@ -1,9 +1,9 @@
 """The model-monitoring dashboard: can the forecasts be trusted, and which series fail?
 
-Run from `app-monitoring/`: `streamlit run monitoring/main.py` (API address from
-`APP_MONITORING_API_URL`). The page reads top to bottom: freshness, headline figures (this week
-against last week), then one of three views (a chooser): the aggregated error over time, the breakdown
-by series (a row opens that series), one series in detail. Links carry the view, the series, the
+Run from `app-monitoring/`: `python -m monitoring` (API address from `APP_MONITORING_API_URL`).
+The page reads top to bottom: status, headline figures (this week against last week), then one of
+three views (a chooser): the aggregated error over time, the breakdown by series (a row opens that
+series), one series in detail. Links carry the view, the series, the
 threshold and the chosen figures, e.g. `?view=One+series&area=1&consumer_type=111&threshold=10`.
 """
 
@@ -13,12 +13,13 @@ from functools import partial
 
 import streamlit as st
 from dashboard_common.charts import plotly_chart
-from dashboard_common.client import ApiError, SeriesNotFound, api_base_url
-from dashboard_common.freshness import render_api_unavailable, render_freshness
+from dashboard_common.client import ApiError, SeriesNotFound
+from dashboard_common.freshness import render_api_unavailable, render_status
 from dashboard_common.hours import parse_times
 from dashboard_common.labels import area_label, consumer_type_label
+from dashboard_common.links import read_link, write_link
+from dashboard_common.status import data_version
 from dashboard_common.theme import apply_theme
-from dashboard_common.versions import data_version, keep_newest
 
 from monitoring import breakdown, comparison
 from monitoring.aggregate import (
@@ -27,8 +28,7 @@ from monitoring.aggregate import (
     hourly_frame,
     hourly_overview,
 )
-from monitoring.data import load_freshness, load_hourly, load_monitored_series, load_summary, series_chart
-from monitoring.deeplink import ONE_SERIES, VIEW_PARAM, VIEWS, SeriesKey, link_params, parse_link, sync_link
+from monitoring.data import api_root, load_hourly, load_monitored_series, load_status, load_summary, series_chart
 from monitoring.explanations import FIGURE_MEANINGS, WHEN_MAPE_MISLEADS
 from monitoring.figures import (
     heatmap_figure,
@@ -36,6 +36,7 @@ from monitoring.figures import (
     hourly_figure,
     series_figure,
 )
+from monitoring.links import ONE_SERIES, VIEW_PARAM, VIEWS, SeriesKey, link_params, link_values
 from monitoring.measures import ALL_MEASURES, BIAS, BY_LABEL, HOURLY_MEASURES, Measure
 from monitoring.report import ReportSection, html_report
 from monitoring.series import hours_awaiting, hours_compared, hours_missing, series_csv, series_frame
@@ -102,15 +103,15 @@ st.caption(
     "over all series and per area and consumer type."
 )
 
-api_url = api_base_url("APP_MONITORING_API_URL")
+api_url = api_root()
 try:
-    freshness = keep_newest(load_freshness(api_url))  # never older data after newer, whichever replica answers
+    status = load_status(api_url)  # never older data after newer, whichever replica answers
 except ApiError as error:
     render_api_unavailable(error)
     st.stop()
-render_freshness(freshness)
+render_status(status)
 
-version = data_version(freshness)
+version = data_version(status)
 try:
     summary = load_summary(api_url, version)
     hourly = load_hourly(api_url, version)
@@ -124,11 +125,12 @@ summary_by_series = {(entry["area"], entry["consumer_type"]): entry for entry in
 # The URL holds the view: it initialises whatever the session does not know yet (first visit, or
 # state dropped while the API was away); its notices are shown until the user changes the view.
 listed = [breakdown.series_of_row(table, row) for row in range(len(table))]
-link = parse_link(st.query_params.to_dict(), listed)
-st.session_state.setdefault(NOTICES_KEY, link.notices)
-st.session_state.setdefault(THRESHOLD_KEY, link.threshold)
-st.session_state.setdefault(RANK_MEASURE_KEY, link.rank.label)
-st.session_state.setdefault(CHART_MEASURE_KEY, link.chart.label)
+params = link_params(listed)
+link = read_link(st.query_params, params)
+st.session_state.setdefault(NOTICES_KEY, link.notices_for())
+st.session_state.setdefault(THRESHOLD_KEY, link.values["threshold"])
+st.session_state.setdefault(RANK_MEASURE_KEY, link.values["rank"].label)
+st.session_state.setdefault(CHART_MEASURE_KEY, link.values["figure"].label)
 
 # Headline figures: the last 7 days pooled over all series, against the 7 days before.
 st.header("Headline figures")
@@ -272,7 +274,7 @@ def build_report(series: SeriesKey, detail) -> bytes:
     return html_report(
         title=f"{PAGE_TITLE} · {datetime.now(UTC):%d %b %Y}",
         captions=[
-            f"Data version {version} from {freshness.get('source', 'the API')}",
+            f"Data version {version} from {status.get('source', 'the API')}",
             f"Headline figures: last 7 days ({period_span('last_7d')}), pooled over all series.",
             f"Threshold {threshold:g} %.",
         ],
@@ -286,7 +288,8 @@ def build_report(series: SeriesKey, detail) -> bytes:
 
 def update_link(series: SeriesKey | None) -> None:
     """The view's own parameters in the URL; the chosen view's (`view`) is the chooser's."""
-    sync_link(st.query_params, link_params(series, st.session_state[THRESHOLD_KEY], rank_measure, chart_measure))
+    chosen = link_values(series, st.session_state[THRESHOLD_KEY], rank_measure, chart_measure)
+    write_link(st.query_params, params, chosen)
 
 
 @st.fragment
@@ -428,7 +431,8 @@ def views() -> None:
     ranked = breakdown.flag_beyond_threshold(breakdown.rank(table, rank_measure), rank_measure, threshold)
     series_by_row = [breakdown.series_of_row(ranked, row) for row in range(len(ranked))]
     if series_by_row and st.session_state.get(SERIES_KEY) not in series_by_row:
-        st.session_state[SERIES_KEY] = link.series if link.series is not None else series_by_row[0]
+        linked = link.values["series"]
+        st.session_state[SERIES_KEY] = linked if linked is not None else series_by_row[0]
     dict(zip(VIEWS, (over_time, by_series, one_series), strict=True))[open_view]()
     update_link(st.session_state.get(SERIES_KEY))
 

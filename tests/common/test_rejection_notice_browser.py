@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 NULL_AREA = next(bad for bad in CORPUS if bad.kind == "null_area")
 PAGE_TIMEOUT_MS = 60_000
-CACHE_EXPIRY_SECONDS = 90  # the forecast page keeps /status 30 s, the monitoring page /freshness 15 s
+CACHE_EXPIRY_SECONDS = 90  # both pages keep /api/v2/status 15 s (dashboard_common.status)
 SCRIPT_FINISHED = """() => document.querySelector('[data-testid="stApp"]')
     ?.getAttribute('data-test-script-state') === 'notRunning'"""
 

@@ -47,6 +47,12 @@ def texts(elements) -> list[str]:
     return [element.value for element in elements]
 
 
+def status_line(app: AppTest) -> str:
+    """The status widget's line: the forecast window in the page's zone, then the data's age."""
+    (line,) = [text for text in texts(app.caption) if " · data loaded " in text]
+    return line
+
+
 def api_series(api_url: str, area: str, consumer_type: str, tz: str = "Europe/Copenhagen") -> dict:
     v2 = api_url.removesuffix("/v1") + "/v2"
     return httpx.get(f"{v2}/series/{area}/{consumer_type}", params={"tz": tz}, timeout=10).raise_for_status().json()
@@ -81,7 +87,7 @@ def test_page_opens_on_all_of_denmark_in_danish_time_and_puts_that_in_the_link(
     assert url_query(app) == {"area": "all", "consumer_type": "all", "tz": "dk"}
     assert metric_values(app)["Forecast, next 24 h"] == forecast_total(expected)
     assert metric_values(app)["Peak hour (Danish time)"].endswith("CEST")
-    assert "Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST" in texts(app.caption)
+    assert status_line(app).startswith("Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST · data loaded ")
     assert any("tz=Europe/Copenhagen" in path for path in series_requests(sent_requests, "all", "all"))
     assert "Observed" in trace_names(app) and "Forecast (next 24 h)" in trace_names(app)
 
@@ -121,7 +127,7 @@ def test_utc_link_shows_utc_everywhere(
     assert not app.exception
     assert app.radio(key="zone").value == "UTC"
     assert metric_values(app)["Peak hour (UTC)"].endswith("UTC")
-    assert "Forecast for Thu 15 Jun 00:00 UTC – Thu 15 Jun 23:00 UTC" in texts(app.caption)
+    assert status_line(app).startswith("Forecast for Thu 15 Jun 00:00 UTC – Thu 15 Jun 23:00 UTC · data loaded ")
     assert any("tz=UTC" in path for path in series_requests(sent_requests, "2", "all"))
     assert url_query(app) == {"area": "2", "consumer_type": "all", "tz": "utc"}
     assert metric_values(app)["Forecast, next 24 h"] == forecast_total(
