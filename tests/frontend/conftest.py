@@ -17,7 +17,8 @@ import dashboard_common.client
 import pytest
 import requests
 import streamlit as st
-from support import free_port, running_api, running_streamlit
+from devtools.processes import running_dashboard
+from support import free_port, running_api
 from yarl import URL
 
 MAIN_SCRIPT = Path(__file__).resolve().parents[2] / "app-frontend" / "frontend" / "main.py"
@@ -137,8 +138,7 @@ def start_dashboard() -> Callable[[str], AbstractContextManager[str]]:
     with the API's root as deployments are; yields its URL."""
 
     def start(api_url: str) -> AbstractContextManager[str]:
-        root = api_url.removesuffix("/api/v1")
-        return running_streamlit("app-frontend", "frontend/main.py", {"APP_FRONTEND_API_URL": root}, module="frontend")
+        return running_dashboard("frontend", {"APP_FRONTEND_API_URL": api_url.removesuffix("/api/v1")})
 
     return start
 
