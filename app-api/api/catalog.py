@@ -61,11 +61,25 @@ class MonitoredHours:
     hours: np.ndarray
     observed: np.ndarray  # NaN where not observed (yet)
     predicted: np.ndarray  # NaN where nothing was predicted
+    error: np.ndarray  # predicted - observed: NaN unless both exist
+    ape: np.ndarray  # |error| / |observed|: NaN unless both exist and the observation is not 0
     awaiting_observation: np.ndarray  # predicted hours after the series' last observation
     lower_80: np.ndarray  # the backtested ranges (NaN where the hour was not backtested)
     upper_80: np.ndarray
     lower_95: np.ndarray
     upper_95: np.ndarray
+
+    def counts(self) -> dict[str, int]:
+        """Hours compared, awaited, and missing: inside the window (first to last hour with a prediction or
+        an observation, hours neither file lists included), neither observed nor awaited."""
+        observed = int(np.count_nonzero(~np.isnan(self.observed)))
+        awaiting = int(np.count_nonzero(self.awaiting_observation))
+        span = int(self.hours[-1] - self.hours[0] + 1) if self.hours.size else 0
+        return {
+            "hours_compared": int(np.count_nonzero(~np.isnan(self.error))),
+            "hours_awaiting_observation": awaiting,
+            "hours_missing": span - observed - awaiting,
+        }
 
 
 @dataclass(frozen=True)
@@ -98,6 +112,10 @@ def _monitored_hours(
     hours = np.union1d(predicted[0], observed[0])
     prediction = aligned(hours, predicted)
     observation = aligned(hours, observed)
+    error = prediction - observation
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ape = np.abs(error) / np.abs(observation)
+    ape[~np.isfinite(ape)] = np.nan
     awaiting = np.isnan(observation) & ~np.isnan(prediction)
     if last_observed_hour is not None:
         awaiting &= hours > last_observed_hour
@@ -107,7 +125,7 @@ def _monitored_hours(
         full = np.full(hours.size, np.nan)
         full[at] = values
         bounds.append(full)
-    return MonitoredHours(hours, observation, prediction, awaiting, *bounds)
+    return MonitoredHours(hours, observation, prediction, error, ape, awaiting, *bounds)
 
 
 def _no_model(method: str) -> IntervalModel:

@@ -6,8 +6,10 @@ Over the hours where a series has both a prediction ŷ and an observation y:
 - `bias` = Σ(ŷ − y) / Σ|y| (positive: the model forecast too much);
 - `mase` = mean|ŷ − y| / mean|y(t) − y(t − 168 h)| over every pair of hours a week apart in y.parquet;
 - `coverage_80` / `coverage_95`: share of backtested hours whose observation fell inside the range.
-Pooled figures apply the same formulas to all compared hours of a group of series together. A figure
-that cannot be computed (no hours, all observations zero, no week-earlier pairs) is None, never NaN.
+Pooled figures apply the same formulas to all compared hours of a group of series together: over all
+series, per area, per period, per UTC hour, per hour of the day in any zone, and over the 24 hours
+ending at each hour. A figure that cannot be computed (no hours, all observations zero, no
+week-earlier pairs) is None, never NaN.
 """
 
 from dataclasses import dataclass
@@ -15,8 +17,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from api.timefmt import local_hour_of_day
+
 WEEK_HOURS = 168
+HOURS_PER_DAY = 24
 ALL_AREAS = "all"
+# Trailing figures pool the 24 hours ending at each hour, once at least half of them were compared.
+TRAILING_HOURS = 24
+TRAILING_MIN_HOURS = 12
+# The share of hours inside the 80 % / 95 % ranges below which the ranges are too narrow to trust: an
+# operational judgement about a figure the API computes. The alert rules (deploy/prometheus/alerts.yml)
+# fire below the same numbers (PromQL cannot read them from here: a test pins that the two agree), and
+# the monitoring page flags series below them (it reads them from /api/v2/monitoring/summary).
+COVERAGE_FLOORS = {"coverage_80": 0.65, "coverage_95": 0.85}
 
 # Periods that end at the last compared hour L: (hours before L where they end, length in hours).
 PERIODS: dict[str, tuple[int, int]] = {
@@ -124,7 +137,8 @@ class Quality:
     areas: dict[str, ErrorFigures]
     periods: dict[str, tuple[int, int]]  # name -> (first hour, last hour), inclusive
     by_area: dict[str, dict[str, ErrorFigures]]  # area label -> period (and "window") -> figures
-    hourly: pd.DataFrame  # hour, mape, wape, bias, series_compared, coverage_80, coverage_95
+    hourly: pd.DataFrame  # hour, mape, wape, bias, series_compared, coverage_80, coverage_95, *_24h
+    hourly_sums: pd.DataFrame  # `SUM_COLUMNS` per UTC hour with a compared series (index: hour, ascending)
 
 
 def _area_label(area: int) -> str:
@@ -150,8 +164,11 @@ def build_quality(
     never_compared = dict.fromkeys(scales, nothing)
 
     if compared.empty:
-        hourly = pd.DataFrame(columns=["hour", "mape", "wape", "bias", "series_compared", "coverage_80", "coverage_95"])
-        return Quality((None, None), dict(sorted(never_compared.items())), nothing, {}, {}, {}, hourly)
+        hourly = pd.DataFrame(columns=["hour", *HOURLY_FIGURES, "series_compared", "coverage_80", "coverage_95"])
+        for name in TRAILING_FIGURES:
+            hourly[name] = pd.Series(dtype=float)
+        no_sums = pd.DataFrame(columns=SUM_COLUMNS, index=pd.Index([], dtype=np.int64, name="hour"))
+        return Quality((None, None), dict(sorted(never_compared.items())), nothing, {}, {}, {}, hourly, no_sums)
 
     per_series = compared.groupby(["area", "consumer_type"], sort=True)[SUM_COLUMNS].sum()
     series = {
@@ -204,6 +221,8 @@ def build_quality(
             extra["series_compared"] = 0
             hourly = pd.concat([hourly, extra], ignore_index=True).sort_values("hour", kind="stable")
             hourly = hourly.reset_index(drop=True)
+    for name, values in trailing_figures(per_hour, hourly["hour"].to_numpy(dtype=np.int64)).items():
+        hourly[name] = values
     return Quality(
         window=periods_with_window["window"],
         series=dict(sorted({**never_compared, **series}.items())),
@@ -212,7 +231,46 @@ def build_quality(
         periods=periods,
         by_area=by_area,
         hourly=hourly,
+        hourly_sums=per_hour,
     )
+
+
+HOURLY_FIGURES = ("mape", "wape", "bias")
+TRAILING_FIGURES = tuple(f"{name}_{TRAILING_HOURS}h" for name in HOURLY_FIGURES)
+
+
+def trailing_figures(hourly_sums: pd.DataFrame, hours: np.ndarray) -> dict[str, np.ndarray]:
+    """MAPE, WAPE and bias pooled over the `TRAILING_HOURS` hours ending at each of `hours` (inclusive):
+    sums over the window divided, not a mean of the hours' ratios (a quiet night hour with a large
+    ratio would count as much as a busy day hour). NaN where fewer than `TRAILING_MIN_HOURS` of the
+    window's hours were compared. MAPE is ours (Σ APE / count), never the pipeline's hourly figure."""
+    if hourly_sums.empty or hours.size == 0:
+        return {name: np.full(hours.size, np.nan) for name in TRAILING_FIGURES}
+    first = int(min(hourly_sums.index.min(), hours.min())) - TRAILING_HOURS
+    every_hour = hourly_sums.reindex(np.arange(first, int(max(hourly_sums.index.max(), hours.max())) + 1), fill_value=0)
+    window = every_hour.rolling(TRAILING_HOURS, min_periods=1).sum().loc[hours]
+    measured = (every_hour["compared"] > 0).rolling(TRAILING_HOURS, min_periods=1).sum().loc[hours].to_numpy()
+    figures = {
+        "mape": _safe_divide(window["ape_sum"], window["ape_count"]),
+        "wape": _safe_divide(window["abs_error"], window["abs_observed"]),
+        "bias": _safe_divide(window["error"], window["abs_observed"]),
+    }
+    return {
+        f"{name}_{TRAILING_HOURS}h": np.where(measured >= TRAILING_MIN_HOURS, values, np.nan)
+        for name, values in figures.items()
+    }
+
+
+def hour_of_day(quality: Quality, tz: str) -> list[ErrorFigures]:
+    """The figures pooled per hour of the day on the clocks of `tz`: 24 entries, hour 0 first.
+
+    Each UTC hour's sums go to the local hour it starts at, so a spring-forward day adds nothing to
+    its missing hour and a fall-back day adds both of its repeated hours to theirs. MASE is not
+    computed per hour of day (None)."""
+    sums = quality.hourly_sums
+    local = local_hour_of_day(sums.index.to_numpy(dtype=np.int64), tz)
+    per_hour = sums.groupby(local).sum().reindex(range(HOURS_PER_DAY), fill_value=0)
+    return [figures_from_sums(row, 0.0, 0) for _, row in per_hour.iterrows()]
 
 
 def _safe_divide(numerator: pd.Series, denominator: pd.Series) -> np.ndarray:

@@ -78,6 +78,17 @@ def _iso_hours(hours: np.ndarray, tz: str) -> list[str]:
     return np.char.add(text, suffixes).tolist()
 
 
+def local_hour_of_day(hours: np.ndarray, tz: str = "UTC") -> np.ndarray:
+    """The hour of the day (0-23) each UTC hour starts at on the clocks of `tz`.
+
+    A spring-forward day has no local 02:00, and on a fall-back day two UTC hours start at 02:00.
+    """
+    if tz in UTC_NAMES or hours.size == 0:
+        return (hours.astype(np.int64) % 24).astype(np.int64)
+    utc = pd.DatetimeIndex((hours.astype(np.int64) * SECONDS_PER_HOUR).astype("datetime64[s]"), tz="UTC")
+    return utc.tz_convert(zone(tz)).hour.to_numpy(dtype=np.int64)
+
+
 def iso_hours_or_none(hours: np.ndarray, tz: str = "UTC") -> list[str | None]:
     """As `iso_hours` for float hours where NaN means "no such time" (given as None)."""
     present = ~np.isnan(hours)

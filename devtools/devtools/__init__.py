@@ -7,5 +7,7 @@
 - `prometheus`: reading a `/metrics` text exposition;
 - `stats`: percentiles;
 - `emulator`: fake-gcs-server;
-- `devserver`: the processes of `python3 dev.py up`, supervised by honcho.
+- `devserver`: the processes of `python3 dev.py up`, supervised by honcho;
+- `streamlit_viewer`: a Streamlit viewer without a browser (the page's websocket protocol);
+- `dashboard_load`: many such viewers at once, per-view times, CPU and memory (`scripts/load_dashboards.py`).
 """

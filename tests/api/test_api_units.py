@@ -167,9 +167,9 @@ def test_json_is_compact_and_refuses_nan():
     with pytest.raises(ValueError):
         json_body({"a": float("nan")})
     assert optional_floats(np.array([1.5, np.nan])) == [1.5, None]
-    large = json_body({"a": "x" * GZIP_MIN_BYTES})  # built per request: gzipped only if asked
-    assert large.gzipped is None and large.gzip_on_request
-    assert json_body({"a": "x" * GZIP_MIN_BYTES}, compress=True).gzipped is not None
+    large = json_body({"a": "x" * GZIP_MIN_BYTES})  # gzipped where it is built, never on the event loop
+    assert gzip.decompress(large.gzipped) == bytes(large)
+    assert json_body({"a": "x" * (GZIP_MIN_BYTES - 9)}).gzipped is None  # 1,000 bytes less the 9 of {"a":""}
 
 
 def test_csv_tables_write_times_in_the_zone_and_missing_ones_empty():
@@ -182,18 +182,20 @@ def test_csv_tables_write_times_in_the_zone_and_missing_ones_empty():
     assert bytes(body).decode().splitlines() == [
         "time,kwh,made",
         "2023-06-01T02:00:00+02:00,1.5,2023-06-01T02:00:00+02:00",
-        "2023-06-01T03:00:00+02:00,2.0,",
+        "2023-06-01T03:00:00+02:00,2,",
     ]
-    assert body.gzipped is None
+    assert body.gzipped is None  # too small to be worth it
     long = table_body({"time": list(range(JUNE_1, JUNE_1 + 100))}, "csv", "UTC", ["time"])
-    assert len(long) > GZIP_MIN_BYTES and long.gzipped is None and long.gzip_on_request  # gzipped only if asked
+    assert len(long) > GZIP_MIN_BYTES and gzip.decompress(long.gzipped) == bytes(long)
 
 
 @pytest.mark.parametrize(("tz", "shown"), [("Europe/Copenhagen", "Europe/Copenhagen"), ("UTC", "UTC"), ("Z", "UTC")])
 def test_parquet_tables_hold_zone_aware_timestamps(tz, shown):
     body = table_body({"time": [JUNE_1], "kwh": [1.5]}, "parquet", tz, ["time"])
     assert pq.read_schema(io.BytesIO(body)).names == ["time", "kwh"]  # no index column
-    assert body.gzipped is None and body.gzip_on_request
+    assert body.gzipped is None  # parquet is compressed already: never gzipped again
+    large = table_body({"time": list(range(JUNE_1, JUNE_1 + 1000))}, "parquet", tz, ["time"])
+    assert len(large) > GZIP_MIN_BYTES and large.gzipped is None
     table = pd.read_parquet(io.BytesIO(body))
     assert str(table["time"].dt.tz) == shown
     assert table["time"].iloc[0] == pd.Timestamp("2023-06-01T00:00Z") and table["kwh"].tolist() == [1.5]
@@ -207,11 +209,16 @@ def test_a_body_has_a_weak_etag_of_its_content_and_a_gzip_form_when_large():
     large = prepare_body(b"y" * GZIP_MIN_BYTES)
     assert small.etag.startswith(b'W/"') and small.etag.endswith(b'"') and len(small.etag) == 3 + 24 + 1
     assert prepare_body(b"x" * (GZIP_MIN_BYTES - 1)).etag == small.etag != large.etag
-    assert small.gzipped is None and not small.gzip_on_request
-    assert gzip.decompress(large.gzipped) == b"y" * GZIP_MIN_BYTES and not large.gzip_on_request
-    on_request = prepare_body(b"z" * GZIP_MIN_BYTES, compress=False)
-    assert on_request.gzipped is None and on_request.gzip_on_request
-    assert data_cache_control(30) == b"public, max-age=30"
+    assert small.gzipped is None
+    assert gzip.decompress(large.gzipped) == b"y" * GZIP_MIN_BYTES
+    assert prepare_body(b"z" * GZIP_MIN_BYTES, compressible=False).gzipped is None
+    assert (
+        data_cache_control(30, 60) == b"public, max-age=30, s-maxage=30, stale-while-revalidate=60, stale-if-error=180"
+    )
+    assert (
+        data_cache_control(30, 10) == b"public, max-age=30, s-maxage=10, stale-while-revalidate=10, stale-if-error=30"
+    )
+    assert data_cache_control(0, 60) == b"no-cache"
 
 
 @pytest.mark.parametrize(
@@ -275,12 +282,15 @@ async def test_a_prerendered_answer_is_304_on_a_match_gzip_when_asked_and_never_
     assert status == 200 and sent == body and b"content-encoding" not in headers
 
 
-async def test_a_body_built_for_one_request_is_gzipped_only_when_asked():
-    body = prepare_body(b"q" * GZIP_MIN_BYTES, compress=False)
+async def test_the_gzip_form_is_sent_only_to_a_client_that_accepts_it():
+    body = prepare_body(b"q" * GZIP_MIN_BYTES)
     _, headers, sent = await answer(PrerenderedResponse(body, 1), [(b"accept-encoding", b"gzip")])
     assert headers[b"content-encoding"] == b"gzip" and gzip.decompress(sent) == bytes(body)
+    _, headers, sent = await answer(PrerenderedResponse(body, 1), [])
+    assert sent == bytes(body) and b"content-encoding" not in headers
     _, headers, sent = await answer(PrerenderedResponse(prepare_body(b"small"), 1), [(b"accept-encoding", b"gzip")])
-    assert sent == b"small" and b"vary" not in headers and b"content-encoding" not in headers
+    assert sent == b"small" and b"content-encoding" not in headers
+    assert headers[b"vary"] == b"Accept-Encoding"  # the route's Vary, whatever this answer's size
 
 
 def test_answers_without_a_cache_control_get_no_store_and_others_keep_theirs():

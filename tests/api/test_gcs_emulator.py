@@ -83,8 +83,11 @@ async def test_data_is_still_served_while_the_bucket_is_down(gcs, serve_bucket):
 
         # gcsfs retries a refused connection with backoff before it gives up (~30 s in all).
         ready = await eventually(outage_reported, timeout=120)
-        assert ready["last_refresh_error"].startswith(f"cannot list gs://{BUCKET}/daily: ")
+        # The public reason names the kind of failure, not the bucket; /metrics gives the same kind.
+        assert ready["last_refresh_error"] == "cannot list the bucket: the storage could not be reached"
         assert ready["ready"] is True and ready["snapshot_id"] == snapshot_id
+        metrics = (await client.get("http://test/metrics")).text
+        assert 'api_refresh_error_kind{kind="unreachable"} 1.0' in metrics
         response = await client.get("monitoring/values/1/111")
         assert response.status_code == 200 and response.json() == before
 

@@ -7,7 +7,7 @@ other zones and ranges, so there is one way to build each answer.
 import numpy as np
 
 from api.catalog import Catalog, SeriesData
-from api.quality import Quality
+from api.quality import COVERAGE_FLOORS, WEEK_HOURS, Quality, hour_of_day
 from api.tables import optional_floats
 from api.timefmt import iso_hours, iso_hours_or_none, iso_moment
 from api.totals import ALL
@@ -97,6 +97,28 @@ def forecast_total_body(data: SeriesData) -> dict:
         **(total_range.of(total) if total is not None else dict.fromkeys(BOUND_NAMES)),
         "method": total_range.method,
         "calibration_windows": total_range.calibration_windows,
+        "week_earlier": week_earlier_body(data),
+    }
+
+
+def week_earlier_body(data: SeriesData) -> dict:
+    """The forecast against what was observed at the same hours one week (168 h) earlier, over the forecast
+    hours whose week-earlier hour was observed (so a gap back then does not read as a rise)."""
+    plan = data.forecast
+    observed_hours, observed_kwh = data.observed
+    earlier = np.searchsorted(observed_hours, plan.hours - WEEK_HOURS)
+    found = earlier < observed_hours.size
+    found[found] = observed_hours[earlier[found]] == plan.hours[found] - WEEK_HOURS
+    hours = int(found.sum())
+    if hours == 0:
+        return {"hours": 0, "observed_kwh": None, "forecast_kwh": None, "change": None}
+    observed = float(observed_kwh[earlier[found]].sum())
+    forecast = float(plan.kwh[found].sum())
+    return {
+        "hours": hours,
+        "observed_kwh": observed,
+        "forecast_kwh": forecast,
+        "change": forecast / observed - 1.0 if observed != 0 else None,
     }
 
 
@@ -196,6 +218,7 @@ def summary_body(quality: Quality, tz: str) -> dict:
             }
             for name, (first, last) in quality.periods.items()
         },
+        "coverage_floors": dict(COVERAGE_FLOORS),
     }
 
 
@@ -224,21 +247,64 @@ def hourly_table(quality: Quality) -> dict[str, np.ndarray]:
         "series_compared": hourly["series_compared"].to_numpy(dtype=np.int64),
         "coverage_80": hourly["coverage_80"].to_numpy(dtype=float),
         "coverage_95": hourly["coverage_95"].to_numpy(dtype=float),
+        "mape_24h": hourly["mape_24h"].to_numpy(dtype=float),
+        "wape_24h": hourly["wape_24h"].to_numpy(dtype=float),
+        "bias_24h": hourly["bias_24h"].to_numpy(dtype=float),
+    }
+
+
+HOUR_OF_DAY_FIGURES = ("hours_compared", "mape", "wape", "bias", "coverage_80", "coverage_95")
+
+
+def hour_of_day_table(quality: Quality, tz: str) -> dict[str, np.ndarray]:
+    """One row per hour of the day (0-23) on the clocks of `tz`, with the figures pooled over it."""
+    figures = hour_of_day(quality, tz)
+    table: dict[str, np.ndarray] = {"hour": np.arange(len(figures), dtype=np.int64)}
+    for name in HOUR_OF_DAY_FIGURES:
+        values = [getattr(entry, name) for entry in figures]
+        if name == "hours_compared":
+            table[name] = np.array(values, dtype=np.int64)
+        else:
+            table[name] = np.array([np.nan if value is None else value for value in values], dtype=float)
+    return table
+
+
+def hour_of_day_body(quality: Quality, tz: str) -> dict:
+    window_from, window_to = quality.window
+    return {
+        "tz": tz,
+        "window_from": iso_moment(window_from, tz),
+        "window_to": iso_moment(window_to, tz),
+        "hours": rows(hour_of_day_table(quality, tz), tz, time_columns=()),
+    }
+
+
+def monitored_body(data: SeriesData, tz: str) -> dict:
+    monitored = data.monitored
+    assert monitored is not None
+    return {
+        "area": data.key[0],
+        "consumer_type": data.key[1],
+        "tz": tz,
+        **monitored.counts(),
+        "hours": rows(monitored_table(data), tz),
     }
 
 
 def monitored_table(data: SeriesData) -> dict[str, np.ndarray]:
-    """time, observed_kwh, predicted_kwh, error_kwh, awaiting_observation and the backtested ranges."""
+    """time, observed_kwh, predicted_kwh, error_kwh, awaiting_observation, the backtested ranges, and the
+    absolute percentage error (a fraction; added last, so tables read by position keep their columns)."""
     monitored = data.monitored
     assert monitored is not None
     return {
         "time": monitored.hours,
         "observed_kwh": monitored.observed,
         "predicted_kwh": monitored.predicted,
-        "error_kwh": monitored.predicted - monitored.observed,
+        "error_kwh": monitored.error,
         "awaiting_observation": monitored.awaiting_observation,
         "lower_80": monitored.lower_80,
         "upper_80": monitored.upper_80,
         "lower_95": monitored.lower_95,
         "upper_95": monitored.upper_95,
+        "absolute_percentage_error": monitored.ape,
     }

@@ -28,6 +28,7 @@ from api.v2.schemas import (
     Forecasts,
     MonitoredSeries,
     MonitoringHourly,
+    MonitoringHourOfDay,
     MonitoringSummary,
     SeriesForecast,
     SeriesList,
@@ -235,6 +236,10 @@ async def _bulk(
     return _answer(snapshot, body, form)
 
 
+def _moment(moment: datetime | None, tz: str) -> str | None:
+    return None if moment is None else moment.astimezone(zone(tz)).isoformat()
+
+
 def _age_of_hour(hour: int | None, now: datetime) -> float | None:
     """Seconds from the start of `hour` to `now` (as the `/metrics` data-age gauges count)."""
     return None if hour is None else now.timestamp() - hour * 3600
@@ -246,19 +251,22 @@ def _age_of_hour(hour: int | None, now: datetime) -> float | None:
     tags=["status"],
     summary="What is being served",
     description="Source, demo flag, the data's content-derived `data_version` (equal on every replica), "
-    "when it was loaded, the observed and forecast windows in `tz` with the age of the newest observed hour and "
-    "of the forecast's first hour, and every upload the data gates rejected (object, generation, when it was "
-    "first seen, a one-line reason): while one is listed the data is the last good copy.",
+    "when it was loaded, when the bucket was last read without error, the observed and forecast windows in `tz` "
+    "with the age of the newest observed hour and of the forecast's first hour, and every upload the data gates "
+    "rejected (object, generation, when it was first seen, a one-line reason): while one is listed the data is "
+    "the last good copy.",
     responses={422: ERROR_RESPONSES[422], 503: ERROR_RESPONSES[503]},
 )
 async def status(store: StoreDep, snapshot: SnapshotDep, tz: ZoneDep) -> Response:
     now = datetime.now(UTC)
+    store_status = store.status()
     body = {
         "source": snapshot.source,
         "is_demo": snapshot.is_demo,
         "data_version": snapshot.data_version,
         "snapshot_id": snapshot.id,
         "loaded_at": snapshot.loaded_at.astimezone(zone(tz)).isoformat(),
+        "last_successful_refresh_at": _moment(store_status.last_successful_refresh_at, tz),
         "stale": store.is_stale(now),
         "observed_from": iso_moment(snapshot.observed_from, tz),
         "observed_to": iso_moment(snapshot.observed_to, tz),
@@ -268,7 +276,7 @@ async def status(store: StoreDep, snapshot: SnapshotDep, tz: ZoneDep) -> Respons
         "monitoring_available": snapshot.monitoring is not None,
         "observed_to_age_seconds": _age_of_hour(snapshot.observed_to, now),
         "forecast_from_age_seconds": _age_of_hour(snapshot.forecast_from, now),
-        "rejections": [rejected_upload(rejection, zone(tz)).model_dump() for rejection in store.status().rejections],
+        "rejections": [rejected_upload(rejection, zone(tz)).model_dump() for rejection in store_status.rejections],
     }
     return PrerenderedResponse(json_body(body), snapshot.id, snapshot.data_version, cache_control=NO_STORE)
 
@@ -398,7 +406,8 @@ async def monitoring_summary(
     tags=["monitoring"],
     summary="Error figures per hour over all series",
     description="Per hour of the monitoring window: MAPE (the pipeline's own figure where it has one), WAPE, "
-    "bias, how many series were compared and the share inside their 80 % / 95 % ranges.",
+    "bias, how many series were compared and the share inside their 80 % / 95 % ranges; and MAPE, WAPE and "
+    "bias pooled over the 24 hours ending at that hour (`*_24h`, null until 12 of them were compared).",
     responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
 )
 async def monitoring_hourly(
@@ -416,14 +425,41 @@ async def monitoring_hourly(
 
 
 @router.get(
+    "/monitoring/hour_of_day",
+    response_model=MonitoringHourOfDay,
+    tags=["monitoring"],
+    summary="Error figures per hour of the day, in any zone",
+    description="MAPE, WAPE, bias and range coverage pooled over every series' compared hours that start at "
+    "each hour of the day (0-23) on the clocks of `tz`: sums over those hours divided, not a mean of hourly "
+    "figures. In Danish time a spring-forward day adds nothing to 02:00 and a fall-back day adds both of its "
+    "02:00 hours. Always 24 rows; an hour without compared hours has null figures.",
+    responses={**TABLE_CONTENT, **{code: ERROR_RESPONSES[code] for code in (406, 422, 503)}},
+)
+async def monitoring_hour_of_day(
+    request: Request, snapshot: SnapshotDep, quality: QualityDep, tz: ZoneDep, form: FormDep
+) -> Response:
+    return await _bulk(
+        request,
+        snapshot,
+        "hour_of_day",
+        tz,
+        form,
+        table=lambda: bodies.hour_of_day_table(quality, tz),
+        json=lambda: bodies.hour_of_day_body(quality, tz),
+        time_columns=(),
+    )
+
+
+@router.get(
     "/monitoring/series/{area}/{consumer_type}",
     response_model=MonitoredSeries,
     tags=["monitoring"],
     summary="Past predictions against observations for one series or total",
     description="Every hour of the monitoring window with a prediction or an observation: both values, the "
-    "error, whether the observation is still awaited (predicted hours after the series' last observation; "
-    "a gap inside the observed window is a missing observation, not an awaited one), and the range the "
-    "interval method gave that hour using only errors from before its day.",
+    "error and the absolute percentage error, whether the observation is still awaited (predicted hours after "
+    "the series' last observation; a gap inside the observed window is a missing observation, not an awaited "
+    "one), and the range the interval method gave that hour using only errors from before its day; with how "
+    "many hours were compared, are awaited and are missing.",
     responses={**TABLE_CONTENT, **ERROR_RESPONSES},
 )
 async def monitoring_series(
@@ -445,15 +481,7 @@ async def monitoring_series(
         snapshot,
         ("monitored", data.key, form, tz),
         lambda: _table_or_json(
-            form,
-            tz,
-            table=lambda: bodies.monitored_table(data),
-            json=lambda: {
-                "area": data.key[0],
-                "consumer_type": data.key[1],
-                "tz": tz,
-                "hours": bodies.rows(bodies.monitored_table(data), tz),
-            },
+            form, tz, table=lambda: bodies.monitored_table(data), json=lambda: bodies.monitored_body(data, tz)
         ),
     )
     return _answer(snapshot, body, form)

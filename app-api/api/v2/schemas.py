@@ -42,6 +42,23 @@ class Interval(BaseModel):
     coverage_95: float | None = Field(description="Same for the 95 % range.", examples=[0.95])
 
 
+class WeekEarlier(BaseModel):
+    hours: int = Field(
+        description="Forecast hours whose hour one week (168 h) earlier was observed: the hours compared.",
+        examples=[24],
+    )
+    observed_kwh: float | None = Field(
+        description="What was observed at those hours a week earlier, summed (null when no hour compares).",
+        examples=[2190500.2],
+    )
+    forecast_kwh: float | None = Field(description="The forecast at those hours, summed.", examples=[2258001.4])
+    change: float | None = Field(
+        description="forecast_kwh / observed_kwh − 1, a fraction (0.03 = 3 % more than a week earlier); null when "
+        "nothing compares or the week-earlier sum is 0.",
+        examples=[0.0308],
+    )
+
+
 class ForecastTotal(BaseModel):
     hours: int = Field(description="Forecast hours summed.", examples=[24])
     kwh: float | None = Field(description="The forecast's total in kWh.", examples=[2258001.4])
@@ -54,6 +71,7 @@ class ForecastTotal(BaseModel):
         "errors partly cancel, so the sum of the hourly bounds would be far too wide)."
     )
     calibration_windows: int = Field(description="Past windows of that many hours it was learnt from.", examples=[313])
+    week_earlier: WeekEarlier = Field(description="The forecast against the same hours one week earlier.")
 
 
 class SeriesForecast(BaseModel):
@@ -127,6 +145,15 @@ class Period(BaseModel):
     areas: list[AreaFigures] = Field(description="Pooled per area.")
 
 
+class CoverageFloors(BaseModel):
+    coverage_80: float = Field(
+        description="Below this share of hours inside the 80 % range, the ranges are too narrow (the alert rule "
+        "EnergyForecastRange80NotCovering fires below the same number).",
+        examples=[0.65],
+    )
+    coverage_95: float = Field(description="The same floor for the 95 % range.", examples=[0.85])
+
+
 class MonitoringSummary(BaseModel):
     window_from: str | None = Field(description="First compared hour. " + TIME)
     window_to: str | None = Field(description="Last compared hour. " + TIME)
@@ -137,6 +164,7 @@ class MonitoringSummary(BaseModel):
         description="`last_24h`, `week_before` (the same 24 hours a week earlier), `last_7d`, `previous_7d`, "
         "each ending at the last compared hour."
     )
+    coverage_floors: CoverageFloors = Field(description="Range coverage below these figures is flagged and alerted.")
 
 
 class HourFigures(BaseModel):
@@ -147,10 +175,35 @@ class HourFigures(BaseModel):
     series_compared: int = Field(description="Series with both a prediction and an observation in this hour.")
     coverage_80: float | None = Field(description="Share of series whose observation was inside the 80 % range.")
     coverage_95: float | None = Field(description="Share of series whose observation was inside the 95 % range.")
+    mape_24h: float | None = Field(
+        description="MAPE pooled over the 24 hours ending at this hour (Σ APE / hours compared over all series; ours, "
+        "not the pipeline's); null while fewer than 12 of those hours were compared."
+    )
+    wape_24h: float | None = Field(description="WAPE pooled over the 24 hours ending at this hour (Σ|ŷ − y| / Σ|y|).")
+    bias_24h: float | None = Field(description="Bias pooled over the 24 hours ending at this hour (Σ(ŷ − y) / Σ|y|).")
 
 
 class MonitoringHourly(BaseModel):
     hours: list[HourFigures] = Field(description="Every hour of the monitoring window, ascending.")
+
+
+class HourOfDayFigures(BaseModel):
+    hour: int = Field(description="Hour of the day (0-23) on the clocks of `tz`.", examples=[17])
+    hours_compared: int = Field(
+        description="Series-hours compared that started at this hour of the day.", examples=[1008]
+    )
+    mape: float | None = Field(description="MAPE pooled over those hours (fraction).", examples=[0.071])
+    wape: float | None = Field(description="WAPE pooled over those hours: Σ|ŷ − y| / Σ|y|.", examples=[0.065])
+    bias: float | None = Field(description="Bias pooled over those hours: Σ(ŷ − y) / Σ|y|.", examples=[-0.004])
+    coverage_80: float | None = Field(description="Share of those hours inside the 80 % range.", examples=[0.79])
+    coverage_95: float | None = Field(description="Share of those hours inside the 95 % range.", examples=[0.94])
+
+
+class MonitoringHourOfDay(BaseModel):
+    tz: str = Field(description="The zone whose clocks give the hour of the day.", examples=["Europe/Copenhagen"])
+    window_from: str | None = Field(description="First compared hour. " + TIME)
+    window_to: str | None = Field(description="Last compared hour. " + TIME)
+    hours: list[HourOfDayFigures] = Field(description="24 rows, hour 0 first.")
 
 
 class MonitoredHour(BaseModel):
@@ -163,12 +216,24 @@ class MonitoredHour(BaseModel):
     upper_80: float | None = Field(description="Upper end of that 80 % range.")
     lower_95: float | None = Field(description="Lower end of the 95 % range.")
     upper_95: float | None = Field(description="Upper end of the 95 % range.")
+    absolute_percentage_error: float | None = Field(
+        description="|predicted − observed| / |observed| as a fraction (null unless both exist and observed ≠ 0)."
+    )
 
 
 class MonitoredSeries(BaseModel):
     area: int | str = Field(description=AREA, examples=[1])
     consumer_type: int | str = Field(description=CONSUMER_TYPE, examples=[111])
     tz: str = Field(description="The zone the times are given in.", examples=["UTC"])
+    hours_compared: int = Field(description="Hours with both a prediction and an observation.", examples=[312])
+    hours_awaiting_observation: int = Field(
+        description="Predicted hours after the series' last observation.", examples=[24]
+    )
+    hours_missing: int = Field(
+        description="Hours from the first to the last listed hour with no observation that are not awaited "
+        "(gaps in the data, hours neither file lists included).",
+        examples=[0],
+    )
     hours: list[MonitoredHour] = Field(description="Every hour with a past prediction or an observation.")
 
 
@@ -178,6 +243,10 @@ class Status(BaseModel):
     data_version: str = Field(description="Content-derived name of the data: equal on every replica.")
     snapshot_id: int = Field(description="This process's snapshot counter.")
     loaded_at: str = Field(description="When the snapshot was built. " + TIME)
+    last_successful_refresh_at: str | None = Field(
+        description="When the bucket was last read without any error (every object's newest upload served); null "
+        "before the first. " + TIME
+    )
     stale: bool = Field(description="True when the bucket has not been read successfully for three intervals.")
     observed_from: str | None = Field(description="First observed hour. " + TIME)
     observed_to: str | None = Field(description="Last observed hour. " + TIME)
