@@ -37,12 +37,17 @@ def rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def band(x: Any, lower: Any, upper: Any, name: str, fillcolor: str, **common: Any) -> list[dict]:
+def band(
+    x: Any, lower: Any, upper: Any, name: str, fillcolor: str, lower_name: str | None = None, **common: Any
+) -> list[dict]:
     """A shaded range: an invisible lower edge, then the upper edge filled down to it. `common` goes
-    on both edges (a legend group, the axes of a panel)."""
+    on both edges (a legend group, the axes of a panel); `lower_name` names the hidden edge."""
     edge = {"x": x, "mode": "lines", "line": {"width": 0}, "hoverinfo": "skip", **common}
+    lower_edge = scatter(y=lower, showlegend=False, **edge)
+    if lower_name is not None:
+        lower_edge["name"] = lower_name
     return [
-        scatter(y=lower, showlegend=False, **edge),
+        lower_edge,
         scatter(y=upper, name=name, fill="tonexty", fillcolor=fillcolor, **edge),
     ]
 
