@@ -15,6 +15,7 @@ from dashboard_common.charts import ChartData, chart_data
 from dashboard_common.client import ApiClient, configured_api_root
 from dashboard_common.status import newest_status, shared_client
 
+from monitoring.aggregate import PROFILE_ZONE
 from monitoring.figures import series_figure
 from monitoring.series import series_frame
 
@@ -47,6 +48,12 @@ def load_hourly(base_url: str, data_version: str) -> dict:
     return _client(base_url, data_version).monitoring_hourly()
 
 
+@st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False)
+def load_hour_of_day(base_url: str, data_version: str) -> dict:
+    """The error per hour of the day on Danish clocks, pooled by the API."""
+    return _client(base_url, data_version).monitoring_hour_of_day(PROFILE_ZONE)
+
+
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=256)
 def load_monitored_series(base_url: str, data_version: str, area: int, consumer_type: int) -> dict:
     return _client(base_url, data_version).monitoring_series(area, consumer_type)
@@ -54,7 +61,7 @@ def load_monitored_series(base_url: str, data_version: str, area: int, consumer_
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=64)
 def series_chart(base_url: str, data_version: str, area: int, consumer_type: int) -> ChartData:
-    """The series' chart, built and serialised once per data version (about half a series change's
-    server time): choosing a series seen before only sends it again."""
+    """The series' chart, built and serialised once per data version: choosing a series seen before
+    only sends it again."""
     detail = series_frame(load_monitored_series(base_url, data_version, area, consumer_type))
     return chart_data(series_figure(detail, (area, consumer_type)))

@@ -28,7 +28,7 @@ DISTRIBUTION_PANEL = (0.84, 1.0)
 DIVERGING = [[0.0, theme.OBSERVED], [0.5, "#1f3b57"], [1.0, theme.ERROR]]
 SEQUENTIAL = [[0.0, "#1f3b57"], [0.5, theme.FORECAST], [1.0, theme.ERROR]]
 SEQUENTIAL_REVERSED = [[0.0, theme.ERROR], [0.5, theme.FORECAST], [1.0, "#1f3b57"]]
-ROLLING_NAME = "24 h rolling mean (click to show)"
+ROLLING_NAME = "24 h pooled (click to show)"
 
 
 def _value_format(measure: Measure) -> str:
@@ -65,7 +65,7 @@ def _hourly_traces(values: pd.Series, measure: Measure, threshold: float, rollin
                 visible="legendonly",
                 mode="lines",
                 line={"color": theme.FORECAST, "width": 2.2},
-                hovertemplate=_value_format(measure) + "<extra>24 h mean</extra>",
+                hovertemplate=_value_format(measure) + "<extra>24 h pooled</extra>",
             )
         )
     return traces
@@ -96,7 +96,8 @@ def hourly_figure(
 ) -> go.Figure:
     """One hourly figure over all series, the threshold line(s), and the hours beyond it marked.
 
-    The 24 h line starts hidden: a click on its legend entry shows it (no extra widget to load).
+    `rolling_mean` is the API's figure pooled over the 24 hours ending at each hour (`<figure>_24h`).
+    It starts hidden: a click on its legend entry shows it (no extra widget to load).
     """
     shapes, annotations = _threshold_lines(measure, threshold)
     layout = {
@@ -161,7 +162,8 @@ def heatmap_figure(matrix: pd.DataFrame, measure: Measure, threshold: float) -> 
 
 
 def hour_of_day_figure(profile: pd.DataFrame) -> go.Figure:
-    """WAPE, MAPE and bias per hour of the day: when in the day the model goes wrong."""
+    """WAPE, MAPE and bias per hour of the day on Danish clocks, pooled by the API over the window
+    (`/monitoring/hour_of_day`, see `aggregate.hour_of_day_frame`): when in the day the model goes wrong."""
     colours = {"wape": theme.OBSERVED, "mape": theme.FORECAST, "bias": theme.GOOD}
     traces = [
         scatter(
@@ -170,13 +172,18 @@ def hour_of_day_figure(profile: pd.DataFrame) -> go.Figure:
             name=measure.label,
             mode="lines+markers",
             line={"color": colours[measure.field], "width": 2, "dash": "dot" if measure.signed else "solid"},
-            hovertemplate=f"%{{x}}:00 UTC · %{{y:.2f}} %<extra>{measure.label}</extra>",
+            hovertemplate=f"%{{x}}:00 Danish time · %{{y:.2f}} %<extra>{measure.label}</extra>",
         )
         for measure in HOURLY_MEASURES
     ]
     layout = {
-        "title": {"text": "Error by hour of day (mean over the window)"},
-        "xaxis": {"title": {"text": "Hour of day (UTC)"}, "tickmode": "linear", "dtick": 3, "range": [-0.5, 23.5]},
+        "title": {"text": "Error by hour of day (pooled over the window)"},
+        "xaxis": {
+            "title": {"text": "Hour of day (Danish time)"},
+            "tickmode": "linear",
+            "dtick": 3,
+            "range": [-0.5, 23.5],
+        },
         "yaxis": {"title": {"text": "%"}, "zeroline": True, "zerolinecolor": theme.THRESHOLD},
         "height": 360,
         "margin": {"t": 90},

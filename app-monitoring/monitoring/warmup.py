@@ -12,7 +12,7 @@ from dashboard_common.theme import apply_theme
 from streamlit import dataframe_util
 
 from monitoring import breakdown, comparison
-from monitoring.aggregate import daily_rolling_mean, hour_of_day_profile, hourly_frame, hourly_overview
+from monitoring.aggregate import hour_of_day_frame, hourly_frame, hourly_overview, trailing_day
 from monitoring.figures import heatmap_figure, hour_of_day_figure, hourly_figure, series_figure
 from monitoring.measures import ALL_MEASURES, BIAS, WAPE
 from monitoring.report import ReportSection
@@ -35,13 +35,22 @@ def sample_summary() -> dict[str, Any]:
         "overall": FIGURES,
         "areas": areas,
         "periods": dict.fromkeys(comparison.PERIOD_LABELS, period),
+        "coverage_floors": {"coverage_80": 0.65, "coverage_95": 0.85},
     }
 
 
 def sample_hourly() -> dict[str, Any]:
     """A `/api/v2/monitoring/hourly` body: a day of hours."""
     hour = {key: FIGURES[key] for key in ("mape", "wape", "bias", "coverage_80", "coverage_95")}
-    return {"hours": [{"time": time, **hour, "series_compared": 2} for time in TIMES]}
+    hour |= {"series_compared": 2, "mape_24h": 0.05, "wape_24h": 0.05, "bias_24h": 0.01}
+    return {"hours": [{"time": time, **hour} for time in TIMES]}
+
+
+def sample_hour_of_day() -> dict[str, Any]:
+    """A `/api/v2/monitoring/hour_of_day?tz=Europe/Copenhagen` body: 24 hours of the day."""
+    hour = {key: FIGURES[key] for key in ("mape", "wape", "bias", "coverage_80", "coverage_95")}
+    rows = [{"hour": hour_of_day, "hours_compared": 2, **hour} for hour_of_day in range(24)]
+    return {"tz": "Europe/Copenhagen", "window_from": TIMES[0], "window_to": TIMES[-1], "hours": rows}
 
 
 def sample_monitored_series() -> dict[str, Any]:
@@ -54,10 +63,12 @@ def sample_monitored_series() -> dict[str, Any]:
             "error_kwh": None if hour > 20 else 1.0,
             "awaiting_observation": hour > 20,
             **RANGES,
+            "absolute_percentage_error": None if hour > 20 else 0.01,
         }
         for hour, time in enumerate(TIMES)
     ]
-    return {"area": 1, "consumer_type": 111, "tz": "UTC", "hours": rows}
+    counts = {"hours_compared": 21, "hours_awaiting_observation": 3, "hours_missing": 0}
+    return {"area": 1, "consumer_type": 111, "tz": "UTC", **counts, "hours": rows}
 
 
 def warm_up() -> None:
@@ -66,11 +77,13 @@ def warm_up() -> None:
     summary = sample_summary()
     frame = hourly_frame(sample_hourly())
     hourly_overview(frame[WAPE.field], WAPE, 10.0)
-    table = breakdown.flag_beyond_threshold(breakdown.rank(breakdown.breakdown_table(summary), WAPE), WAPE, 10.0)
+    floors = breakdown.coverage_floors(summary)
+    table = breakdown.rank(breakdown.breakdown_table(summary), WAPE)
+    table = breakdown.flag_beyond_threshold(table, WAPE, 10.0, floors)
     detail = series_frame(sample_monitored_series())
     figures = [
-        hourly_figure(frame[BIAS.field], BIAS, 10.0, daily_rolling_mean(frame[BIAS.field])),
-        hour_of_day_figure(hour_of_day_profile(frame)),
+        hourly_figure(frame[BIAS.field], BIAS, 10.0, trailing_day(frame, BIAS)),
+        hour_of_day_figure(hour_of_day_frame(sample_hour_of_day())),
         heatmap_figure(breakdown.heatmap_matrix(table, ALL_MEASURES[0]), ALL_MEASURES[0], 10.0),
         series_figure(detail, (1, 111)),
     ]

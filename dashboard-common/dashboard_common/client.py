@@ -118,6 +118,9 @@ class ApiClient:
     def monitoring_hourly(self, tz: str = "UTC") -> dict[str, Any]:
         return self._get("monitoring", "hourly", params={"tz": tz})
 
+    def monitoring_hour_of_day(self, tz: str = "UTC") -> dict[str, Any]:
+        return self._get("monitoring", "hour_of_day", params={"tz": tz})
+
     def monitoring_series(self, area: int | str, consumer_type: int | str, tz: str = "UTC") -> dict[str, Any]:
         return self._get("monitoring", "series", str(area), str(consumer_type), params={"tz": tz})
 

@@ -80,6 +80,7 @@ def test_a_series_is_asked_by_its_path_with_the_zone_and_its_body_returned(scrip
         ("monitoring_summary", (), "monitoring/summary?tz=UTC"),
         ("monitoring_hourly", (), "monitoring/hourly?tz=UTC"),
         ("monitoring_series", (1, 999), "monitoring/series/1/999?tz=UTC"),
+        ("monitoring_hour_of_day", (), "monitoring/hour_of_day?tz=UTC"),
     ],
 )
 def test_each_method_calls_its_v2_endpoint(scripted_api: ScriptedApi, method: str, args: tuple, path: str) -> None:
@@ -106,6 +107,7 @@ def test_the_client_offers_only_what_the_pages_call() -> None:
         "series",
         "monitoring_summary",
         "monitoring_hourly",
+        "monitoring_hour_of_day",
         "monitoring_series",
     }
 

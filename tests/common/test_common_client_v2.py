@@ -33,6 +33,13 @@ def api_answer(v2_url: str, path: str, **params: str) -> dict:
         ("monitoring_summary", (), {}, "monitoring/summary", {"tz": "UTC"}),
         ("monitoring_hourly", (), {"tz": "Europe/Copenhagen"}, "monitoring/hourly", {"tz": "Europe/Copenhagen"}),
         ("monitoring_series", (1, 111), {}, "monitoring/series/1/111", {"tz": "UTC"}),
+        (
+            "monitoring_hour_of_day",
+            (),
+            {"tz": "Europe/Copenhagen"},
+            "monitoring/hour_of_day",
+            {"tz": "Europe/Copenhagen"},
+        ),
     ],
 )
 def test_each_method_the_pages_call_returns_the_apis_answer_for_its_path(

@@ -119,6 +119,7 @@ def monitoring_samples() -> list[tuple[type[BaseModel], dict]]:
     return [
         (schemas.MonitoringSummary, warmup.sample_summary()),
         (schemas.MonitoringHourly, warmup.sample_hourly()),
+        (schemas.MonitoringHourOfDay, warmup.sample_hour_of_day()),
         (schemas.MonitoredSeries, warmup.sample_monitored_series()),
     ]
 
