@@ -192,7 +192,7 @@ def single_series(context: PageContext, area: str, consumer_type: str, zone: str
         return
     view = series_view(body)
     monitoring, monitoring_note = _monitoring(context, area, consumer_type, zone) if show_past else (None, None)
-    key_figures_row(key_figures(view.observed, view.forecast, view.forecast_total), zone)
+    key_figures_row(key_figures(view.forecast, view.forecast_total), zone)
     forecast_chart(view, chart_title(area, consumer_type), zone, monitoring, monitoring_note)
     data_table(view, area, consumer_type, zone)
 

@@ -43,6 +43,7 @@ def sample_series(now: pd.Timestamp) -> dict[str, Any]:
             "upper_95": 2600.0,
             "method": "empirical",
             "calibration_windows": 100,
+            "week_earlier": {"hours": 24, "observed_kwh": 2300.0, "forecast_kwh": 2400.0, "change": 2400 / 2300 - 1},
         },
     }
 
@@ -58,10 +59,12 @@ def sample_monitored_series(now: pd.Timestamp) -> dict[str, Any]:
             "error_kwh": 1.0,
             "awaiting_observation": False,
             **RANGES,
+            "absolute_percentage_error": 0.01,
         }
         for time in hours
     ]
-    return {"area": "all", "consumer_type": "all", "tz": DANISH_TIME, "hours": rows}
+    counts = {"hours_compared": len(rows), "hours_awaiting_observation": 0, "hours_missing": 0}
+    return {"area": "all", "consumer_type": "all", "tz": DANISH_TIME, **counts, "hours": rows}
 
 
 def warm_up() -> None:
@@ -69,7 +72,7 @@ def warm_up() -> None:
     apply_theme()
     now = pd.Timestamp.now(tz="UTC").floor("h")
     view = series_view(sample_series(now))
-    key_figures(view.observed, view.forecast, view.forecast_total)
+    key_figures(view.forecast, view.forecast_total)
     holidays = holidays_between(view.observed.index[0], view.forecast.index[-1] + pd.Timedelta(days=366))
     past = past_forecast(sample_monitored_series(now), DANISH_TIME)
     members = [CompareMember("warm-up", view.observed, view.forecast["kwh"])]

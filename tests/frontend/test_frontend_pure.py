@@ -288,13 +288,17 @@ def test_utc_body_stays_utc() -> None:
 # --- key figures -------------------------------------------------------------------------------
 
 
+WEEK_EARLIER = {"hours": 3, "observed_kwh": 30.0, "forecast_kwh": 38.0, "change": 38.0 / 30.0 - 1}
+
+
 def test_key_figures_of_a_handmade_series() -> None:
     start = pd.Timestamp("2023-06-01T00:00Z")
     week_before = {start + pd.Timedelta(hours=h): 10.0 for h in range(3)}
     forecast = {start + pd.Timedelta(hours=168 + h): v for h, v in enumerate([11.0, 15.0, 12.0])}
     view = series_view(body({**week_before, start + pd.Timedelta(hours=167): 1.0}, forecast))
+    api_total = {"hours": 3, "kwh": 38.0, "calibration_windows": 0, "week_earlier": WEEK_EARLIER}
 
-    figures = key_figures(view.observed, view.forecast)
+    figures = key_figures(view.forecast, api_total)
 
     assert figures.total_kwh == 38.0
     assert figures.peak_kwh == 15.0
@@ -302,8 +306,19 @@ def test_key_figures_of_a_handmade_series() -> None:
     assert figures.peak_range_80 == pytest.approx((13.5, 16.5))
     assert figures.peak_range_95 == pytest.approx((12.0, 18.0))
     assert figures.change_vs_week_before == pytest.approx(38.0 / 30.0 - 1)
-    assert figures.hours_compared == 3
-    assert figures.total_range_80 is None, "no total from the API given, so no total range"
+    assert (figures.week_before_total_kwh, figures.hours_compared) == (30.0, 3)
+    assert figures.total_range_80 is None, "no total range from the API, so none shown"
+
+
+def test_the_week_earlier_change_is_the_apis_not_recomputed_from_the_hours() -> None:
+    view = series_view(week_and_day("2023-06-08T00:00Z"))
+    api_total = {"hours": 24, "kwh": 5076.0, "week_earlier": {**WEEK_EARLIER, "hours": 7, "change": 0.25}}
+
+    figures = key_figures(view.forecast, api_total)
+
+    assert (figures.change_vs_week_before, figures.hours_compared) == (0.25, 7)
+    no_pairs = {"hours": 0, "observed_kwh": None, "forecast_kwh": None, "change": None}
+    assert key_figures(view.forecast, {**api_total, "week_earlier": no_pairs}).change_vs_week_before is None
 
 
 def test_total_and_its_range_are_the_apis_not_a_sum_of_hourly_bounds() -> None:
@@ -317,9 +332,10 @@ def test_total_and_its_range_are_the_apis_not_a_sum_of_hourly_bounds() -> None:
         "upper_95": None,
         "method": "conformal on past sums",
         "calibration_windows": 313,
+        "week_earlier": WEEK_EARLIER,
     }
 
-    figures = key_figures(view.observed, view.forecast, api_total)
+    figures = key_figures(view.forecast, api_total)
 
     assert figures.total_kwh == 5076.0
     assert figures.total_range_80 == (4900.0, 5200.0)
@@ -329,19 +345,20 @@ def test_total_and_its_range_are_the_apis_not_a_sum_of_hourly_bounds() -> None:
     assert figures.total_range_80 != pytest.approx(summed_80)
 
 
-def test_without_the_apis_total_the_total_is_summed_and_has_no_range() -> None:
+def test_a_total_the_api_has_not_got_stays_empty_rather_than_summed_here() -> None:
     view = series_view(week_and_day("2023-06-08T00:00Z"))
 
-    figures = key_figures(view.observed, view.forecast, {})
+    figures = key_figures(view.forecast, {"hours": 0, "kwh": None, "calibration_windows": 0})
 
-    assert figures.total_kwh == pytest.approx(float(view.forecast["kwh"].sum()))
+    assert figures.total_kwh is None and format_kwh(figures.total_kwh) == "—"
     assert figures.total_range_80 is None and figures.total_range_windows == 0
+    assert figures.peak_kwh == pytest.approx(float(view.forecast["kwh"].max()))
 
 
 def test_key_figures_without_forecast_are_empty() -> None:
     view = series_view(body({pd.Timestamp("2023-06-01T00:00Z"): 5.0}, {}))
 
-    figures = key_figures(view.observed, view.forecast)
+    figures = key_figures(view.forecast, view.forecast_total)
 
     assert figures.total_kwh is None and figures.peak_hour is None
     assert format_kwh(figures.total_kwh) == "—"
