@@ -70,8 +70,12 @@ MODULES = {
         Module("api.quality", (API_UNITS, "api/test_v2_monitoring.py")),
         Module("api.http_caching", (API_UNITS, "api/test_http_caching.py")),
         Module("api.tables", (API_UNITS, "api/test_v2_series.py")),
-        Module("frontend.links", ("frontend/test_frontend_links.py", "frontend/test_frontend_pure.py")),
-        Module("monitoring.deeplink", ("monitoring/test_monitoring_deeplink.py",)),
+        Module("dashboard_common.links", ("common/test_common_links.py",)),
+        Module(
+            "frontend.links",
+            ("frontend/test_frontend_links.py", "frontend/test_frontend_pure.py", "common/test_common_links.py"),
+        ),
+        Module("monitoring.links", ("monitoring/test_monitoring_links.py", "common/test_common_links.py")),
         Module(
             "monitoring.measures",
             (

@@ -2,6 +2,7 @@
 page's own parameters and only what changed; and, for every parameter of both pages, that a link
 written for any choices reads back as those choices."""
 
+import pytest
 from dashboard_common.links import LinkParam, read_link, write_link
 from frontend.choices import DANISH_TIME, UTC
 from frontend.links import link_params as forecast_link_params
@@ -59,11 +60,27 @@ def test_a_default_or_a_moot_value_leaves_the_link():
     assert query == {"a": "2"}, "n back at its default; m moot once n is 1"
 
 
+def test_a_value_not_given_is_written_as_its_default():
+    query = {"n": "3", "m": "7"}
+    write_link(query, PARAMS, {"count": 1, "moot": 7})  # no `always`: its default, written as always
+    assert query == {"a": "1"}
+
+
+def test_a_parameter_whose_text_does_not_match_its_names_is_refused():
+    two_names = [LinkParam("pair", ("x", "y"), (0, 0), lambda raw: (None, ()), lambda pair: (str(pair[0]),))]
+    with pytest.raises(ValueError):  # fewer texts than names: fail rather than drop a name
+        write_link({}, two_names, {"pair": (1, 2)})
+
+
 # --- both pages: any choices survive a written link ----------------------------------------------
 
 AREAS = ["all", "1", "2"]
 TYPES = ["all", "111", "112", "119", "461"]
-FORECAST = forecast_link_params(AREAS, TYPES, max_types=3)
+
+
+def forecast_params():
+    """Built inside each test, so mutation testing sees the tests that run it."""
+    return forecast_link_params(AREAS, TYPES, max_types=3)
 
 
 @st.composite
@@ -88,13 +105,17 @@ def forecast_choices(draw) -> dict:
 @given(forecast_choices())
 def test_any_forecast_page_choices_read_back_from_the_link_they_write(values):
     query: dict[str, str] = {}
-    write_link(query, FORECAST, values)
-    reading = read_link(query, FORECAST)
+    write_link(query, forecast_params(), values)
+    reading = read_link(query, forecast_params())
     assert (reading.values, reading.notices_for()) == (values, [])
 
 
 SERIES = [(1, 111), (2, 462), (0, 999)]
-MONITORING = monitoring_link_params(SERIES)
+
+
+def monitoring_params():
+    """Built inside each test, so mutation testing sees the tests that run it."""
+    return monitoring_link_params(SERIES)
 
 
 @given(
@@ -106,6 +127,6 @@ MONITORING = monitoring_link_params(SERIES)
 def test_any_monitoring_page_choices_read_back_from_the_link_they_write(series, threshold, rank, chart):
     values = monitoring_link_values(series, threshold, rank, chart)
     query: dict[str, str] = {}
-    write_link(query, MONITORING, values)
-    reading = read_link(query, MONITORING)
+    write_link(query, monitoring_params(), values)
+    reading = read_link(query, monitoring_params())
     assert (reading.values, reading.notices_for()) == ({"view": None, **values}, [])

@@ -95,7 +95,13 @@ def test_choices_put_the_total_first() -> None:
 
 AREAS = ["all", "1", "2"]
 CODES = ["111", "112", "122", "130"]
-PARAMS = link_params(AREAS, ["all", *CODES], max_types=3)
+
+
+def params():
+    """Built inside each test, so mutation testing sees the tests that run it."""
+    return link_params(AREAS, ["all", *CODES], max_types=3)
+
+
 DEFAULTS = {"area": "all", "consumer_type": "all", "zone": DANISH_TIME, "compare": None, "types": None,
             "share": False, "layout": False, "past": False}  # fmt: skip
 
@@ -114,7 +120,7 @@ DEFAULTS = {"area": "all", "consumer_type": "all", "zone": DANISH_TIME, "compare
     ],
 )
 def test_choice_from_link(raw: str | None, expected: tuple[str, bool]) -> None:
-    reading = read_link({} if raw is None else {"area": raw}, PARAMS)
+    reading = read_link({} if raw is None else {"area": raw}, params())
     assert (reading.values["area"], bool(reading.notices_for())) == expected
 
 
@@ -130,7 +136,7 @@ def test_choice_from_link(raw: str | None, expected: tuple[str, bool]) -> None:
     ],
 )
 def test_zone_from_link(raw: str | None, expected: tuple[str, bool]) -> None:
-    reading = read_link({} if raw is None else {"tz": raw}, PARAMS)
+    reading = read_link({} if raw is None else {"tz": raw}, params())
     assert (reading.values["zone"], bool(reading.notices_for())) == expected
 
 
@@ -148,16 +154,16 @@ def test_zone_from_link(raw: str | None, expected: tuple[str, bool]) -> None:
     ],
 )
 def test_view_options_round_trip_through_the_link(query: dict[str, str], expected: dict) -> None:
-    reading = read_link(query, PARAMS)
+    reading = read_link(query, params())
     assert (reading.values, reading.notices_for()) == ({**DEFAULTS, **expected}, [])
     written: dict[str, str] = {}
-    write_link(written, PARAMS, reading.values)
-    assert read_link(written, PARAMS).values == reading.values
+    write_link(written, params(), reading.values)
+    assert read_link(written, params()).values == reading.values
 
 
 def test_view_options_the_page_cannot_honour_fall_back_with_notices() -> None:
     query = {"compare": "everything", "types": "111,999,0111,x", "share": "maybe", "layout": "grid", "past": "0"}
-    reading = read_link(query, PARAMS)
+    reading = read_link(query, params())
     assert reading.values == {**DEFAULTS, "types": ("111",)}
     notices = reading.notices_for()
     assert len(notices) == 4
@@ -165,23 +171,23 @@ def test_view_options_the_page_cannot_honour_fall_back_with_notices() -> None:
 
 
 def test_view_options_keep_at_most_the_page_limit_of_types() -> None:
-    reading = read_link({"compare": "types", "types": ",".join(CODES)}, PARAMS)
+    reading = read_link({"compare": "types", "types": ",".join(CODES)}, params())
     assert reading.values["types"] == ("111", "112", "122")
     assert reading.notices_for() == ["The link names 4 consumer types; the page compares up to 3."]
 
 
 def test_a_fresh_link_names_the_series_and_the_zone_and_leaves_defaults_out() -> None:
     written: dict[str, str] = {}
-    write_link(written, PARAMS, DEFAULTS)
+    write_link(written, params(), DEFAULTS)
     assert list(written.items()) == [("area", "all"), ("consumer_type", "all"), ("tz", "dk")]
     # The overlay is off in compare mode, so the link does not carry it there.
-    write_link(written, PARAMS, {**DEFAULTS, "compare": "areas", "past": True, "types": ("111",)})
+    write_link(written, params(), {**DEFAULTS, "compare": "areas", "past": True, "types": ("111",)})
     assert written == {"area": "all", "consumer_type": "all", "tz": "dk", "compare": "areas"}
 
 
 def test_writing_the_link_keeps_its_order_and_parameters_the_page_does_not_own() -> None:
     written = {"utm_source": "mail", "tz": "utc", "area": "2"}
-    write_link(written, PARAMS, {**DEFAULTS, "area": "2", "zone": UTC, "past": True})
+    write_link(written, params(), {**DEFAULTS, "area": "2", "zone": UTC, "past": True})
     assert list(written.items()) == [
         ("utm_source", "mail"),
         ("tz", "utc"),

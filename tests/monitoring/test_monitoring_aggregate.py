@@ -160,3 +160,11 @@ def test_a_figure_the_api_never_computed_is_a_float_column_of_gaps():
     frame = hourly_frame({"hours": rows})
     assert frame["wape"].dtype == "float64" and frame["wape"].isna().all()
     assert frame["wape"].rolling(2).mean().isna().all()  # numeric: the page's rolling mean works on it
+
+
+def test_an_hour_the_answer_leaves_out_is_a_gap_with_nothing_compared_and_every_column_is_float():
+    rows = [{"hour": hour, "hours_compared": 1, "wape": None, "mape": None, "bias": None} for hour in range(23)]
+    profile = hour_of_day_frame({"tz": "UTC", "hours": rows})  # hour 23 missing, every figure null
+    assert profile.loc[23, "hours_compared"] == 0 and profile.loc[22, "hours_compared"] == 1
+    assert profile["wape"].isna().all()
+    assert (profile.dtypes == "float64").all()

@@ -8,16 +8,20 @@ from monitoring.links import VIEWS, link_params, link_values, parse_threshold
 from monitoring.measures import BIAS, MAPE, WAPE
 
 AVAILABLE = [(1, 111), (2, 462), (0, 999)]
-PARAMS = link_params(AVAILABLE)
+
+
+def params():
+    """Built inside each test, so mutation testing sees the tests that run it."""
+    return link_params(AVAILABLE)
 
 
 def parse_link(query: dict[str, str]):
-    return read_link(query, PARAMS)
+    return read_link(query, params())
 
 
 def written(series, threshold, rank=WAPE, chart=WAPE) -> dict[str, str]:
     query: dict[str, str] = {}
-    write_link(query, PARAMS, link_values(series, threshold, rank, chart))
+    write_link(query, params(), link_values(series, threshold, rank, chart))
     return query
 
 
@@ -119,14 +123,14 @@ def test_writing_the_link_changes_only_what_differs_and_leaves_the_open_view_alo
             super().__setitem__(key, value)
 
     query = Recording({"view": "One series", "threshold": "10", "area": "1", "consumer_type": "111", "rank": "bias"})
-    write_link(query, PARAMS, link_values((1, 462), 10.0, WAPE, WAPE))
+    write_link(query, params(), link_values((1, 462), 10.0, WAPE, WAPE))
     assert query == {"view": "One series", "threshold": "10", "area": "1", "consumer_type": "462"}
     assert changed == ["consumer_type"]
 
 
 def test_without_a_series_the_link_loses_area_and_consumer_type():
     query = {"threshold": "10", "area": "1", "consumer_type": "111"}
-    write_link(query, PARAMS, link_values(None, 10.0, WAPE, WAPE))
+    write_link(query, params(), link_values(None, 10.0, WAPE, WAPE))
     assert query == {"threshold": "10"}
 
 
