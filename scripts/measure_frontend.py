@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 from devtools.browser import launch_chromium
 from devtools.paths import BUCKET_PANDAS15
-from devtools.processes import running_api, running_streamlit
+from devtools.processes import running_api, running_dashboard, running_streamlit
 from playwright.sync_api import Page, sync_playwright
 
 CHART_DRAWN = """(titlePart) => {
@@ -112,9 +112,7 @@ def main() -> None:
         warm_up.close()
         for start in range(arguments.starts):
             with (
-                running_streamlit(
-                    "app-frontend", "frontend/main.py", {"APP_FRONTEND_API_URL": api_url}, module="frontend"
-                ) as dashboard,
+                running_dashboard("frontend", {"APP_FRONTEND_API_URL": api_url}) as dashboard,
                 running_streamlit(floor_dir, "floor.py", {}) as floor,
             ):
                 # First views: both servers just answered their health check; alternate who goes first.

@@ -74,8 +74,12 @@ MODULES = {
         Module("api.v1.bodies", ("api/test_answers_unchanged.py", "api/test_contract.py")),
         Module("api.gates", ("api/test_gates_units.py",)),
         Module("api.v2.answers", ("api/test_answers_units.py",)),
-        Module("frontend.links", ("frontend/test_frontend_links.py", "frontend/test_frontend_pure.py")),
-        Module("monitoring.deeplink", ("monitoring/test_monitoring_deeplink.py",)),
+        Module("dashboard_common.links", ("common/test_common_links.py",)),
+        Module(
+            "frontend.links",
+            ("frontend/test_frontend_links.py", "frontend/test_frontend_pure.py", "common/test_common_links.py"),
+        ),
+        Module("monitoring.links", ("monitoring/test_monitoring_links.py", "common/test_common_links.py")),
         Module(
             "monitoring.measures",
             (

@@ -32,32 +32,11 @@ __all__ = [
     "SHARED_FIXTURES",
     "FakeGcs",
     "free_port",
-    "freshness_body",
     "running_api",
     "running_streamlit",
     "stop_process",
     "wait_for_http",
 ]
-
-
-def freshness_body(**overrides: object) -> dict:
-    """A `/freshness` body for `bucket-pandas15` (its observed and forecast windows); fields may be overridden."""
-    return {
-        "source": "fixtures/bucket-pandas15",
-        "is_demo": False,
-        "snapshot_id": 1,
-        "loaded_at": "2023-06-15T00:05:00+00:00",
-        "age_seconds": 42.0,
-        "last_successful_refresh_at": "2023-06-15T00:05:00+00:00",
-        "stale": False,
-        "observed_from": 467832,
-        "observed_to": 468551,
-        "forecast_from": 468552,
-        "forecast_to": 468575,
-        "series_count": 72,
-        "monitoring_available": True,
-        **overrides,
-    }
 
 
 # What a link can carry to make a dashboard's own notice say or show something else: Markdown links,

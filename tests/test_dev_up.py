@@ -45,6 +45,8 @@ def test_up_prints_the_addresses_once_everything_answers_and_sigterm_stops_all(t
         assert f"http://localhost:{ports['frontend']}" in output
         assert f"http://localhost:{ports['monitoring']}" in output
         assert f"http://localhost:{ports['api']}/api/v1/docs" in output
+        # Both dashboards start as deployed, `python -m <page>`, warm-up first.
+        assert "frontend: warmed up in" in output and "monitoring: warmed up in" in output
         urls = [
             f"http://127.0.0.1:{ports['api']}/api/v1/freshness",
             f"http://127.0.0.1:{ports['frontend']}/_stcore/health",

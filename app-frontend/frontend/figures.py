@@ -5,8 +5,8 @@ Time axis: Plotly.js has no time zones, and a zone's wall clock folds an hour on
 (UTC, naive for Plotly), and the day ticks and hover titles are written in the zone the page shows:
 23, 24 or 25 evenly spaced hours per day, each labelled with its own offset.
 
-Figures are built with one constructor call each: Plotly's incremental helpers (add_vline,
-update_layout, make_subplots) cost ~10x more per call.
+Figures are built the one way both pages build them (`dashboard_common.figures`): plain dicts, one
+constructor call, without per-property validation.
 """
 
 from dataclasses import dataclass
@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dashboard_common import theme
+from dashboard_common.figures import LEGEND_BELOW, band, figure, rgba, scatter, span, title
+from dashboard_common.hours import time_label
 
 from frontend.calendar_days import Holiday
-from frontend.series import SeriesView, time_label
+from frontend.series import SeriesView
 
 HALF_HOUR = pd.Timedelta(minutes=30)
 ONE_WEEK_HOURS = 168
@@ -25,21 +27,7 @@ RANGE_80_TEXT = "80 % range: 80 % of past errors fall inside"
 RANGE_95_TEXT = "95 % range: 95 % of past errors fall inside"
 PAST_FORECAST_COLOR = "#b07cf0"
 HOLIDAY_COLOR = "#3ecf8e"
-# Below the axis: on a phone a legend above the plot wraps into rows that cover the title. Trace
-# order "normal": with filled bands Plotly would reverse it, and the hover box follows the legend.
-LEGEND_BELOW = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.14, "yanchor": "top", "traceorder": "normal"}
 COMPARE_COLORS = [theme.OBSERVED, theme.FORECAST, theme.GOOD, theme.ERROR, "#b07cf0", "#2ec4c6", "#e86ad1", "#c8b04c"]
-
-
-def _scatter(**properties: object) -> dict:
-    """A scatter trace as a plain dict: the figure is built without Plotly's per-property validation
-    (`_validate=False`), which cost more than the rest of a redraw; the tests render every figure."""
-    return {"type": "scatter", **properties}
-
-
-def _rgba(hex_color: str, alpha: float) -> str:
-    red, green, blue = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red},{green},{blue},{alpha})"
 
 
 def instants(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
@@ -64,15 +52,7 @@ def day_ticks(first: pd.Timestamp, last: pd.Timestamp) -> tuple[list[pd.Timestam
 
 def _title(text: str, zone_name: str) -> dict:
     """The chart's title, naming the zone of its hours (in place of an axis title the legend would crowd)."""
-    return {
-        "text": f"{text}<br><sup>Hours in {zone_name}</sup>",
-        "x": 0,
-        "xref": "paper",
-        "xanchor": "left",
-        "y": 0.97,
-        "yanchor": "top",
-        "pad": {"t": 4},
-    }
+    return title(text, f"Hours in {zone_name}")
 
 
 def _time_axis(index: pd.DatetimeIndex, zone_name: str) -> dict:
@@ -96,21 +76,7 @@ def _holiday_marks(holidays: list[Holiday], y_top: float = 1.0) -> tuple[list[di
     shapes, annotations = [], []
     for holiday in holidays:
         start, end = instants(pd.DatetimeIndex([holiday.start, holiday.end]))
-        shapes.append(
-            {
-                "type": "rect",
-                "xref": "x",
-                "yref": "paper",
-                "x0": start - HALF_HOUR,
-                "x1": end - HALF_HOUR,
-                "y0": 0,
-                "y1": y_top,
-                "fillcolor": HOLIDAY_COLOR,
-                "opacity": 0.10,
-                "line": {"width": 0},
-                "layer": "below",
-            }
-        )
+        shapes.append(span(start - HALF_HOUR, end - HALF_HOUR, HOLIDAY_COLOR, y_top=y_top, opacity=0.10))
         annotations.append(
             {
                 "x": start - HALF_HOUR,
@@ -129,35 +95,14 @@ def _holiday_marks(holidays: list[Holiday], y_top: float = 1.0) -> tuple[list[di
 
 
 def _forecast_marks(forecast_index: pd.DatetimeIndex) -> tuple[list[dict], list[dict]]:
+    """The forecast hours shaded, a dotted line where they start, and a label left of it."""
     if not len(forecast_index):
         return [], []
     drawn = instants(forecast_index)
     boundary = drawn[0] - HALF_HOUR
-    shapes = [
-        {
-            "type": "rect",
-            "xref": "x",
-            "yref": "paper",
-            "x0": boundary,
-            "x1": drawn[-1] + HALF_HOUR,
-            "y0": 0,
-            "y1": 1,
-            "fillcolor": theme.FORECAST,
-            "opacity": 0.06,
-            "line": {"width": 0},
-            "layer": "below",
-        },
-        {
-            "type": "line",
-            "xref": "x",
-            "yref": "paper",
-            "x0": boundary,
-            "x1": boundary,
-            "y0": 0,
-            "y1": 1,
-            "line": {"color": theme.THRESHOLD, "width": 1.5, "dash": "dot"},
-        },
-    ]
+    boundary_line = {"type": "line", "xref": "x", "yref": "paper", "x0": boundary, "x1": boundary, "y0": 0, "y1": 1}
+    boundary_line["line"] = {"color": theme.THRESHOLD, "width": 1.5, "dash": "dot"}
+    shapes = [span(boundary, drawn[-1] + HALF_HOUR, theme.FORECAST, opacity=0.06), boundary_line]
     annotations = [
         {
             "x": boundary,
@@ -185,7 +130,7 @@ def _time_row(index: pd.DatetimeIndex, values: np.ndarray, zone_name: str) -> li
     if zone_name == "UTC" or not len(index):
         return []
     return [
-        _scatter(
+        scatter(
             x=instants(index),
             y=values,
             customdata=_labels(index),
@@ -199,21 +144,9 @@ def _time_row(index: pd.DatetimeIndex, values: np.ndarray, zone_name: str) -> li
 
 
 def _band(forecast: pd.DataFrame, level: int, alpha: float, text: str) -> list[dict]:
-    """A shaded range: an invisible lower edge, then the upper edge filled down to it."""
-    x = instants(forecast.index)
-    edge = {"mode": "lines", "line": {"width": 0}, "hoverinfo": "skip", "connectgaps": False}
-    return [
-        _scatter(x=x, y=forecast[f"lower_{level}"].to_numpy(), showlegend=False, legendgroup=f"r{level}", **edge),
-        _scatter(
-            x=x,
-            y=forecast[f"upper_{level}"].to_numpy(),
-            name=text,
-            legendgroup=f"r{level}",
-            fill="tonexty",
-            fillcolor=_rgba(theme.FORECAST, alpha),
-            **edge,
-        ),
-    ]
+    lower, upper = forecast[f"lower_{level}"].to_numpy(), forecast[f"upper_{level}"].to_numpy()
+    fill = rgba(theme.FORECAST, alpha)
+    return band(instants(forecast.index), lower, upper, text, fill, legendgroup=f"r{level}", connectgaps=False)
 
 
 def _range_text(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
@@ -224,6 +157,76 @@ def _range_text(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
         ],
         dtype=object,
     )
+
+
+def _observed_trace(observed: pd.Series) -> dict:
+    return scatter(
+        x=instants(observed.index),
+        y=observed.to_numpy(),
+        name="Observed",
+        mode="lines",
+        line={"color": theme.OBSERVED, "width": 2},
+        connectgaps=False,
+        hovertemplate="%{y:,.0f} kWh",
+    )
+
+
+def _past_forecast_traces(past_forecast: pd.Series | None, observed: pd.Series) -> list[dict]:
+    """What the model had predicted for the observed hours, drawn over them (only over them)."""
+    if past_forecast is None or past_forecast.dropna().empty or not len(observed):
+        return []
+    shown = past_forecast[(past_forecast.index >= observed.index[0]) & (past_forecast.index <= observed.index[-1])]
+    return [
+        scatter(
+            x=instants(shown.index),
+            y=shown.to_numpy(),
+            name="What the model had predicted for these hours",
+            mode="lines",
+            line={"color": PAST_FORECAST_COLOR, "width": 1.5, "dash": "dot"},
+            connectgaps=False,
+            hovertemplate="%{y:,.0f} kWh",
+        )
+    ]
+
+
+def _forecast_trace(view: SeriesView) -> dict:
+    """The forecast line; its hover gives each hour's ranges when there are any."""
+    forecast = view.forecast
+    customdata, ranges_hover = None, ""
+    if view.has_ranges:
+        customdata = np.column_stack(
+            [
+                _range_text(forecast["lower_80"].to_numpy(), forecast["upper_80"].to_numpy()),
+                _range_text(forecast["lower_95"].to_numpy(), forecast["upper_95"].to_numpy()),
+            ]
+        )
+        ranges_hover = "<br>80 % range: %{customdata[0]}<br>95 % range: %{customdata[1]}"
+    return scatter(
+        x=instants(forecast.index),
+        y=forecast["kwh"].to_numpy(),
+        customdata=customdata,
+        name="Forecast (next 24 h)",
+        mode="lines+markers",
+        line={"color": theme.FORECAST, "width": 2.5, "dash": "dash"},
+        marker={"size": 4},
+        connectgaps=False,
+        hovertemplate="%{y:,.0f} kWh" + ranges_hover,
+    )
+
+
+def _forecast_layout(view: SeriesView, title_text: str, zone_name: str, holidays: list[Holiday]) -> dict:
+    shapes, annotations = _forecast_marks(view.forecast.index)
+    holiday_shapes, holiday_annotations = _holiday_marks(holidays)
+    return {
+        "title": _title(title_text, zone_name),
+        "height": 500,
+        "margin": {"t": 70, "l": 10, "r": 10},
+        "xaxis": _time_axis(view.observed.index.union(view.forecast.index), zone_name),
+        "yaxis": {"title": {"text": "Consumption (kWh)"}, "tickformat": ",.0f", "rangemode": "tozero"},
+        "legend": LEGEND_BELOW,
+        "shapes": holiday_shapes + shapes,
+        "annotations": holiday_annotations + annotations,
+    }
 
 
 def forecast_figure(
@@ -244,67 +247,8 @@ def forecast_figure(
     traces = _time_row(all_hours, line_values.to_numpy(), zone_name)
     if view.has_ranges:
         traces += _band(forecast, 95, 0.22, RANGE_95_TEXT) + _band(forecast, 80, 0.45, RANGE_80_TEXT)
-    traces.append(
-        _scatter(
-            x=instants(observed.index),
-            y=observed.to_numpy(),
-            name="Observed",
-            mode="lines",
-            line={"color": theme.OBSERVED, "width": 2},
-            connectgaps=False,
-            hovertemplate="%{y:,.0f} kWh",
-        )
-    )
-    if past_forecast is not None and not past_forecast.dropna().empty and len(observed):
-        shown = past_forecast[(past_forecast.index >= observed.index[0]) & (past_forecast.index <= observed.index[-1])]
-        traces.append(
-            _scatter(
-                x=instants(shown.index),
-                y=shown.to_numpy(),
-                name="What the model had predicted for these hours",
-                mode="lines",
-                line={"color": PAST_FORECAST_COLOR, "width": 1.5, "dash": "dot"},
-                connectgaps=False,
-                hovertemplate="%{y:,.0f} kWh",
-            )
-        )
-    customdata = (
-        np.column_stack(
-            [
-                _range_text(forecast["lower_80"].to_numpy(), forecast["upper_80"].to_numpy()),
-                _range_text(forecast["lower_95"].to_numpy(), forecast["upper_95"].to_numpy()),
-            ]
-        )
-        if view.has_ranges
-        else None
-    )
-    ranges_hover = "<br>80 % range: %{customdata[0]}<br>95 % range: %{customdata[1]}" if view.has_ranges else ""
-    traces.append(
-        _scatter(
-            x=instants(forecast.index),
-            y=forecast["kwh"].to_numpy(),
-            customdata=customdata,
-            name="Forecast (next 24 h)",
-            mode="lines+markers",
-            line={"color": theme.FORECAST, "width": 2.5, "dash": "dash"},
-            marker={"size": 4},
-            connectgaps=False,
-            hovertemplate="%{y:,.0f} kWh" + ranges_hover,
-        )
-    )
-    shapes, annotations = _forecast_marks(forecast.index)
-    holiday_shapes, holiday_annotations = _holiday_marks(list(holidays))
-    layout = dict(
-        title=_title(title, zone_name),
-        height=500,
-        margin={"t": 70, "l": 10, "r": 10},
-        xaxis=_time_axis(all_hours, zone_name),
-        yaxis={"title": {"text": "Consumption (kWh)"}, "tickformat": ",.0f", "rangemode": "tozero"},
-        legend=LEGEND_BELOW,
-        shapes=holiday_shapes + shapes,
-        annotations=holiday_annotations + annotations,
-    )
-    return go.Figure(data=traces, layout=layout, _validate=False)
+    traces += [_observed_trace(observed), *_past_forecast_traces(past_forecast, observed), _forecast_trace(view)]
+    return figure(traces, _forecast_layout(view, title, zone_name, list(holidays)))
 
 
 @dataclass(frozen=True)
@@ -344,7 +288,7 @@ def compare_figure(
         value = "%{y:.0%}" if as_share else "%{y:,.0f} kWh"
         for part, series, dash in (("observed", member.observed, None), ("forecast", member.forecast, "dash")):
             traces.append(
-                _scatter(
+                scatter(
                     x=instants(series.index),
                     y=series.to_numpy(),
                     name=member.label if part == "observed" else f"{member.label} (forecast)",
@@ -379,4 +323,4 @@ def compare_figure(
         shapes=_forecast_marks(members[0].forecast.index)[0] if members else [],
         **axes,
     )
-    return go.Figure(data=traces, layout=layout, _validate=False)
+    return figure(traces, layout)

@@ -1,8 +1,9 @@
 """The numbers above the chart: the 24-hour total and its range, the peak and its range, the week-earlier change.
 
-Every range comes from the API: the peak's is the forecast's own range for that hour, the total's
-is the API's range for the sum (`forecast_total`, learnt from past sums over as many hours; the sum
-of the hourly bounds would be far too wide). The page computes none of them.
+Every figure but the peak comes from the API: the peak's range is the forecast's own range for that
+hour; the total, its range (learnt from past sums over as many hours; the sum of the hourly bounds
+would be far too wide) and the change against the same hours a week earlier are the API's
+`forecast_total` (with `week_earlier`). The page sums and divides nothing itself.
 """
 
 from dataclasses import dataclass
@@ -10,8 +11,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-ONE_WEEK = pd.Timedelta(days=7)
 
 Range = tuple[float, float]
 
@@ -42,38 +41,26 @@ def _bounds(values: Any, level: int) -> Range | None:
     return float(lower), float(upper)
 
 
-def key_figures(
-    observed: pd.Series, forecast: pd.DataFrame, forecast_total: dict[str, Any] | None = None
-) -> ForecastKeyFigures:
-    """Key figures of the forecast; the week-earlier change uses only hours observed back then.
-
-    `forecast_total` is the API's `forecast_total` (the sum and its ranges); without it, or when
-    it has no total, the total is summed here and shown without a range.
-    """
+def key_figures(forecast: pd.DataFrame, forecast_total: dict[str, Any]) -> ForecastKeyFigures:
+    """Key figures of the forecast: the peak from its hours, the rest from the API's `forecast_total`
+    (a total it has not got, `kwh` null, stays empty rather than being summed here)."""
     forecast = forecast[forecast["kwh"].notna()]
-    if forecast.empty:
-        return ForecastKeyFigures(None, None, None, 0, None, None, None, None, None, None, 0)
-    kwh = forecast["kwh"]
-    api_total = forecast_total or {}
-    total = api_total.get("kwh")
-    week_before = observed.reindex(forecast.index - ONE_WEEK)
-    comparable = week_before.notna().to_numpy()
-    week_before_total = float(week_before[comparable].sum()) if comparable.any() else None
-    change = float(kwh[comparable].sum()) / week_before_total - 1.0 if week_before_total not in (None, 0.0) else None
-    peak_hour = kwh.idxmax()
-    peak_row = forecast.loc[peak_hour]
+    week = forecast_total.get("week_earlier") or {}
+    peak_hour = forecast["kwh"].idxmax() if len(forecast) else None
+    peak_row = forecast.loc[peak_hour] if peak_hour is not None else {}
+    total = forecast_total.get("kwh")
     return ForecastKeyFigures(
-        total_kwh=float(kwh.sum()) if total is None else float(total),
-        total_range_80=_bounds(api_total, 80),
-        total_range_95=_bounds(api_total, 95),
-        total_range_windows=int(api_total.get("calibration_windows") or 0),
+        total_kwh=None if total is None else float(total),
+        total_range_80=_bounds(forecast_total, 80),
+        total_range_95=_bounds(forecast_total, 95),
+        total_range_windows=int(forecast_total.get("calibration_windows") or 0),
         peak_hour=peak_hour,
-        peak_kwh=float(kwh.max()),
+        peak_kwh=None if peak_hour is None else float(forecast["kwh"].max()),
         peak_range_80=_bounds(peak_row, 80),
         peak_range_95=_bounds(peak_row, 95),
-        week_before_total_kwh=week_before_total,
-        change_vs_week_before=change,
-        hours_compared=int(comparable.sum()),
+        week_before_total_kwh=week.get("observed_kwh"),
+        change_vs_week_before=week.get("change"),
+        hours_compared=int(week.get("hours") or 0),
     )
 
 

@@ -1,144 +1,186 @@
-"""What a link (`?area=1&consumer_type=all&tz=utc`) asks for, read against what the API serves.
+"""The forecast page's link, as `dashboard_common.links` parameters.
 
-Choices are the API's own path segments as strings: an area code, a DE35 code, or `all` (the total).
-A value the page cannot show falls back to the default, and the page says so.
+`?area=1&consumer_type=all&tz=utc` names the series and the zone (a fresh link shows all three);
+`compare=types|areas`, `types=111,122` (the consumer types compared; none: the page's first few),
+`share=1` and `layout=multiples` the compare mode, `past=1` the past-forecast overlay (left out when
+at their defaults, or when the compare mode makes them moot). A value the page cannot show falls
+back to the default, and the page says so.
 """
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from typing import Any
 
-from dashboard_common.labels import area_label, consumer_type_label
+from dashboard_common.links import LinkParam, Parsed, Raw
 from dashboard_common.linktext import quoted, quoted_list
 
-TOTAL = "all"
-DANISH_TIME = "Europe/Copenhagen"
-UTC = "UTC"
+from frontend.choices import (
+    COMPARE_BY,
+    DANISH_TIME,
+    DEFAULT_COMPARED,
+    LAYOUTS,
+    MAX_COMPARED,
+    TOTAL,
+    UTC,
+    area_choice_label,
+    codes_only,
+    consumer_type_choice_label,
+)
+
 # The link's short names for the two zones the page offers; IANA names are accepted too.
 ZONE_BY_LINK_VALUE = {"dk": DANISH_TIME, "europe/copenhagen": DANISH_TIME, "utc": UTC}
 LINK_VALUE_BY_ZONE = {DANISH_TIME: "dk", UTC: "utc"}
+COMPARED = ("types", "areas")
+YES, NO = ("1", "true", "yes"), ("0", "false", "no")
 
 
-@dataclass(frozen=True)
-class LinkValue:
-    """The value to show, and whether the link asked for something else (then the page says so)."""
-
-    value: str
-    fell_back: bool
-
-
-def area_choice_label(choice: str) -> str:
-    return "All of Denmark (DK1 + DK2)" if choice == TOTAL else area_label(int(choice))
-
-
-def area_short_label(choice: str) -> str:
-    """'DK1', 'DK2', 'All Denmark': chart titles must fit a phone's width without wrapping."""
-    return "All Denmark" if choice == TOTAL else area_label(int(choice)).split(" ")[0]
-
-
-def consumer_type_choice_label(choice: str) -> str:
-    return "All consumer types" if choice == TOTAL else consumer_type_label(int(choice))
-
-
-def zone_label(zone: str) -> str:
-    return "Danish time" if zone == DANISH_TIME else "UTC"
-
-
-def choices(codes: Sequence[int]) -> list[str]:
-    """The total first (what readers look at first), then the codes in ascending order."""
-    return [TOTAL, *(str(code) for code in sorted({int(code) for code in codes}))]
-
-
-def choice_from_link(raw: str | None, options: Sequence[str]) -> LinkValue:
-    """The option a link value names (`all`, or a code: `01` names `1`), else the first option.
-
-    A missing value is not a fallback: the page simply opens on the first option.
-    """
-    if raw is None:
-        return LinkValue(options[0], False)
-    value = raw.strip().lower()
+def option_named(text: str, options: Sequence[str]) -> str | None:
+    """The option a link value names (`all`, or a code: `01` names `1`), or None."""
+    value = text.strip().lower()
     if value != TOTAL:
         try:
             value = str(int(value))
         except ValueError:
-            return LinkValue(options[0], True)
-    return LinkValue(value, False) if value in options else LinkValue(options[0], True)
+            return None
+    return value if value in options else None
 
 
-def zone_from_link(raw: str | None) -> LinkValue:
-    """`tz=utc` is UTC, `tz=dk` (or none) Danish time; anything else falls back to Danish time."""
-    if raw is None:
-        return LinkValue(DANISH_TIME, False)
-    zone = ZONE_BY_LINK_VALUE.get(raw.strip().lower())
-    return LinkValue(DANISH_TIME, True) if zone is None else LinkValue(zone, False)
+def parse_choice(options: Sequence[str], what: str, describe: Callable[[str], str], raw: Raw) -> Parsed:
+    (text,) = raw
+    chosen = option_named(text, options)
+    if chosen is None:
+        notice = f"The link asks for {what} {quoted(text)}, which has no data; showing {describe(options[0])} instead."
+        return None, (notice,)
+    return chosen, ()
 
 
-@dataclass(frozen=True)
-class ViewOptions:
-    """The page's other choices: compare mode and its settings, and the past-forecast overlay.
-
-    In a link: `compare=types|areas`, `types=111,122` (the consumer types compared; none: the page's
-    first few), `share=1`, `layout=multiples`, `past=1`. Defaults are left out of the link.
-    """
-
-    compare: bool = False
-    by_area: bool = False
-    types: tuple[str, ...] | None = None
-    as_share: bool = False
-    small_multiples: bool = False
-    show_past: bool = False
+def parse_zone(raw: Raw) -> Parsed:
+    """`tz=utc` is UTC, `tz=dk` Danish time; anything else falls back to Danish time."""
+    (text,) = raw
+    zone = ZONE_BY_LINK_VALUE.get(text.strip().lower())
+    if zone is None:
+        notice = f"The link asks for time zone {quoted(text)}, which this page does not offer; "
+        notice += "showing Danish time instead."
+        return None, (notice,)
+    return zone, ()
 
 
-COMPARE_BY_LINK_VALUE = {"types": False, "areas": True}
-FLAGS = {"share": "as_share", "past": "show_past"}
+def parse_compare(raw: Raw) -> Parsed:
+    (text,) = raw
+    if text.strip().lower() in COMPARED:
+        return text.strip().lower(), ()
+    return None, (f"The link asks to compare {quoted(text)}; the page compares `types` or `areas`.",)
 
 
-def view_options_from_link(
-    query: Mapping[str, str], codes: Sequence[str], max_types: int
-) -> tuple[ViewOptions, list[str]]:
-    """The options a link asks for, and a notice for each value the page cannot honour (left at its default)."""
-    notices: list[str] = []
-    raw_compare = query.get("compare")
-    compare = raw_compare is not None and raw_compare.strip().lower() in COMPARE_BY_LINK_VALUE
-    if raw_compare is not None and not compare:
-        notices.append(f"The link asks to compare {quoted(raw_compare)}; the page compares `types` or `areas`.")
-    flags = {}
-    for name, field in FLAGS.items():
-        raw = query.get(name)
-        flags[field] = raw is not None and raw.strip().lower() in ("1", "true", "yes")
-        if raw is not None and not flags[field] and raw.strip().lower() not in ("0", "false", "no"):
-            notices.append(f"The link's {quoted(f'{name}={raw}')} is not understood (use `{name}=1`); left off.")
-    raw_layout = query.get("layout")
-    small_multiples = raw_layout is not None and raw_layout.strip().lower() == "multiples"
-    if raw_layout is not None and raw_layout.strip().lower() not in ("multiples", "overlaid"):
-        notices.append(f"The link asks for layout {quoted(raw_layout)}; showing the series overlaid.")
-    types = None
-    raw_types = query.get("types")
-    if raw_types is not None and codes:
-        asked = [part for part in (piece.strip() for piece in raw_types.split(",")) if part]
-        known = [choice_from_link(part, codes) for part in asked]
-        kept = list(dict.fromkeys(chosen.value for chosen in known if not chosen.fell_back))
-        unknown = [part for part, chosen in zip(asked, known, strict=True) if chosen.fell_back]
-        if unknown:
-            notices.append(f"The link names consumer types without data ({quoted_list(unknown)}); left out.")
-        if len(kept) > max_types:
-            notices.append(f"The link names {len(kept)} consumer types; the page compares up to {max_types}.")
-        types = tuple(kept[:max_types]) or None
-    by_area = compare and COMPARE_BY_LINK_VALUE[raw_compare.strip().lower()]
-    options = ViewOptions(compare, by_area, types, flags["as_share"], small_multiples, flags["show_past"])
-    return options, notices
+def parse_flag(name: str, raw: Raw) -> Parsed:
+    (text,) = raw
+    if text.strip().lower() in YES:
+        return True, ()
+    if text.strip().lower() in NO:
+        return False, ()
+    return False, (f"The link's {quoted(f'{name}={text}')} is not understood (use `{name}=1`); left off.",)
 
 
-def view_options_link(options: ViewOptions) -> dict[str, str]:
-    """The link's query values for `options` (the defaults left out)."""
-    values: dict[str, str] = {}
-    if options.compare:
-        values["compare"] = "areas" if options.by_area else "types"
-        if not options.by_area and options.types:
-            values["types"] = ",".join(options.types)
-        if options.as_share:
-            values["share"] = "1"
-        if options.small_multiples:
-            values["layout"] = "multiples"
-    elif options.show_past:
-        values["past"] = "1"
-    return values
+def parse_layout(raw: Raw) -> Parsed:
+    (text,) = raw
+    if text.strip().lower() in ("multiples", "overlaid"):
+        return text.strip().lower() == "multiples", ()
+    return None, (f"The link asks for layout {quoted(text)}; showing the series overlaid.",)
+
+
+def parse_types(codes: Sequence[str], max_types: int, raw: Raw) -> Parsed:
+    """The consumer types to compare: those with data, each once, at most `max_types`."""
+    (text,) = raw
+    if not codes:
+        return None, ()
+    asked = [part for part in (piece.strip() for piece in text.split(",")) if part]
+    known = [option_named(part, codes) for part in asked]
+    kept = list(dict.fromkeys(code for code in known if code is not None))
+    unknown = [part for part, code in zip(asked, known, strict=True) if code is None]
+    notices = []
+    if unknown:
+        notices.append(f"The link names consumer types without data ({quoted_list(unknown)}); left out.")
+    if len(kept) > max_types:
+        notices.append(f"The link names {len(kept)} consumer types; the page compares up to {max_types}.")
+    return tuple(kept[:max_types]) or None, tuple(notices)
+
+
+def _comparing(values: Mapping[str, Any]) -> bool:
+    return values.get("compare") is not None
+
+
+def _not_comparing(values: Mapping[str, Any]) -> bool:
+    return values.get("compare") is None
+
+
+def _comparing_types(values: Mapping[str, Any]) -> bool:
+    return values.get("compare") == "types"
+
+
+def _as_is(value: str) -> tuple[str]:
+    return (value,)
+
+
+def _on(value: bool) -> tuple[str]:
+    """A flag is written only when on (off is its default)."""
+    return ("1",)
+
+
+def _multiples(value: bool) -> tuple[str]:
+    return ("multiples",)
+
+
+def _zone(zone: str) -> tuple[str]:
+    return (LINK_VALUE_BY_ZONE[zone],)
+
+
+def _types(types: tuple[str, ...]) -> tuple[str]:
+    return (",".join(types),)
+
+
+def link_params(
+    area_options: Sequence[str], consumer_type_options: Sequence[str], max_types: int = MAX_COMPARED
+) -> list[LinkParam]:
+    """The page's link parameters for the series the API serves (the first option is each default)."""
+    area = partial(parse_choice, area_options, "area", area_choice_label)
+    consumer_type = partial(parse_choice, consumer_type_options, "consumer type", consumer_type_choice_label)
+    types = partial(parse_types, codes_only(consumer_type_options), max_types)
+    return [
+        LinkParam("area", ("area",), area_options[0], area, _as_is, always=True),
+        LinkParam("consumer_type", ("consumer_type",), consumer_type_options[0], consumer_type, _as_is, always=True),
+        LinkParam("zone", ("tz",), DANISH_TIME, parse_zone, _zone, always=True),
+        LinkParam("compare", ("compare",), None, parse_compare, _as_is),
+        LinkParam("types", ("types",), None, types, _types, relevant=_comparing_types),
+        LinkParam("share", ("share",), False, partial(parse_flag, "share"), _on, relevant=_comparing),
+        LinkParam("layout", ("layout",), False, parse_layout, _multiples, relevant=_comparing),
+        LinkParam("past", ("past",), False, partial(parse_flag, "past"), _on, relevant=_not_comparing),
+    ]
+
+
+def compare_state(values: Mapping[str, Any], codes: Sequence[str]) -> dict[str, Any]:
+    """The compare and overlay widgets' values for what the link asks (`values` from `read_link`)."""
+    return {
+        "compare": values["compare"] is not None,
+        "compare_by": COMPARE_BY[values["compare"] == "areas"],
+        "compare_types": list(values["types"] or codes[:DEFAULT_COMPARED]),
+        "compare_share": values["share"],
+        "compare_layout": LAYOUTS[values["layout"]],
+        "past_forecasts": values["past"],
+    }
+
+
+def link_values(state: Mapping[str, Any]) -> dict[str, Any]:
+    """What the link should say for the page's widgets (their session state)."""
+    compare = None
+    if state.get("compare"):
+        compare = "areas" if state.get("compare_by") == COMPARE_BY[True] else "types"
+    return {
+        "area": state.get("area"),
+        "consumer_type": state.get("consumer_type"),
+        "zone": state.get("zone", DANISH_TIME),
+        "compare": compare,
+        "types": tuple(state.get("compare_types") or ()) or None,
+        "share": bool(state.get("compare_share")),
+        "layout": state.get("compare_layout") == LAYOUTS[True],
+        "past": bool(state.get("past_forecasts")),
+    }

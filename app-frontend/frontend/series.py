@@ -1,8 +1,7 @@
 """A `/api/v2/series/...` body as hourly pandas data in the zone the API was asked for.
 
-Rows keep the API's instants (ISO 8601 with offsets); an hour the API does not list (or lists as
-null) becomes NaN on a continuous hourly axis, so the chart shows a gap, never a bridge. The axis is
-built in UTC and then converted, so a daylight-saving day has its 23 or 25 hours, each once.
+Rows keep the API's instants (ISO 8601 with offsets) on the shared hourly axis
+(`dashboard_common.hours`): an hour the API does not list (or lists as null) is a gap.
 """
 
 from dataclasses import dataclass
@@ -10,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from dashboard_common.hours import every_hour, parse_times
 
 BOUNDS = ("lower_80", "upper_80", "lower_95", "upper_95")
 FORECAST_COLUMNS = ("kwh", *BOUNDS)
@@ -31,27 +31,13 @@ class SeriesView:
         return bool(len(self.forecast)) and bool(self.forecast[list(BOUNDS)].notna().any().any())
 
 
-def hourly_index(times: list[str], zone: str) -> pd.DatetimeIndex:
-    """ISO 8601 strings with any offsets as tz-aware hours in `zone`."""
-    return pd.DatetimeIndex(pd.to_datetime(times, utc=True, format="ISO8601")).tz_convert(zone)
-
-
-def _every_hour(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
-    """The rows on every UTC hour from the first to the last, NaN where one is missing, in `zone`."""
-    if frame.empty:
-        return frame
-    frame = frame[~frame.index.duplicated(keep="last")].sort_index()
-    every_hour = pd.date_range(frame.index[0].tz_convert("UTC"), frame.index[-1].tz_convert("UTC"), freq="h")
-    return frame.reindex(every_hour.tz_convert(zone))
-
-
 def _frame(rows: list[dict[str, Any]], columns: tuple[str, ...], zone: str) -> pd.DataFrame:
-    index = hourly_index([row["time"] for row in rows], zone)
+    index = parse_times([row["time"] for row in rows], zone)
     values = {
         column: np.asarray([np.nan if row.get(column) is None else row[column] for row in rows], dtype="float64")
         for column in columns
     }
-    return _every_hour(pd.DataFrame(values, index=index), zone)
+    return every_hour(pd.DataFrame(values, index=index), zone)
 
 
 def series_view(body: dict[str, Any]) -> SeriesView:
@@ -71,19 +57,6 @@ def past_forecast(body: dict[str, Any] | None, zone: str) -> pd.Series:
     """What the model had predicted for each hour (`/api/v2/monitoring/series/...`), on an hourly axis."""
     hours = (body or {}).get("hours") or []
     return _frame(hours, ("predicted_kwh",), zone)["predicted_kwh"] if hours else pd.Series(dtype="float64")
-
-
-def time_label(hour: pd.Timestamp) -> str:
-    """'Sun 29 Oct 02:00 CEST': the zone's abbreviation tells the two 02:00 of a fall-back day apart."""
-    return f"{hour:%a %d %b %H:%M} {hour.tzname()}"
-
-
-def forecast_window_text(first: str | None, last: str | None, zone: str) -> str:
-    """'Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST' from the API's status times."""
-    if not first or not last:
-        return "No forecast window reported by the API."
-    start, end = hourly_index([first, last], zone)
-    return f"Forecast for {time_label(start)} – {time_label(end)}"
 
 
 def chart_table(view: SeriesView) -> pd.DataFrame:

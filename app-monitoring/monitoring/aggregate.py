@@ -1,48 +1,48 @@
-"""The error over all series, hour by hour: a continuous hourly frame, its overview, its hour-of-day profile.
+"""The error over all series, hour by hour: a continuous hourly frame, its overview, the hour-of-day profile.
 
-Built from `/api/v2/monitoring/hourly` (fractions, ISO times). Hours the API does not list become
-rows of NaN, so charts break the line there instead of drawing across the gap.
+Built from `/api/v2/monitoring/hourly` (fractions, ISO times) on the shared hourly axis
+(`dashboard_common.hours`): hours the API does not list become rows of NaN, so charts break the
+line there instead of drawing across the gap. Every figure here is the API's, in display units: the
+trailing-24-hour lines (`<figure>_24h`) and the hour-of-day profile (`/monitoring/hour_of_day`, in
+Danish time) are pooled by the API over the compared series-hours, not averaged here.
 """
 
 from dataclasses import dataclass
 
 import pandas as pd
+from dashboard_common.hours import every_hour, parse_times
 
 from monitoring.measures import HOURLY_MEASURES, Measure
 
 DEFAULT_THRESHOLD_PERCENT = 10.0
 HOURS_PER_DAY = 24
 SERIES_COMPARED = "series_compared"
-
-
-def parse_times(times: list[str]) -> pd.DatetimeIndex:
-    """ISO 8601 times with offsets as UTC timestamps (the page draws UTC)."""
-    return pd.DatetimeIndex(pd.to_datetime(times, utc=True, format="ISO8601"), name="time")
+TRAILING_DAY = "_24h"  # suffix of the API's figure pooled over the 24 hours ending at each hour
+PROFILE_ZONE = "Europe/Copenhagen"  # the hour-of-day profile is drawn on Danish clocks
 
 
 def hourly_frame(hourly: dict) -> pd.DataFrame:
-    """One row per hour from the first to the last listed: each hourly figure in display units."""
+    """One row per hour from the first to the last listed: each hourly figure and its trailing-24-hour
+    line (`wape_24h`, ...) in display units."""
     rows = hourly["hours"]
-    index = parse_times([row["time"] for row in rows])
+    index = parse_times([row["time"] for row in rows], name="time")
+    displayed = [(measure.field + suffix, measure) for measure in HOURLY_MEASURES for suffix in ("", TRAILING_DAY)]
     frame = pd.DataFrame(
-        {measure.field: [measure.display(row.get(measure.field)) for row in rows] for measure in HOURLY_MEASURES}
+        {column: [measure.display(row.get(column)) for row in rows] for column, measure in displayed}
         | {SERIES_COMPARED: [row.get(SERIES_COMPARED) for row in rows]},
         index=index,
         dtype="float64",
     )
-    frame = frame[~frame.index.duplicated(keep="last")].sort_index()
-    if len(frame):
-        frame = frame.reindex(pd.date_range(frame.index[0], frame.index[-1], freq="h", name="time"))
-    return frame
+    return every_hour(frame)
 
 
 @dataclass(frozen=True)
 class HourlyOverview:
-    """Latest, mean and worst hour of one hourly figure, and how often it is beyond the threshold."""
+    """Latest and worst hour of one hourly figure, and how often it is beyond the threshold (the
+    figure over the whole window is the API's pooled one, `summary.overall`)."""
 
     latest_hour: pd.Timestamp
     latest: float
-    mean: float
     worst_hour: pd.Timestamp
     worst: float
     hours_measured: int
@@ -60,7 +60,7 @@ def beyond_threshold(values: pd.Series, measure: Measure, threshold: float) -> p
 
 
 def hourly_overview(values: pd.Series, measure: Measure, threshold: float) -> HourlyOverview | None:
-    """Latest, mean and worst (largest in size) value; None when no hour has one."""
+    """Latest and worst (largest in size) value; None when no hour has one."""
     measured = values.dropna()
     if measured.empty:
         return None
@@ -68,7 +68,6 @@ def hourly_overview(values: pd.Series, measure: Measure, threshold: float) -> Ho
     return HourlyOverview(
         latest_hour=measured.index[-1],
         latest=float(measured.iloc[-1]),
-        mean=float(measured.mean()),
         worst_hour=worst_hour,
         worst=float(measured.loc[worst_hour]),
         hours_measured=len(measured),
@@ -76,14 +75,19 @@ def hourly_overview(values: pd.Series, measure: Measure, threshold: float) -> Ho
     )
 
 
-def daily_rolling_mean(values: pd.Series) -> pd.Series:
-    """Trailing 24-hour mean, shown once at least half of the day's hours are measured."""
-    return values.rolling(HOURS_PER_DAY, min_periods=HOURS_PER_DAY // 2).mean()
+def trailing_day(frame: pd.DataFrame, measure: Measure) -> pd.Series | None:
+    """The API's figure pooled over the 24 hours ending at each hour (None when it sends none)."""
+    return frame.get(measure.field + TRAILING_DAY)
 
 
-def hour_of_day_profile(frame: pd.DataFrame) -> pd.DataFrame:
-    """Mean of each hourly figure per hour of the day (UTC), hours 0..23 as the index."""
-    measured = frame[[measure.field for measure in HOURLY_MEASURES]]
-    profile = measured.groupby(measured.index.hour).mean()
-    profile.index.name = "hour_of_day"
-    return profile.reindex(range(HOURS_PER_DAY))
+def hour_of_day_frame(profile: dict) -> pd.DataFrame:
+    """`/api/v2/monitoring/hour_of_day`: hours 0..23 of the API's zone as the index, each hourly
+    figure in display units and the series-hours compared; an hour nothing was compared in is NaN."""
+    rows = {row["hour"]: row for row in profile["hours"]}
+    hours = [rows.get(hour, {}) for hour in range(HOURS_PER_DAY)]
+    return pd.DataFrame(
+        {measure.field: [measure.display(row.get(measure.field)) for row in hours] for measure in HOURLY_MEASURES}
+        | {"hours_compared": [row.get("hours_compared", 0) for row in hours]},
+        index=pd.RangeIndex(HOURS_PER_DAY, name="hour_of_day"),
+        dtype="float64",
+    )

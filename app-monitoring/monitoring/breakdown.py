@@ -18,9 +18,7 @@ HOURS_COMPARED = "Hours compared"
 BEYOND_THRESHOLD = "Beyond threshold"
 FIGURE_COLUMNS = [measure.unit_label for measure in ALL_MEASURES]
 COLUMNS = [AREA, CONSUMER_TYPE, AREA_LABEL, CONSUMER_TYPE_LABEL, *FIGURE_COLUMNS, HOURS_COMPARED, BEYOND_THRESHOLD]
-# Coverage is flagged where the alerts would fire (deploy/prometheus/alerts.yml); MASE above 1
-# means "same hour last week" would have done better.
-COVERAGE_FLOORS = {COVERAGE_80.field: 65.0, COVERAGE_95.field: 85.0}
+# MASE above 1 means "same hour last week" would have done better (the definition of MASE).
 MASE_CEILING = 1.0
 
 SeriesKey = tuple[int, int]
@@ -55,16 +53,26 @@ def rank(table: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     return order.drop(columns="_badness").reset_index(drop=True)
 
 
-def flag_beyond_threshold(table: pd.DataFrame, measure: Measure, threshold: float) -> pd.DataFrame:
+def coverage_floors(summary: dict) -> dict[str, float]:
+    """The API's coverage floors (`summary.coverage_floors`, where its alerts fire) in display units;
+    a floor the API does not send flags nothing."""
+    floors = summary.get("coverage_floors") or {}
+    measures = (COVERAGE_80, COVERAGE_95)
+    return {measure.field: measure.display(floors[measure.field]) for measure in measures if measure.field in floors}
+
+
+def flag_beyond_threshold(
+    table: pd.DataFrame, measure: Measure, threshold: float, floors: dict[str, float]
+) -> pd.DataFrame:
     """`Beyond threshold` for `measure`: MAPE, WAPE, |bias| above `threshold` (%); MASE above 1;
-    coverage below where the alerts fire. An unknown figure is never flagged."""
+    coverage below the API's floor for it (`coverage_floors`). An unknown figure is never flagged."""
     values = table[measure.unit_label]
     if measure.field in THRESHOLDED:
         flagged = (values.abs() if measure.signed else values) > threshold
     elif measure is MASE:
         flagged = values > MASE_CEILING
     else:
-        flagged = values < COVERAGE_FLOORS[measure.field]
+        flagged = values < floors.get(measure.field, float("-inf"))
     return table.assign(**{BEYOND_THRESHOLD: flagged.fillna(False).astype(bool)})
 
 

@@ -6,6 +6,7 @@ lays them out and says how much each moved.
 """
 
 import pandas as pd
+from dashboard_common.hours import parse_times
 
 from monitoring.measures import ALL_MEASURES, Measure
 
@@ -54,3 +55,12 @@ def formatted(table: pd.DataFrame) -> pd.DataFrame:
     """The table as text, two decimals, a dash where a figure is unknown, figures as the index."""
     shown = table.set_index(FIGURE)
     return shown.apply(lambda column: column.map(lambda value: "–" if pd.isna(value) else f"{value:.2f}"))
+
+
+def period_span(summary: dict, name: str) -> str:
+    """A summary period's hours as text ('08 Jun 00:00 – 14 Jun 23:00 UTC'), or '' when it has none."""
+    period = (summary.get("periods") or {}).get(name)
+    if not period or not period.get("from") or not period.get("to"):
+        return ""
+    start, end = parse_times([period["from"], period["to"]])
+    return f"{start:%d %b %H:%M} – {end:%d %b %H:%M} UTC"

@@ -1,58 +1,67 @@
-"""Cached reads of the API, so reruns and series changes do not wait on it.
+"""Cached reads of the API's `/api/v2`, so reruns and series changes do not wait on it.
 
 Monitoring data changes only when the API loads new data, so its loaders take the data's
 `data_version` (content-derived, equal on every API replica) as an argument: new data is a cache miss
 at once, the TTL only bounds memory, and only answers of that version are accepted
-(see `dashboard_common.versions`). The freshness answer itself is cached briefly so the "loaded ...
-ago" line stays roughly right. Errors are raised, never cached: the next rerun asks the API again.
-The series chart is cached the same way, as the JSON the browser draws.
+(see `dashboard_common.status`, which also loads the status itself, briefly cached). Errors are
+raised, never cached: the next rerun asks the API again. The series chart is cached the same way, as
+the JSON the browser draws.
 """
+
+from typing import Any
 
 import streamlit as st
 from dashboard_common.charts import ChartData, chart_data
-from dashboard_common.client import ApiClient, ApiV2Client, v2_base_url
+from dashboard_common.client import ApiClient, configured_api_root
+from dashboard_common.status import newest_status, shared_client
 
+from monitoring.aggregate import PROFILE_ZONE
 from monitoring.figures import series_figure
 from monitoring.series import series_frame
 
+API_URL_VARIABLE = "APP_MONITORING_API_URL"
 API_TIMEOUT_SECONDS = 5.0
-FRESHNESS_TTL_SECONDS = 15
 MONITORING_TTL_SECONDS = 600
 
 
-@st.cache_resource(show_spinner=False)
-def _client(base_url: str) -> ApiClient:
-    return ApiClient(base_url, timeout=API_TIMEOUT_SECONDS)
+def api_root() -> str:
+    """The API's address from the environment (its root; a `/api/v1` or `/api/v2` URL works too)."""
+    return configured_api_root(API_URL_VARIABLE)
 
 
-@st.cache_resource(show_spinner=False)
-def _client_v2(base_url: str) -> ApiV2Client:
-    return ApiV2Client(v2_base_url(base_url), timeout=API_TIMEOUT_SECONDS)
+def _client(base_url: str, data_version: str) -> ApiClient:
+    return shared_client(base_url, API_TIMEOUT_SECONDS).for_version(data_version)
 
 
-@st.cache_data(ttl=FRESHNESS_TTL_SECONDS, show_spinner=False)
-def load_freshness(base_url: str) -> dict:
-    return _client(base_url).freshness()
+def load_status(base_url: str) -> dict[str, Any]:
+    """The API's status (newest seen by this session), with the `data_version` the caches are keyed on."""
+    return newest_status(base_url, API_TIMEOUT_SECONDS)
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False)
 def load_summary(base_url: str, data_version: str) -> dict:
-    return _client_v2(base_url).for_version(data_version).monitoring_summary()
+    return _client(base_url, data_version).monitoring_summary()
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False)
 def load_hourly(base_url: str, data_version: str) -> dict:
-    return _client_v2(base_url).for_version(data_version).monitoring_hourly()
+    return _client(base_url, data_version).monitoring_hourly()
+
+
+@st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False)
+def load_hour_of_day(base_url: str, data_version: str) -> dict:
+    """The error per hour of the day on Danish clocks, pooled by the API."""
+    return _client(base_url, data_version).monitoring_hour_of_day(PROFILE_ZONE)
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=256)
 def load_monitored_series(base_url: str, data_version: str, area: int, consumer_type: int) -> dict:
-    return _client_v2(base_url).for_version(data_version).monitoring_series(area, consumer_type)
+    return _client(base_url, data_version).monitoring_series(area, consumer_type)
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=64)
 def series_chart(base_url: str, data_version: str, area: int, consumer_type: int) -> ChartData:
-    """The series' chart, built and serialised once per data version (about half a series change's
-    server time): choosing a series seen before only sends it again."""
+    """The series' chart, built and serialised once per data version: choosing a series seen before
+    only sends it again."""
     detail = series_frame(load_monitored_series(base_url, data_version, area, consumer_type))
     return chart_data(series_figure(detail, (area, consumer_type)))

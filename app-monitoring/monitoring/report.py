@@ -1,5 +1,8 @@
 """The monitoring view as one self-contained HTML file: charts stay interactive with no network.
 
+`report_sections` decides what goes in from explicit inputs (the page's data, the widgets' choices,
+the chosen series, the hour-of-day profile); `html_report` writes any sections as HTML.
+
 Plotly's JavaScript is inlined once (`include_plotlyjs=True` on the first chart, the others reuse
 it), so the file opens from an e-mail attachment or a ticket on a machine that cannot reach a CDN.
 Built only when someone presses the download button: inlining plotly.js makes it ~5 MB.
@@ -13,6 +16,13 @@ from datetime import datetime
 import pandas as pd
 import plotly.graph_objects as go
 from dashboard_common import theme
+
+from monitoring import breakdown, comparison
+from monitoring.aggregate import hourly_overview, trailing_day
+from monitoring.explanations import FIGURE_MEANINGS, WHEN_MAPE_MISLEADS
+from monitoring.figures import heatmap_figure, hour_of_day_figure, hourly_figure, series_figure
+from monitoring.measures import ALL_MEASURES
+from monitoring.state import PAGE_TITLE, PageData, SeriesKey, ViewChoice, series_name
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 STYLE = f"""
@@ -88,3 +98,61 @@ def html_report(
             parts.append(section.table.to_html(index=False, na_rep="–", float_format=lambda value: f"{value:,.2f}"))
     parts.append("</body></html>")
     return "\n".join(parts).encode("utf-8")
+
+
+def report_sections(
+    page: PageData, choice: ViewChoice, series: SeriesKey, detail: pd.DataFrame, profile: pd.DataFrame | None
+) -> list[ReportSection]:
+    """The three views' tables and charts for the chosen figures, threshold and series; a section
+    with nothing to show (no measured hour yet) is left out."""
+    measure, threshold = choice.chart_measure, choice.threshold
+    values = page.frame.get(measure.field)
+    measured = values is not None and hourly_overview(values, measure, threshold) is not None
+    rolling = trailing_day(page.frame, measure)
+    rank_measure = choice.rank_measure
+    sections = [
+        ReportSection("This week against last week", table=page.comparison_table),
+        ReportSection(
+            "Aggregated error over time",
+            figure=hourly_figure(values, measure, threshold, rolling) if measured else None,
+        ),
+        ReportSection(
+            "Error by hour of day",
+            figure=hour_of_day_figure(profile) if measured and profile is not None else None,
+        ),
+        ReportSection(
+            "Breakdown by series",
+            text=f"Worst {rank_measure.label} first.",
+            figure=heatmap_figure(breakdown.heatmap_matrix(choice.ranked, rank_measure), rank_measure, threshold),
+            table=choice.ranked.drop(columns=[breakdown.AREA, breakdown.CONSUMER_TYPE]),
+        ),
+        ReportSection(series_name(series), figure=series_figure(detail, series)),
+    ]
+    return [section for section in sections if section.figure is not None or section.table is not None]
+
+
+def page_report(
+    page: PageData,
+    choice: ViewChoice,
+    series: SeriesKey,
+    detail: pd.DataFrame,
+    profile: pd.DataFrame | None,
+    now: datetime,
+) -> bytes:
+    """All three views as one self-contained HTML file (built only when the button is pressed)."""
+    last_week = page.last_week
+    span = comparison.period_span(page.summary, "last_7d")
+    key_figures = {} if last_week is None else {m.label: m.text(last_week.get(m.field)) for m in ALL_MEASURES}
+    return html_report(
+        title=f"{PAGE_TITLE} · {now:%d %b %Y}",
+        captions=[
+            f"Data version {page.version} from {page.status.get('source', 'the API')}",
+            f"Headline figures: last 7 days ({span}), pooled over all series.",
+            f"Threshold {choice.threshold:g} %.",
+        ],
+        key_figures=key_figures,
+        meanings=FIGURE_MEANINGS,
+        caveat=WHEN_MAPE_MISLEADS,
+        sections=report_sections(page, choice, series, detail, profile),
+        generated_at=now,
+    )

@@ -3,18 +3,19 @@
 Built from `/api/v2/monitoring/series/{area}/{consumer_type}`. Ground truth arrives late: the API
 marks the predicted hours after the series' last observation as `awaiting_observation`, and the
 page takes that as given. A gap inside the observed window is a missing observation (drawn as a
-gap), never an awaited one.
+gap), never an awaited one. The hour counts (compared, awaiting, missing) and each hour's absolute
+percentage error are the API's too (`hours_compared`, ..., `absolute_percentage_error`).
 """
 
 import numpy as np
 import pandas as pd
-
-from monitoring.aggregate import parse_times
+from dashboard_common.hours import every_hour, parse_times
 
 PREDICTION = "predicted_kwh"
 OBSERVATION = "observed_kwh"
 ERROR = "error_kwh"
 APE = "absolute_percentage_error_percent"
+API_APE = "absolute_percentage_error"  # the API's, as a fraction
 AWAITING = "awaiting_observation"
 RANGES = ("lower_80", "upper_80", "lower_95", "upper_95")
 VALUES = (PREDICTION, OBSERVATION, ERROR, *RANGES)
@@ -23,16 +24,13 @@ VALUES = (PREDICTION, OBSERVATION, ERROR, *RANGES)
 def series_frame(monitored: dict) -> pd.DataFrame:
     """Every hour of the window as a row; hours the API does not list become rows of NaN (not awaiting)."""
     rows = monitored["hours"]
-    index = parse_times([row["time"] for row in rows])
-    frame = pd.DataFrame({column: [row.get(column) for row in rows] for column in VALUES}, index=index, dtype="float64")
+    index = parse_times([row["time"] for row in rows], name="time")
+    columns = {column: [row.get(column) for row in rows] for column in VALUES}
+    columns[APE] = [None if row.get(API_APE) is None else row[API_APE] * 100 for row in rows]
+    frame = pd.DataFrame(columns, index=index, dtype="float64")
     frame[AWAITING] = np.array([bool(row.get(AWAITING)) for row in rows], dtype=bool)
-    frame = frame[~frame.index.duplicated(keep="last")].sort_index()
-    if len(frame):
-        frame = frame.reindex(pd.date_range(frame.index[0], frame.index[-1], freq="h", name="time"))
-        frame[AWAITING] = frame[AWAITING].fillna(False).astype(bool)
-    observed = frame[OBSERVATION]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frame[APE] = (frame[ERROR].abs() / observed.abs() * 100).where(observed != 0)
+    frame = every_hour(frame)
+    frame[AWAITING] = frame[AWAITING].fillna(False).astype(bool)
     return frame
 
 
@@ -42,19 +40,6 @@ def awaiting_spans(frame: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp
     edges = np.diff(np.r_[0, awaiting.astype(np.int8), 0])
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
     return [(frame.index[start], frame.index[end]) for start, end in zip(starts, ends, strict=True)]
-
-
-def hours_awaiting(frame: pd.DataFrame) -> int:
-    return int(frame[AWAITING].sum())
-
-
-def hours_compared(frame: pd.DataFrame) -> int:
-    return int((frame[PREDICTION].notna() & frame[OBSERVATION].notna()).sum())
-
-
-def hours_missing(frame: pd.DataFrame) -> int:
-    """Hours inside the window with neither an observation nor an awaited one: gaps in the data."""
-    return int((frame[OBSERVATION].isna() & ~frame[AWAITING]).sum())
 
 
 def compared_errors(frame: pd.DataFrame) -> pd.Series:

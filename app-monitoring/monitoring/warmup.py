@@ -1,23 +1,19 @@
-"""Work the first visitor would otherwise pay for, done once when the server starts.
-
-A Streamlit script imports its modules and builds its first figures on the first session: pandas,
-pyarrow, plotly's trace validators (loaded per trace type on first use), the ISO time parser. Run
-by `python -m monitoring` before the server starts, in the same process, so the first page view
-finds all of it loaded. The sample is shaped like the API's answers and goes through the same pure
-functions the page calls; nothing is cached in Streamlit and the API is not asked.
+"""The monitoring page's part of the start-up warm-up (`dashboard_common.start`): each table and figure
+the page builds, built and serialised once from samples shaped like the API's `/api/v2` answers
+(pyarrow's pandas bridge, pandas' CSV writer, Plotly's validators per trace type and its JSON
+encoder are loaded on first use). The samples go through the same pure functions the page calls;
+nothing is fetched from the API and nothing is cached in Streamlit.
 """
 
+from typing import Any
+
 from dashboard_common.charts import figure_json
+from dashboard_common.theme import apply_theme
 from streamlit import dataframe_util
 
 from monitoring import breakdown, comparison
-from monitoring.aggregate import daily_rolling_mean, hour_of_day_profile, hourly_frame, hourly_overview
-from monitoring.figures import (
-    heatmap_figure,
-    hour_of_day_figure,
-    hourly_figure,
-    series_figure,
-)
+from monitoring.aggregate import hour_of_day_frame, hourly_frame, hourly_overview, trailing_day
+from monitoring.figures import heatmap_figure, hour_of_day_figure, hourly_figure, series_figure
 from monitoring.measures import ALL_MEASURES, BIAS, WAPE
 from monitoring.report import ReportSection
 from monitoring.series import series_csv, series_frame
@@ -25,42 +21,69 @@ from monitoring.series import series_csv, series_frame
 FIGURES = {"hours_compared": 24, "mape": 0.05, "wape": 0.05, "bias": 0.01, "mase": 0.8, "coverage_80": 0.8,
            "coverage_95": 0.95}  # fmt: skip
 TIMES = [f"2023-06-01T{hour:02d}:00:00+00:00" for hour in range(24)]
+RANGES = {"lower_80": 95.0, "upper_80": 105.0, "lower_95": 90.0, "upper_95": 110.0}
 
 
-def _sample() -> tuple[dict, dict, dict]:
-    summary = {
+def sample_summary() -> dict[str, Any]:
+    """A `/api/v2/monitoring/summary` body: two series, every period."""
+    areas = [{"area": "all", **FIGURES}]
+    period = {"from": TIMES[0], "to": TIMES[-1], "overall": FIGURES, "areas": areas}
+    return {
+        "window_from": TIMES[0],
+        "window_to": TIMES[-1],
         "series": [{"area": area, "consumer_type": 111, **FIGURES} for area in (1, 2)],
         "overall": FIGURES,
-        "periods": {name: {"from": TIMES[0], "to": TIMES[-1], "overall": FIGURES} for name in comparison.PERIOD_LABELS},
+        "areas": areas,
+        "periods": dict.fromkeys(comparison.PERIOD_LABELS, period),
+        "coverage_floors": {"coverage_80": 0.65, "coverage_95": 0.85},
     }
-    hourly = {"hours": [{"time": time, **FIGURES, "series_compared": 2} for time in TIMES]}
-    ranges = {"lower_80": 95.0, "upper_80": 105.0, "lower_95": 90.0, "upper_95": 110.0}
-    monitored = {
-        "hours": [
-            {
-                "time": time,
-                "observed_kwh": 100.0,
-                "predicted_kwh": 101.0,
-                "error_kwh": 1.0,
-                "awaiting_observation": hour > 20,
-                **ranges,
-            }
-            for hour, time in enumerate(TIMES)
-        ]
-    }
-    return summary, hourly, monitored
+
+
+def sample_hourly() -> dict[str, Any]:
+    """A `/api/v2/monitoring/hourly` body: a day of hours."""
+    hour = {key: FIGURES[key] for key in ("mape", "wape", "bias", "coverage_80", "coverage_95")}
+    hour |= {"series_compared": 2, "mape_24h": 0.05, "wape_24h": 0.05, "bias_24h": 0.01}
+    return {"hours": [{"time": time, **hour} for time in TIMES]}
+
+
+def sample_hour_of_day() -> dict[str, Any]:
+    """A `/api/v2/monitoring/hour_of_day?tz=Europe/Copenhagen` body: 24 hours of the day."""
+    hour = {key: FIGURES[key] for key in ("mape", "wape", "bias", "coverage_80", "coverage_95")}
+    rows = [{"hour": hour_of_day, "hours_compared": 2, **hour} for hour_of_day in range(24)]
+    return {"tz": "Europe/Copenhagen", "window_from": TIMES[0], "window_to": TIMES[-1], "hours": rows}
+
+
+def sample_monitored_series() -> dict[str, Any]:
+    """A `/api/v2/monitoring/series/{area}/{consumer_type}` body whose last hours await observations."""
+    rows = [
+        {
+            "time": time,
+            "observed_kwh": None if hour > 20 else 100.0,
+            "predicted_kwh": 101.0,
+            "error_kwh": None if hour > 20 else 1.0,
+            "awaiting_observation": hour > 20,
+            **RANGES,
+            "absolute_percentage_error": None if hour > 20 else 0.01,
+        }
+        for hour, time in enumerate(TIMES)
+    ]
+    counts = {"hours_compared": 21, "hours_awaiting_observation": 3, "hours_missing": 0}
+    return {"area": 1, "consumer_type": 111, "tz": "UTC", **counts, "hours": rows}
 
 
 def warm_up() -> None:
-    """Build every table and figure of the page once from a small sample, and serialise them."""
-    summary, hourly, monitored = _sample()
-    frame = hourly_frame(hourly)
+    """Build every table and figure of the page once from the samples, and serialise them."""
+    apply_theme()
+    summary = sample_summary()
+    frame = hourly_frame(sample_hourly())
     hourly_overview(frame[WAPE.field], WAPE, 10.0)
-    table = breakdown.flag_beyond_threshold(breakdown.rank(breakdown.breakdown_table(summary), WAPE), WAPE, 10.0)
-    detail = series_frame(monitored)
+    floors = breakdown.coverage_floors(summary)
+    table = breakdown.rank(breakdown.breakdown_table(summary), WAPE)
+    table = breakdown.flag_beyond_threshold(table, WAPE, 10.0, floors)
+    detail = series_frame(sample_monitored_series())
     figures = [
-        hourly_figure(frame[BIAS.field], BIAS, 10.0, daily_rolling_mean(frame[BIAS.field])),
-        hour_of_day_figure(hour_of_day_profile(frame)),
+        hourly_figure(frame[BIAS.field], BIAS, 10.0, trailing_day(frame, BIAS)),
+        hour_of_day_figure(hour_of_day_frame(sample_hour_of_day())),
         heatmap_figure(breakdown.heatmap_matrix(table, ALL_MEASURES[0]), ALL_MEASURES[0], 10.0),
         series_figure(detail, (1, 111)),
     ]

@@ -1,1 +1,2 @@
-"""What both dashboards share: API client, wire-hour conversion, labels, chart look, freshness."""
+"""What both dashboards share: the API client and status, the status widget, link parameters, the hourly
+axis, figures and the chart look, labels, and the start with its warm-up."""

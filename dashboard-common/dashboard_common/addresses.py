@@ -7,4 +7,5 @@ and `.streamlit/config.toml` state the same numbers in their own formats.
 API_PORT = 8001
 FRONTEND_PORT = 8501
 MONITORING_PORT = 8502
-DEFAULT_API_URL = f"http://localhost:{API_PORT}/api/v1"
+# Dashboards take the API's root; each calls `/api/v2` under it (see `client.api_root`).
+DEFAULT_API_ROOT = f"http://localhost:{API_PORT}"

@@ -1,4 +1,8 @@
-"""Typed HTTP client for the `/api/v1` service, shared by both dashboards.
+"""Typed HTTP client for the API's `/api/v2`, shared by both dashboards, with only what the pages call.
+
+It is configured with the API's address (its root, e.g. `http://api:8001`); an address that names a
+version (`.../api/v1`, what deployments were configured with before, or `.../api/v2`) is cut back to
+the root, so existing settings keep working.
 
 Every call has a timeout; a transient failure (connection error, timeout, 502/503/504) is retried
 once (urllib3's `Retry`, mounted on the session), then surfaces as `ApiUnavailable` so pages can
@@ -15,7 +19,7 @@ from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 from yarl import URL
 
-from dashboard_common.addresses import DEFAULT_API_URL
+from dashboard_common.addresses import DEFAULT_API_ROOT
 
 RETRY_PAUSE_SECONDS = 0.2
 TRANSIENT_STATUS_CODES = frozenset({502, 503, 504})
@@ -61,16 +65,30 @@ class SeriesNotFound(ApiError):
     """The (area, consumer type) pair has no data (404)."""
 
 
-def api_base_url(env_var: str) -> str:
-    """The API base URL from `env_var`, or the local default when it is unset or empty."""
-    return (os.environ.get(env_var) or DEFAULT_API_URL).rstrip("/")
+def api_root(url: str) -> str:
+    """The API's root from a configured address: `http://h:8001`, `http://h:8001/api/v1` and
+    `http://h:8001/api/v2/` all give `http://h:8001`; a path before `/api` (an API served under a
+    prefix) is kept."""
+    address = URL(url.strip().rstrip("/"))
+    if address.name in ("v1", "v2") and address.parent.name == "api":
+        address = address.parent.parent
+    elif address.name == "api":
+        address = address.parent
+    return str(address.with_query(None).with_fragment(None)).rstrip("/")
+
+
+def configured_api_root(env_var: str) -> str:
+    """The API's root from `env_var`, or the local default when it is unset or empty."""
+    return api_root(os.environ.get(env_var) or DEFAULT_API_ROOT)
 
 
 class ApiClient:
-    """Calls `/api/v1` endpoints and returns their parsed JSON bodies."""
+    """Calls `/api/v2` under the API's root and returns the parsed JSON bodies: times as ISO 8601 in
+    the zone asked for, totals as `all`, ranges and error figures."""
 
-    def __init__(self, base_url: str, timeout: float = 5.0) -> None:
-        self.base_url = URL(base_url.rstrip("/"))
+    def __init__(self, root: str, timeout: float = 5.0) -> None:
+        self.root = api_root(root)
+        self.base_url = URL(self.root) / "api" / "v2"
         self.timeout = timeout
         self.expected_version: str | None = None
         self._session = requests.Session()
@@ -80,31 +98,31 @@ class ApiClient:
 
     def for_version(self, data_version: str) -> "ApiClient":
         """This client, sharing its connections, accepting only answers of `data_version` (the
-        `X-Data-Version` header); any other raises `DataVersionMismatch`. See `versions.py`."""
+        `X-Data-Version` header); any other raises `DataVersionMismatch`. See `status.py`."""
         pinned = copy.copy(self)
         pinned.expected_version = data_version
         return pinned
 
-    def freshness(self) -> dict[str, Any]:
-        return self._get("freshness")
+    def status(self, tz: str = "UTC") -> dict[str, Any]:
+        return self._get("status", params={"tz": tz})
 
-    def area_values(self) -> list[int]:
-        return [int(value) for value in self._get("area_values")["values"]]
+    def series_list(self) -> dict[str, Any]:
+        return self._get("series")
 
-    def consumer_type_values(self) -> list[int]:
-        return [int(value) for value in self._get("consumer_type_values")["values"]]
+    def series(self, area: int | str, consumer_type: int | str, tz: str = "UTC") -> dict[str, Any]:
+        return self._get("series", str(area), str(consumer_type), params={"tz": tz})
 
-    def predictions(self, area: int, consumer_type: int) -> dict[str, Any]:
-        return self._get("predictions", str(area), str(consumer_type))
+    def monitoring_summary(self, tz: str = "UTC") -> dict[str, Any]:
+        return self._get("monitoring", "summary", params={"tz": tz})
 
-    def monitoring_metrics(self) -> dict[str, Any]:
-        return self._get("monitoring", "metrics")
+    def monitoring_hourly(self, tz: str = "UTC") -> dict[str, Any]:
+        return self._get("monitoring", "hourly", params={"tz": tz})
 
-    def monitoring_summary(self) -> dict[str, Any]:
-        return self._get("monitoring", "summary")
+    def monitoring_hour_of_day(self, tz: str = "UTC") -> dict[str, Any]:
+        return self._get("monitoring", "hour_of_day", params={"tz": tz})
 
-    def monitoring_errors(self, area: int, consumer_type: int) -> dict[str, Any]:
-        return self._get("monitoring", "errors", str(area), str(consumer_type))
+    def monitoring_series(self, area: int | str, consumer_type: int | str, tz: str = "UTC") -> dict[str, Any]:
+        return self._get("monitoring", "series", str(area), str(consumer_type), params={"tz": tz})
 
     def _get(self, *path: str, params: dict[str, str | None] | None = None) -> Any:
         url = self.base_url.joinpath(*path)
@@ -148,41 +166,3 @@ def _detail(response: requests.Response) -> str:
     if isinstance(detail, str):
         return detail
     return response.text[:200] or response.reason or "no detail"
-
-
-def v2_base_url(api_url: str) -> str:
-    """The `/api/v2` base beside a configured `/api/v1` (or already v2) base URL."""
-    url = URL(api_url.rstrip("/"))
-    return str(url.parent / "v2") if url.name.startswith("v") else str(url / "api" / "v2")
-
-
-class ApiV2Client(ApiClient):
-    """Calls `/api/v2`: times as ISO 8601 in the zone asked for, totals as `all`, ranges and error figures."""
-
-    def status(self, tz: str = "UTC") -> dict[str, Any]:
-        return self._get("status", params={"tz": tz})
-
-    def series_list(self) -> dict[str, Any]:
-        return self._get("series")
-
-    def series(
-        self,
-        area: int | str,
-        consumer_type: int | str,
-        tz: str = "UTC",
-        start: str | None = None,
-        end: str | None = None,
-    ) -> dict[str, Any]:
-        return self._get("series", str(area), str(consumer_type), params={"tz": tz, "start": start, "end": end})
-
-    def forecasts(self, tz: str = "UTC") -> dict[str, Any]:
-        return self._get("forecasts", params={"tz": tz})
-
-    def monitoring_summary(self, tz: str = "UTC") -> dict[str, Any]:
-        return self._get("monitoring", "summary", params={"tz": tz})
-
-    def monitoring_hourly(self, tz: str = "UTC") -> dict[str, Any]:
-        return self._get("monitoring", "hourly", params={"tz": tz})
-
-    def monitoring_series(self, area: int | str, consumer_type: int | str, tz: str = "UTC") -> dict[str, Any]:
-        return self._get("monitoring", "series", str(area), str(consumer_type), params={"tz": tz})

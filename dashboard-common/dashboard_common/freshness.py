@@ -1,20 +1,21 @@
-"""Streamlit pieces both dashboards show about the data: how fresh it is, uploads the API rejected,
-and the API being down.
+"""The one status widget of both dashboards: which data the page shows and how fresh it is, uploads
+the API rejected, and the API being down.
 
-The rejection notice reads `rejections` from either answer the pages fetch (v1 `/freshness`, whose
-hours are integers, or v2 `/status`, whose times are ISO 8601): which data, since when, why, and up
-to which hour the page is showing. The reason comes from a bucket, which is hostile input: it is
-shown as plain text, never as Markdown.
+It reads the API's `/api/v2/status` (as `dashboard_common.status.load_status` fetches it): the
+forecast window in the page's own zone and the data's age, computed from `loaded_at` when the page
+is drawn (a cached status does not freeze the age). A rejection's reason comes from a bucket, which
+is hostile input: it is shown as plain text, never as Markdown.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard_common.client import ApiError, DataVersionMismatch
-from dashboard_common.timeutils import hours_to_timestamps
+from dashboard_common.hours import moment, time_label
 
 
 def format_age(seconds: float) -> str:
@@ -31,27 +32,37 @@ def format_age(seconds: float) -> str:
     return f"{hours // 24} days"
 
 
-def format_hour_window(first_hour: int, last_hour: int) -> str:
-    """'15 Jun 2023 00:00 – 23:00 UTC'; names the second day too if the window crosses midnight."""
-    start, end = hours_to_timestamps([first_hour, last_hour])
-    if start.date() == end.date():
-        return f"{start:%d %b %Y %H:%M} – {end:%H:%M} UTC"
-    return f"{start:%d %b %Y %H:%M} – {end:%d %b %Y %H:%M} UTC"
+def _now(now: datetime | None) -> pd.Timestamp:
+    return pd.Timestamp(now or datetime.now(UTC))
 
 
-def freshness_text(freshness: dict[str, Any], now: datetime | None = None) -> str:
-    """'forecast for <window>, data loaded <age> ago' (the age is that of the API's snapshot: v1's
-    `age_seconds`, or for v2's `/status`, which has none, the time since its `loaded_at`)."""
-    parts = []
-    if freshness.get("forecast_from") is not None and freshness.get("forecast_to") is not None:
-        parts.append("Forecast for " + format_hour_window(freshness["forecast_from"], freshness["forecast_to"]))
-    age = freshness.get("age_seconds")
-    loaded_at = _moment(freshness.get("loaded_at"))
-    if age is None and loaded_at is not None:
-        age = ((now or datetime.now(UTC)) - loaded_at).total_seconds()
-    parts.append(f"data loaded {format_age(age)} ago" if age is not None else "data loaded")
-    text = " · ".join(parts)
+def window_text(status: dict[str, Any], zone: str = "UTC") -> str | None:
+    """'Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST', in `zone`; None without a window."""
+    first, last = moment(status.get("forecast_from")), moment(status.get("forecast_to"))
+    if first is None or last is None:
+        return None
+    return f"Forecast for {time_label(first.tz_convert(zone))} – {time_label(last.tz_convert(zone))}"
+
+
+def status_text(status: dict[str, Any], zone: str = "UTC", now: datetime | None = None) -> str:
+    """The status line: the forecast window in the page's zone and how long ago the API loaded the data."""
+    loaded_at = moment(status.get("loaded_at"))
+    seconds = None if loaded_at is None else (_now(now) - loaded_at).total_seconds()
+    age = "data loaded" if seconds is None else f"data loaded {format_age(seconds)} ago"
+    window = window_text(status, zone)
+    text = age if window is None else f"{window} · {age}"
     return text[0].upper() + text[1:]
+
+
+def stale_text(status: dict[str, Any], zone: str = "UTC", now: datetime | None = None) -> str:
+    """The warning for data the API has not managed to refresh, with when it last managed to."""
+    last_ok = moment(status.get("last_successful_refresh_at"))
+    if last_ok is None:
+        when = " (last successful check: never)" if "last_successful_refresh_at" in status else ""
+    else:
+        ago = format_age((_now(now) - last_ok).total_seconds())
+        when = f" (last successful check: {time_label(last_ok.tz_convert(zone))}, {ago} ago)"
+    return f"The API has not been able to refresh its data for a while{when}. Figures may be out of date."
 
 
 OBJECT_LABELS = {
@@ -71,23 +82,8 @@ class RejectionNotice:
     reason: str  # from the bucket: show as text
 
 
-def _moment(value: object) -> datetime | None:
-    """A wire hour (int) or an ISO 8601 time as an aware datetime; None when it is neither."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return hours_to_timestamps([value])[0].to_pydatetime()
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return None
-
-
-def _utc_text(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%d %b %Y %H:%M} UTC"
+def _utc_text(instant: pd.Timestamp) -> str:
+    return f"{instant.tz_convert(UTC):%d %b %Y %H:%M} UTC"
 
 
 def one_line(text: object) -> str:
@@ -96,24 +92,24 @@ def one_line(text: object) -> str:
     return line if len(line) <= MAX_REASON_CHARACTERS else line[: MAX_REASON_CHARACTERS - 1] + "…"
 
 
-def rejection_notices(freshness: dict[str, Any], now: datetime | None = None) -> list[RejectionNotice]:
-    """One notice per rejected upload in a `/freshness` or `/status` body; none when all is well."""
-    now = now or datetime.now(UTC)
+def rejection_notices(status: dict[str, Any], now: datetime | None = None) -> list[RejectionNotice]:
+    """One notice per rejected upload in a `/status` body; none when all is well."""
+    now = _now(now)
     notices = []
-    for rejection in freshness.get("rejections") or []:
+    for rejection in status.get("rejections") or []:
         if not isinstance(rejection, dict):
             continue
         what = OBJECT_LABELS.get(rejection.get("object"), "A data file")
-        since = _moment(rejection.get("first_seen"))
-        when = f" on {_utc_text(since)} ({format_age((now - since).total_seconds())} ago)" if since else ""
+        since = moment(rejection.get("first_seen"))
+        when = f" on {_utc_text(since)} ({format_age((now - since).total_seconds())} ago)" if since is not None else ""
         summary = f"**{what}: newest upload rejected**{when}. It failed the API's data checks and is not shown."
         notices.append(RejectionNotice(summary, one_line(rejection.get("reason") or "no reason given")))
     return notices
 
 
-def showing_text(freshness: dict[str, Any]) -> str:
+def showing_text(status: dict[str, Any]) -> str:
     """Up to which hour the page shows data: the last good copy's newest observation and forecast."""
-    observed_to, forecast_from = _moment(freshness.get("observed_to")), _moment(freshness.get("forecast_from"))
+    observed_to, forecast_from = moment(status.get("observed_to")), moment(status.get("forecast_from"))
     parts = []
     if observed_to is not None:
         parts.append(f"observations up to {_utc_text(observed_to)}")
@@ -124,46 +120,39 @@ def showing_text(freshness: dict[str, Any]) -> str:
     return "This page shows the last data that passed the checks: " + " and ".join(parts) + "."
 
 
-def render_rejections(freshness: dict[str, Any]) -> bool:
+def render_rejections(status: dict[str, Any]) -> bool:
     """The notice about rejected uploads, if there are any; True when it was shown."""
-    notices = rejection_notices(freshness)
+    notices = rejection_notices(status)
     if not notices:
         return False
     with st.container(border=True, key="rejected_uploads"):
         for notice in notices:
             st.warning(notice.summary, icon=":material/block:")
             st.text("Why: " + notice.reason)
-        st.caption(showing_text(freshness))
+        st.caption(showing_text(status))
     return True
 
 
-def render_freshness(freshness: dict[str, Any], show_window: bool = True) -> None:
-    """The freshness line, a 'demo data' badge for the demo bucket, a notice for each rejected upload,
-    and a warning when stale (left out when a rejection already says why the data is old).
-
-    `show_window=False` leaves the forecast window out of the line, for a page that writes it itself
-    (in its own time zone)."""
-    if freshness.get("is_demo"):
+def render_status(status: dict[str, Any], zone: str = "UTC") -> None:
+    """The status line (forecast window in `zone`, data age), a 'demo data' badge for the demo bucket,
+    a notice for each rejected upload, and a warning when stale (left out when a rejection already
+    says why the data is old)."""
+    if status.get("is_demo"):
         st.badge(
             "Demo data: synthetic numbers, not real consumption",
             icon=":material/science:",
             color="orange",
         )
-    st.caption(freshness_text(freshness if show_window else {**freshness, "forecast_from": None}))
-    if freshness.get("replica_behind"):
+    st.caption(status_text(status, zone))
+    if status.get("replica_behind"):
         st.caption(
             ":material/sync: An API replica answered with older data (it has not refreshed yet); "
             "this page keeps showing the newer data it already had."
         )
-    if render_rejections(freshness):
+    if render_rejections(status):
         return
-    if freshness.get("stale"):
-        last_ok = freshness.get("last_successful_refresh_at") or "never"
-        st.warning(
-            "The API has not been able to refresh its data for a while "
-            f"(last successful check: {last_ok}). Figures may be out of date.",
-            icon=":material/schedule:",
-        )
+    if status.get("stale"):
+        st.warning(stale_text(status, zone), icon=":material/schedule:")
 
 
 def render_api_unavailable(error: ApiError, key: str = "retry_api") -> None:

@@ -20,7 +20,7 @@ from dashboard_common.addresses import MONITORING_PORT as DEFAULT_MONITORING_POR
 from honcho.manager import Manager
 
 from devtools.paths import REPO_ROOT
-from devtools.processes import streamlit_command
+from devtools.processes import dashboard_command
 from devtools.waiting import wait_for_http
 
 DEMO_DIR = REPO_ROOT / ".demo-bucket"
@@ -47,23 +47,24 @@ MONITORING_PORT = int(os.environ.get("DEV_UP_MONITORING_PORT", DEFAULT_MONITORIN
 
 
 def api_url() -> str:
-    return f"http://localhost:{api_port()}/api/v1"
+    """The API's root: the dashboards' setting, and the base of its docs and probes."""
+    return f"http://localhost:{api_port()}"
 
 
 def services() -> list[Service]:
     python = sys.executable
     return [
-        Service("api", [python, "-m", "api"], str(REPO_ROOT), f"{api_url()}/ready", API_START_SECONDS),
+        Service("api", [python, "-m", "api"], str(REPO_ROOT), f"{api_url()}/api/v1/ready", API_START_SECONDS),
         Service(
             "frontend",
-            streamlit_command("frontend/main.py", FRONTEND_PORT, address="127.0.0.1", watch=True, module="frontend"),
+            dashboard_command("frontend", FRONTEND_PORT, address="127.0.0.1", watch=True),
             str(REPO_ROOT / "app-frontend"),
             f"http://localhost:{FRONTEND_PORT}/_stcore/health",
             DASHBOARD_START_SECONDS,
         ),
         Service(
             "monitoring",
-            streamlit_command("monitoring/main.py", MONITORING_PORT, address="127.0.0.1", watch=True),
+            dashboard_command("monitoring", MONITORING_PORT, address="127.0.0.1", watch=True),
             str(REPO_ROOT / "app-monitoring"),
             f"http://localhost:{MONITORING_PORT}/_stcore/health",
             DASHBOARD_START_SECONDS,
@@ -79,7 +80,7 @@ def announce() -> None:
         "ready:",
         f"  forecast dashboard    http://localhost:{FRONTEND_PORT}",
         f"  monitoring dashboard  http://localhost:{MONITORING_PORT}",
-        f"  API (Swagger UI)      {api_url()}/docs",
+        f"  API (Swagger UI)      {api_url()}/api/v1/docs",
         "press Ctrl+C to stop",
     ]
     print("\n".join(lines), flush=True)  # noqa: T201 - the developer's terminal is the audience

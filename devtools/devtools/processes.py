@@ -85,19 +85,8 @@ def running_api(bucket: str | Path, extra_env: dict[str, str] | None = None, tim
         yield base_url
 
 
-def streamlit_command(
-    script: str, port: int, address: str | None = "127.0.0.1", watch: bool = False, module: str | None = None
-) -> list[str]:
-    """`streamlit run <script>` headless on `address:port` (None: every interface), without telemetry.
-
-    `watch` keeps Streamlit's file watcher (rerun on save) for development; tests and measurements
-    turn it off. `module` runs `python -m <module>` instead, a dashboard's own start (the forecast
-    page's `frontend` warms up, then runs `streamlit run` on its page with these flags).
-    """
+def _server_flags(port: int, address: str | None, watch: bool) -> list[str]:
     return [
-        sys.executable,
-        "-m",
-        *(["streamlit", "run", script] if module is None else [module]),
         *([f"--server.address={address}"] if address else []),
         f"--server.port={port}",
         "--server.headless=true",
@@ -106,21 +95,45 @@ def streamlit_command(
     ]
 
 
+def streamlit_command(script: str, port: int, address: str | None = "127.0.0.1", watch: bool = False) -> list[str]:
+    """`streamlit run <script>` headless on `address:port` (None: every interface), without telemetry:
+    for floors and test apps. `watch` keeps Streamlit's file watcher (rerun on save) for development;
+    tests and measurements turn it off."""
+    return [sys.executable, "-m", "streamlit", "run", script, *_server_flags(port, address, watch)]
+
+
+def dashboard_command(package: str, port: int, address: str | None = "127.0.0.1", watch: bool = False) -> list[str]:
+    """`python -m <package>` with the same flags: a dashboard's own start (`dashboard_common.start`:
+    its warm-up, then `streamlit run` on its page), as the images and `dev.py up` run it."""
+    return [sys.executable, "-m", package, *_server_flags(port, address, watch)]
+
+
 @contextmanager
-def running_streamlit(
-    app_dir: str | Path, script: str, env_overrides: dict[str, str], module: str | None = None
+def _serving(
+    command: list[str], app_dir: Path, env_overrides: dict[str, str], port: int, timeout: float = 60
 ) -> Iterator[str]:
-    """Run `streamlit run <script>` (or `python -m <module>`, see `streamlit_command`) from `<app_dir>`
-    headless on a free port and yield its URL."""
-    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = ARTIFACTS / f"streamlit-{Path(app_dir).name}-{port}.log"
+    log_path = ARTIFACTS / f"streamlit-{app_dir.name}-{port}.log"
     log_path.unlink(missing_ok=True)
-    with running(
-        streamlit_command(script, port, module=module),
-        REPO_ROOT / app_dir,
-        {**os.environ, **env_overrides},
-        f"{url}/_stcore/health",
-        log_path,
-    ):
+    with running(command, app_dir, {**os.environ, **env_overrides}, f"{url}/_stcore/health", log_path, timeout):
+        yield url
+
+
+@contextmanager
+def running_streamlit(app_dir: str | Path, script: str, env_overrides: dict[str, str]) -> Iterator[str]:
+    """Run `streamlit run <script>` from `<app_dir>` headless on a free port and yield its URL (floors
+    and test apps; a dashboard starts with `running_dashboard`)."""
+    port = free_port()
+    with _serving(streamlit_command(script, port), REPO_ROOT / app_dir, env_overrides, port) as url:
+        yield url
+
+
+@contextmanager
+def running_dashboard(package: str, env_overrides: dict[str, str], timeout: float = 120) -> Iterator[str]:
+    """Run a dashboard as deployed, `python -m <package>` from `app-<package>/`, headless on a free
+    port, and yield its URL once it answers (its warm-up comes first, hence the longer `timeout`).
+    Its log is test-artifacts/streamlit-app-<package>-<port>.log."""
+    port = free_port()
+    command = dashboard_command(package, port)
+    with _serving(command, REPO_ROOT / f"app-{package}", env_overrides, port, timeout) as url:
         yield url

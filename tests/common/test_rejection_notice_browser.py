@@ -16,14 +16,15 @@ from pathlib import Path
 import httpx
 import pytest
 from bad_uploads import CORPUS, good_upload
+from devtools.processes import running_dashboard
 from devtools.waiting import wait_until
-from support import ARTIFACTS, BUCKET_PANDAS15, running_api, running_streamlit
+from support import ARTIFACTS, BUCKET_PANDAS15, running_api
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 NULL_AREA = next(bad for bad in CORPUS if bad.kind == "null_area")
 PAGE_TIMEOUT_MS = 60_000
-CACHE_EXPIRY_SECONDS = 90  # the forecast page keeps /status 30 s, the monitoring page /freshness 15 s
+CACHE_EXPIRY_SECONDS = 90  # both pages keep /api/v2/status 15 s (dashboard_common.status)
 SCRIPT_FINISHED = """() => document.querySelector('[data-testid="stApp"]')
     ?.getAttribute('data-test-script-state') === 'notRunning'"""
 
@@ -39,10 +40,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     bucket = shutil.copytree(BUCKET_PANDAS15, tmp_path_factory.mktemp("rejected") / "bucket")
     with (
         running_api(bucket, {"APP_API_REFRESH_SECONDS": "1"}) as api,
-        running_streamlit("app-frontend", "frontend/main.py", {"APP_FRONTEND_API_URL": api}, module="frontend") as fc,
-        running_streamlit(
-            "app-monitoring", "monitoring/main.py", {"APP_MONITORING_API_URL": api}, module="monitoring"
-        ) as mon,
+        running_dashboard("frontend", {"APP_FRONTEND_API_URL": api}) as fc,
+        running_dashboard("monitoring", {"APP_MONITORING_API_URL": api}) as mon,
     ):
         yield {"bucket": bucket, "api": api, "forecast": fc, "monitoring": mon}
 

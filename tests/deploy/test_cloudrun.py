@@ -59,7 +59,7 @@ def test_the_dashboards_are_sticky_with_a_websocket_timeout_and_bounded():
         (container,) = template["spec"]["containers"]
         assert container["startupProbe"]["httpGet"]["path"] == "/_stcore/health"
         env = {e["name"]: e["value"] for e in container["env"]}
-        assert env[f"APP_{app.upper()}_API_URL"] == "API_URL/api/v1"
+        assert env[f"APP_{app.upper()}_API_URL"] == "API_URL"  # the API service's URL: its root
 
 
 def test_only_the_documented_placeholders_need_filling_in():

@@ -98,7 +98,7 @@ def test_every_pod_is_restricted_probed_and_bounded(rendered):
         else:
             assert set(probes.values()) == {"/_stcore/health"}
             api_url = {e["name"]: e["value"] for e in container["env"]}[f"APP_{component.upper()}_API_URL"]
-            assert api_url == "http://energy-forecast-api:8001/api/v1"  # the API's Service name
+            assert api_url == "http://energy-forecast-api:8001"  # the API's Service name: its root
 
 
 def test_services_budgets_autoscaler_and_labels(rendered):

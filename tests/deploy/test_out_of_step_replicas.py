@@ -2,7 +2,7 @@
 
 One real API process stands for "whichever replica answered": it serves newer data, then older data
 (as a replica that has not refreshed yet would), then the newer data again. The forecast page runs in
-AppTest against it with its real client and caches; between runs the short-lived freshness cache is
+AppTest against it with its real client and caches; between runs the short-lived status cache is
 dropped, as its TTL would, so each run asks the API again. The session must keep the newer data on
 screen and say why, and when its data cache is gone too, refuse the older replica's answer rather
 than show it under the newer data's name.
@@ -44,12 +44,16 @@ def write_bucket(folder: Path, shift_hours: int) -> None:
         Path(f"{target}.partial").replace(target)
 
 
+def served_version(api_url: str) -> str:
+    return httpx.get(f"{api_url.removesuffix('/api/v1')}/api/v2/status", timeout=5).json()["data_version"]
+
+
 def serve_version(api_url: str, folder: Path, shift_hours: int, old_version: str | None) -> str:
     """Put that data in the API's folder and wait until it serves it; return its data_version."""
     write_bucket(folder, shift_hours)
 
     def new_version() -> str | None:
-        version = httpx.get(f"{api_url}/freshness", timeout=5).json()["data_version"]
+        version = served_version(api_url)
         return version if version != old_version else None
 
     return wait_until(new_version, timeout=30, what="the API serving the new files")
@@ -77,10 +81,10 @@ def api_and_folder(tmp_path, monkeypatch):
 
 
 def test_a_session_keeps_newer_data_when_a_lagging_replica_answers(api_and_folder):
-    from frontend import data
+    from dashboard_common.status import load_status
 
     api_url, folder = api_and_folder
-    new_version = httpx.get(f"{api_url}/freshness", timeout=5).json()["data_version"]
+    new_version = served_version(api_url)
     app = AppTest.from_file(str(FRONTEND), default_timeout=30).run()
     assert not app.exception
     newer_window, newer_total = captions(app), forecast_total(app)
@@ -88,7 +92,7 @@ def test_a_session_keeps_newer_data_when_a_lagging_replica_answers(api_and_folde
 
     # The next request lands on a replica that still has the older data.
     old_version = serve_version(api_url, folder, shift_hours=0, old_version=new_version)
-    data.status.clear()
+    load_status.clear()
     app.run()
     assert not app.exception
     assert NEWER_FORECAST_DANISH in captions(app) and OLDER_FORECAST_DANISH not in captions(app)
@@ -105,7 +109,7 @@ def test_a_session_keeps_newer_data_when_a_lagging_replica_answers(api_and_folde
 
     # The replica catches up: the newer data again, and nothing said about lag.
     assert serve_version(api_url, folder, shift_hours=24, old_version=old_version) == new_version
-    data.status.clear()
+    load_status.clear()
     app.run()
     assert not app.exception
     assert LAG_CAPTION not in captions(app) and NEWER_FORECAST_DANISH in captions(app)
@@ -117,26 +121,27 @@ def test_data_requests_accept_only_the_version_the_page_shows(api_and_folder):
 
     api_url, _ = api_and_folder
     client = ApiClient(api_url)
-    version = client.freshness()["data_version"]
-    assert client.for_version(version).area_values()
+    version = client.status()["data_version"]
+    assert client.for_version(version).series_list()["series"]
     with pytest.raises(DataVersionMismatch, match=version):
-        client.for_version("0123456789abcdef").predictions(1, 111)
+        client.for_version("0123456789abcdef").series(1, 111)
     assert client.expected_version is None  # pinning makes a copy; the shared client stays unpinned
 
 
 def test_the_monitoring_page_also_keeps_newer_data(api_and_folder, monkeypatch):
-    from monitoring import data
+    from dashboard_common.status import load_status
 
     api_url, folder = api_and_folder
-    monkeypatch.setenv("APP_MONITORING_API_URL", api_url)
-    new_version = httpx.get(f"{api_url}/freshness", timeout=5).json()["data_version"]
+    monkeypatch.setenv("APP_MONITORING_API_URL", api_url.removesuffix("/api/v1"))
+    new_version = served_version(api_url)
     app = AppTest.from_file(str(MONITORING), default_timeout=30).run()
     assert not app.exception
-    assert "Forecast for 16 Jun 2023" in captions(app) and LAG_CAPTION not in captions(app)
+    # The monitoring page writes its times in UTC.
+    assert "Forecast for Fri 16 Jun 00:00 UTC" in captions(app) and LAG_CAPTION not in captions(app)
 
     serve_version(api_url, folder, shift_hours=0, old_version=new_version)
-    data.load_freshness.clear()
+    load_status.clear()
     app.run()
     assert not app.exception
-    assert "Forecast for 16 Jun 2023" in captions(app) and "Forecast for 15 Jun 2023" not in captions(app)
+    assert "Forecast for Fri 16 Jun 00:00 UTC" in captions(app) and "Forecast for Thu 15 Jun" not in captions(app)
     assert LAG_CAPTION in captions(app)

@@ -17,7 +17,8 @@ import dashboard_common.client
 import pytest
 import requests
 import streamlit as st
-from support import free_port, running_api, running_streamlit
+from devtools.processes import running_dashboard
+from support import free_port, running_api
 from yarl import URL
 
 MAIN_SCRIPT = Path(__file__).resolve().parents[2] / "app-frontend" / "frontend" / "main.py"
@@ -80,7 +81,8 @@ def sent_requests(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 @pytest.fixture
 def page_on(monkeypatch: pytest.MonkeyPatch, sent_requests: list[str]) -> Callable[[str], None]:
-    """Points the page at an API base URL (`/api/v1` form, as deployments set it)."""
+    """Points the page at an API address (the `/api/v1` form deployments were configured with; the
+    browser tests start the page with the API's root)."""
 
     def point(api_url: str) -> None:
         monkeypatch.setenv("APP_FRONTEND_API_URL", api_url)
@@ -132,12 +134,11 @@ def silent_api_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def start_dashboard() -> Callable[[str], AbstractContextManager[str]]:
-    """Runs the forecast dashboard as `python -m frontend` (with its warm-up) against an API; yields its URL."""
+    """Runs the forecast dashboard as `python -m frontend` (with its warm-up) against an API, configured
+    with the API's root as deployments are; yields its URL."""
 
     def start(api_url: str) -> AbstractContextManager[str]:
-        return running_streamlit(
-            "app-frontend", "frontend/main.py", {"APP_FRONTEND_API_URL": api_url}, module="frontend"
-        )
+        return running_dashboard("frontend", {"APP_FRONTEND_API_URL": api_url.removesuffix("/api/v1")})
 
     return start
 

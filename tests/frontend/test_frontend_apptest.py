@@ -12,7 +12,7 @@ import httpx
 import pytest
 from conftest import MAIN_SCRIPT
 from devtools.apptest import plotly_figures
-from frontend.keyfigures import format_kwh, format_range
+from frontend.keyfigures import format_change, format_kwh, format_range
 from frontend.series import series_view
 from streamlit.testing.v1 import AppTest
 from support import BUCKET_PANDAS15, running_api
@@ -45,6 +45,12 @@ def url_query(app: AppTest) -> dict[str, str]:
 
 def texts(elements) -> list[str]:
     return [element.value for element in elements]
+
+
+def status_line(app: AppTest) -> str:
+    """The status widget's line: the forecast window in the page's zone, then the data's age."""
+    (line,) = [text for text in texts(app.caption) if " · data loaded " in text]
+    return line
 
 
 def api_series(api_url: str, area: str, consumer_type: str, tz: str = "Europe/Copenhagen") -> dict:
@@ -80,8 +86,11 @@ def test_page_opens_on_all_of_denmark_in_danish_time_and_puts_that_in_the_link(
     assert app.radio(key="zone").value == "Europe/Copenhagen"
     assert url_query(app) == {"area": "all", "consumer_type": "all", "tz": "dk"}
     assert metric_values(app)["Forecast, next 24 h"] == forecast_total(expected)
+    week_earlier = expected["forecast_total"]["week_earlier"]
+    assert week_earlier["hours"] > 0, "the fixture has forecast hours observed a week earlier"
+    assert metric_values(app)["Change vs same hours a week earlier"] == format_change(week_earlier["change"])
     assert metric_values(app)["Peak hour (Danish time)"].endswith("CEST")
-    assert "Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST" in texts(app.caption)
+    assert status_line(app).startswith("Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST · data loaded ")
     assert any("tz=Europe/Copenhagen" in path for path in series_requests(sent_requests, "all", "all"))
     assert "Observed" in trace_names(app) and "Forecast (next 24 h)" in trace_names(app)
 
@@ -121,7 +130,7 @@ def test_utc_link_shows_utc_everywhere(
     assert not app.exception
     assert app.radio(key="zone").value == "UTC"
     assert metric_values(app)["Peak hour (UTC)"].endswith("UTC")
-    assert "Forecast for Thu 15 Jun 00:00 UTC – Thu 15 Jun 23:00 UTC" in texts(app.caption)
+    assert status_line(app).startswith("Forecast for Thu 15 Jun 00:00 UTC – Thu 15 Jun 23:00 UTC · data loaded ")
     assert any("tz=UTC" in path for path in series_requests(sent_requests, "2", "all"))
     assert url_query(app) == {"area": "2", "consumer_type": "all", "tz": "utc"}
     assert metric_values(app)["Forecast, next 24 h"] == forecast_total(

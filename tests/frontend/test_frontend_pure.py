@@ -6,7 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from dashboard_common import theme
+from dashboard_common.hours import time_label
+from dashboard_common.links import read_link, write_link
 from frontend.calendar_days import holidays_between
+from frontend.choices import DANISH_TIME, UTC, area_short_label, choices
 from frontend.figures import (
     RANGE_80_TEXT,
     RANGE_95_TEXT,
@@ -17,24 +20,12 @@ from frontend.figures import (
     share_of_weekly_mean,
 )
 from frontend.keyfigures import format_change, format_kwh, format_range, key_figures
-from frontend.links import (
-    DANISH_TIME,
-    UTC,
-    ViewOptions,
-    area_short_label,
-    choice_from_link,
-    choices,
-    view_options_from_link,
-    view_options_link,
-    zone_from_link,
-)
+from frontend.links import compare_state, link_params, link_values
 from frontend.series import (
     chart_csv,
     chart_table,
-    forecast_window_text,
     past_forecast,
     series_view,
-    time_label,
 )
 
 DK = "Europe/Copenhagen"
@@ -102,6 +93,19 @@ def test_choices_put_the_total_first() -> None:
     assert choices([2, 1, 2]) == ["all", "1", "2"]
 
 
+AREAS = ["all", "1", "2"]
+CODES = ["111", "112", "122", "130"]
+
+
+def params():
+    """Built inside each test, so mutation testing sees the tests that run it."""
+    return link_params(AREAS, ["all", *CODES], max_types=3)
+
+
+DEFAULTS = {"area": "all", "consumer_type": "all", "zone": DANISH_TIME, "compare": None, "types": None,
+            "share": False, "layout": False, "past": False}  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
@@ -116,8 +120,8 @@ def test_choices_put_the_total_first() -> None:
     ],
 )
 def test_choice_from_link(raw: str | None, expected: tuple[str, bool]) -> None:
-    chosen = choice_from_link(raw, ["all", "1", "2"])
-    assert (chosen.value, chosen.fell_back) == expected
+    reading = read_link({} if raw is None else {"area": raw}, params())
+    assert (reading.values["area"], bool(reading.notices_for())) == expected
 
 
 @pytest.mark.parametrize(
@@ -132,51 +136,75 @@ def test_choice_from_link(raw: str | None, expected: tuple[str, bool]) -> None:
     ],
 )
 def test_zone_from_link(raw: str | None, expected: tuple[str, bool]) -> None:
-    chosen = zone_from_link(raw)
-    assert (chosen.value, chosen.fell_back) == expected
-
-
-CODES = ["111", "112", "122", "130"]
+    reading = read_link({} if raw is None else {"tz": raw}, params())
+    assert (reading.values["zone"], bool(reading.notices_for())) == expected
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({}, ViewOptions()),
-        ({"past": "1"}, ViewOptions(show_past=True)),
-        ({"compare": "types"}, ViewOptions(compare=True)),
-        ({"compare": "areas", "share": "1"}, ViewOptions(compare=True, by_area=True, as_share=True)),
+        ({}, {}),
+        ({"past": "1"}, {"past": True}),
+        ({"compare": "types"}, {"compare": "types"}),
+        ({"compare": "areas", "share": "1"}, {"compare": "areas", "share": True}),
         (
             {"compare": "types", "types": "122,111", "layout": "multiples", "share": "true"},
-            ViewOptions(compare=True, types=("122", "111"), as_share=True, small_multiples=True),
+            {"compare": "types", "types": ("122", "111"), "share": True, "layout": True},
         ),
     ],
 )
-def test_view_options_round_trip_through_the_link(query: dict[str, str], expected: ViewOptions) -> None:
-    options, notices = view_options_from_link(query, CODES, max_types=3)
-    assert (options, notices) == (expected, [])
-    again, _ = view_options_from_link(view_options_link(options), CODES, max_types=3)
-    assert again == options
+def test_view_options_round_trip_through_the_link(query: dict[str, str], expected: dict) -> None:
+    reading = read_link(query, params())
+    assert (reading.values, reading.notices_for()) == ({**DEFAULTS, **expected}, [])
+    written: dict[str, str] = {}
+    write_link(written, params(), reading.values)
+    assert read_link(written, params()).values == reading.values
 
 
 def test_view_options_the_page_cannot_honour_fall_back_with_notices() -> None:
     query = {"compare": "everything", "types": "111,999,0111,x", "share": "maybe", "layout": "grid", "past": "0"}
-    options, notices = view_options_from_link(query, CODES, max_types=3)
-    assert options == ViewOptions(types=("111",))
+    reading = read_link(query, params())
+    assert reading.values == {**DEFAULTS, "types": ("111",)}
+    notices = reading.notices_for()
     assert len(notices) == 4
     assert any("(`999`, `x`)" in notice for notice in notices)
 
 
 def test_view_options_keep_at_most_the_page_limit_of_types() -> None:
-    options, notices = view_options_from_link({"compare": "types", "types": ",".join(CODES)}, CODES, max_types=3)
-    assert options.types == ("111", "112", "122")
-    assert notices == ["The link names 4 consumer types; the page compares up to 3."]
+    reading = read_link({"compare": "types", "types": ",".join(CODES)}, params())
+    assert reading.values["types"] == ("111", "112", "122")
+    assert reading.notices_for() == ["The link names 4 consumer types; the page compares up to 3."]
 
 
-def test_default_view_options_leave_the_link_alone() -> None:
-    assert view_options_link(ViewOptions()) == {}
+def test_a_fresh_link_names_the_series_and_the_zone_and_leaves_defaults_out() -> None:
+    written: dict[str, str] = {}
+    write_link(written, params(), DEFAULTS)
+    assert list(written.items()) == [("area", "all"), ("consumer_type", "all"), ("tz", "dk")]
     # The overlay is off in compare mode, so the link does not carry it there.
-    assert view_options_link(ViewOptions(compare=True, show_past=True)) == {"compare": "types"}
+    write_link(written, params(), {**DEFAULTS, "compare": "areas", "past": True, "types": ("111",)})
+    assert written == {"area": "all", "consumer_type": "all", "tz": "dk", "compare": "areas"}
+
+
+def test_writing_the_link_keeps_its_order_and_parameters_the_page_does_not_own() -> None:
+    written = {"utm_source": "mail", "tz": "utc", "area": "2"}
+    write_link(written, params(), {**DEFAULTS, "area": "2", "zone": UTC, "past": True})
+    assert list(written.items()) == [
+        ("utm_source", "mail"),
+        ("tz", "utc"),
+        ("area", "2"),
+        ("consumer_type", "all"),
+        ("past", "1"),
+    ]
+
+
+def test_the_widgets_state_and_the_link_say_the_same() -> None:
+    values = {**DEFAULTS, "compare": "types", "types": ("122",), "share": True, "layout": True}
+    state = {"area": "all", "consumer_type": "all", "zone": DANISH_TIME, **compare_state(values, CODES)}
+    assert state["compare_types"] == ["122"] and state["compare_layout"] == "small multiples"
+    assert link_values(state) == values
+    defaults = compare_state(DEFAULTS, CODES)
+    assert defaults["compare_types"] == CODES[:3], "no types in the link: the page's first few"
+    assert defaults["compare"] is False and defaults["past_forecasts"] is False
 
 
 # --- series ------------------------------------------------------------------------------------
@@ -266,13 +294,17 @@ def test_utc_body_stays_utc() -> None:
 # --- key figures -------------------------------------------------------------------------------
 
 
+WEEK_EARLIER = {"hours": 3, "observed_kwh": 30.0, "forecast_kwh": 38.0, "change": 38.0 / 30.0 - 1}
+
+
 def test_key_figures_of_a_handmade_series() -> None:
     start = pd.Timestamp("2023-06-01T00:00Z")
     week_before = {start + pd.Timedelta(hours=h): 10.0 for h in range(3)}
     forecast = {start + pd.Timedelta(hours=168 + h): v for h, v in enumerate([11.0, 15.0, 12.0])}
     view = series_view(body({**week_before, start + pd.Timedelta(hours=167): 1.0}, forecast))
+    api_total = {"hours": 3, "kwh": 38.0, "calibration_windows": 0, "week_earlier": WEEK_EARLIER}
 
-    figures = key_figures(view.observed, view.forecast)
+    figures = key_figures(view.forecast, api_total)
 
     assert figures.total_kwh == 38.0
     assert figures.peak_kwh == 15.0
@@ -280,8 +312,19 @@ def test_key_figures_of_a_handmade_series() -> None:
     assert figures.peak_range_80 == pytest.approx((13.5, 16.5))
     assert figures.peak_range_95 == pytest.approx((12.0, 18.0))
     assert figures.change_vs_week_before == pytest.approx(38.0 / 30.0 - 1)
-    assert figures.hours_compared == 3
-    assert figures.total_range_80 is None, "no total from the API given, so no total range"
+    assert (figures.week_before_total_kwh, figures.hours_compared) == (30.0, 3)
+    assert figures.total_range_80 is None, "no total range from the API, so none shown"
+
+
+def test_the_week_earlier_change_is_the_apis_not_recomputed_from_the_hours() -> None:
+    view = series_view(week_and_day("2023-06-08T00:00Z"))
+    api_total = {"hours": 24, "kwh": 5076.0, "week_earlier": {**WEEK_EARLIER, "hours": 7, "change": 0.25}}
+
+    figures = key_figures(view.forecast, api_total)
+
+    assert (figures.change_vs_week_before, figures.hours_compared) == (0.25, 7)
+    no_pairs = {"hours": 0, "observed_kwh": None, "forecast_kwh": None, "change": None}
+    assert key_figures(view.forecast, {**api_total, "week_earlier": no_pairs}).change_vs_week_before is None
 
 
 def test_total_and_its_range_are_the_apis_not_a_sum_of_hourly_bounds() -> None:
@@ -295,9 +338,10 @@ def test_total_and_its_range_are_the_apis_not_a_sum_of_hourly_bounds() -> None:
         "upper_95": None,
         "method": "conformal on past sums",
         "calibration_windows": 313,
+        "week_earlier": WEEK_EARLIER,
     }
 
-    figures = key_figures(view.observed, view.forecast, api_total)
+    figures = key_figures(view.forecast, api_total)
 
     assert figures.total_kwh == 5076.0
     assert figures.total_range_80 == (4900.0, 5200.0)
@@ -307,19 +351,20 @@ def test_total_and_its_range_are_the_apis_not_a_sum_of_hourly_bounds() -> None:
     assert figures.total_range_80 != pytest.approx(summed_80)
 
 
-def test_without_the_apis_total_the_total_is_summed_and_has_no_range() -> None:
+def test_a_total_the_api_has_not_got_stays_empty_rather_than_summed_here() -> None:
     view = series_view(week_and_day("2023-06-08T00:00Z"))
 
-    figures = key_figures(view.observed, view.forecast, {})
+    figures = key_figures(view.forecast, {"hours": 0, "kwh": None, "calibration_windows": 0})
 
-    assert figures.total_kwh == pytest.approx(float(view.forecast["kwh"].sum()))
+    assert figures.total_kwh is None and format_kwh(figures.total_kwh) == "—"
     assert figures.total_range_80 is None and figures.total_range_windows == 0
+    assert figures.peak_kwh == pytest.approx(float(view.forecast["kwh"].max()))
 
 
 def test_key_figures_without_forecast_are_empty() -> None:
     view = series_view(body({pd.Timestamp("2023-06-01T00:00Z"): 5.0}, {}))
 
-    figures = key_figures(view.observed, view.forecast)
+    figures = key_figures(view.forecast, view.forecast_total)
 
     assert figures.total_kwh is None and figures.peak_hour is None
     assert format_kwh(figures.total_kwh) == "—"
@@ -521,12 +566,3 @@ def test_compare_small_multiples_gives_each_series_its_own_row() -> None:
     assert figure.layout.yaxis3.title.text == "119"
     assert figure.layout.yaxis.domain[0] > figure.layout.yaxis2.domain[1] > figure.layout.yaxis3.domain[1]
     assert figure.layout.xaxis.anchor == "y3"
-
-
-def test_forecast_window_is_written_in_the_zone_shown() -> None:
-    assert (
-        forecast_window_text("2023-06-15T00:00:00+00:00", "2023-06-15T23:00:00+00:00", DK)
-        == "Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST"
-    )
-    assert forecast_window_text("2023-06-15T00:00:00+00:00", "2023-06-15T23:00:00Z", UTC).endswith("23:00 UTC")
-    assert forecast_window_text(None, None, DK) == "No forecast window reported by the API."

@@ -8,7 +8,6 @@ answer is the API's own for a real bucket.
 
 import os
 import shutil
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,8 +15,8 @@ import pytest
 import requests
 import streamlit as st
 from buckets import write_bucket_without_monitoring, write_edge_bucket
-from devtools.paths import ARTIFACTS, BUCKET_PANDAS15, REPO_ROOT
-from devtools.processes import free_port, running
+from devtools.paths import BUCKET_PANDAS15
+from devtools.processes import running_dashboard
 from inprocess_api import API_URL, InProcessApi, inprocess_api
 from streamlit.testing.v1 import AppTest
 
@@ -88,17 +87,10 @@ def app(page_api: InProcessApi) -> Iterator[Callable[..., AppTest]]:
 
 @pytest.fixture(scope="module")
 def dashboard(api_on_fixture_bucket: str) -> Iterator[str]:
-    """The monitoring dashboard as deployed (`python -m monitoring`, with its warm-up) against the real
-    API on bucket-pandas15, as a process on a free port; its URL."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable, "-m", "monitoring", "--server.address=127.0.0.1", f"--server.port={port}",
-        "--server.headless=true", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
-    ]  # fmt: skip
-    env = {**os.environ, "APP_MONITORING_API_URL": api_on_fixture_bucket}
-    log = ARTIFACTS / f"streamlit-monitoring-{port}.log"
-    with running(command, REPO_ROOT / "app-monitoring", env, f"{url}/_stcore/health", log_path=log, timeout=120):
+    """The monitoring dashboard as deployed (`python -m monitoring`, with its warm-up, configured with the
+    API's root) against the real API on bucket-pandas15, as a process on a free port; its URL."""
+    root = api_on_fixture_bucket.removesuffix("/api/v1")
+    with running_dashboard("monitoring", {"APP_MONITORING_API_URL": root}) as url:
         yield url
 
 

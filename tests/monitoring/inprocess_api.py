@@ -20,7 +20,7 @@ from api.config import Settings
 from fastapi.testclient import TestClient
 from yarl import URL
 
-API_URL = "http://api.test/api/v1"  # what the page is configured with; v2 calls go to /api/v2 beside it
+API_URL = "http://api.test"  # what the page is configured with: the API's root; it calls /api/v2 under it
 
 Injected = tuple[int, dict] | Exception
 

@@ -8,11 +8,10 @@ from buckets import FIRST_HOUR, MONITORED_HOURS
 from monitoring.aggregate import (
     HourlyOverview,
     beyond_threshold,
-    daily_rolling_mean,
-    hour_of_day_profile,
+    hour_of_day_frame,
     hourly_frame,
     hourly_overview,
-    parse_times,
+    trailing_day,
 )
 from monitoring.measures import BIAS, WAPE
 
@@ -51,13 +50,12 @@ def test_hours_the_api_does_not_list_become_gaps_not_interpolated_values(hourly)
 HOURS = pd.date_range("2023-06-01", periods=5, freq="h", tz="UTC")
 
 
-def test_overview_names_latest_mean_worst_and_share_beyond_threshold():
+def test_overview_names_latest_worst_and_share_beyond_threshold():
     values = pd.Series([4.0, 12.0, float("nan"), 8.0, 11.0], index=HOURS)
     overview = hourly_overview(values, WAPE, 10.0)
     assert overview == HourlyOverview(
         latest_hour=HOURS[4],
         latest=11.0,
-        mean=8.75,  # of the four measured hours
         worst_hour=HOURS[1],
         worst=12.0,
         hours_measured=4,
@@ -82,28 +80,33 @@ def test_bias_counts_beyond_the_threshold_in_either_direction():
     assert (overview.worst_hour, overview.worst, overview.hours_beyond_threshold) == (HOURS[0], -20.0, 2)
     unsigned = hourly_overview(values, WAPE, 10.0)  # the largest value, not the largest size
     assert (unsigned.worst_hour, unsigned.worst, unsigned.hours_beyond_threshold) == (HOURS[4], 15.0, 1)
-    assert overview.mean == pytest.approx(-0.8) and overview.latest == 15.0
+    assert overview.latest == 15.0
 
 
 def test_overview_of_an_empty_window_is_none():
     assert hourly_overview(hourly_frame({"hours": []})["wape"], WAPE, 10.0) is None
 
 
-def test_daily_rolling_mean_averages_the_trailing_24_hours():
-    index = pd.date_range("2023-06-01", periods=48, freq="h", tz="UTC")
-    values = pd.Series([float(hour % 2) for hour in range(48)], index=index)
-    rolling = daily_rolling_mean(values)
-    assert math.isnan(rolling.iloc[10])
-    assert rolling.iloc[11] == pytest.approx(0.5)
-    assert rolling.iloc[47] == pytest.approx(0.5)
-
-
-def test_hour_of_day_profile_is_the_mean_of_each_hour_of_the_day(hourly):
+def test_the_trailing_day_line_is_the_apis_pooled_24_hours_in_percent(hourly):
     frame = hourly_frame(hourly)
-    profile = hour_of_day_profile(frame)
-    assert list(profile.index) == list(range(24))
-    at_noon = frame[frame.index.hour == 12]["wape"].mean()
-    assert profile.loc[12, "wape"] == pytest.approx(at_noon)
+    rows = [row for row in hourly["hours"] if row["wape_24h"] is not None]
+    assert rows and len(rows) < len(hourly["hours"])  # the API starts it once 12 hours are compared
+    line = trailing_day(frame, WAPE)
+    for row in rows[:: max(1, len(rows) // 10)]:
+        assert line.loc[pd.Timestamp(row["time"])] == pytest.approx(row["wape_24h"] * 100)
+    first = pd.Timestamp(hourly["hours"][0]["time"])
+    assert math.isnan(line.loc[first]) and trailing_day(frame, BIAS).name == "bias_24h"
+
+
+def test_the_hour_of_day_profile_is_the_apis_in_danish_time_in_percent(fixture_api):
+    status, body = fixture_api.answer("/api/v2/monitoring/hour_of_day?tz=Europe/Copenhagen")
+    assert status == 200 and body["tz"] == "Europe/Copenhagen"
+    profile = hour_of_day_frame(body)
+    assert list(profile.index) == list(range(24)) and profile.index.name == "hour_of_day"
+    for row in body["hours"]:
+        assert profile.loc[row["hour"], "wape"] == pytest.approx(row["wape"] * 100)
+        assert profile.loc[row["hour"], "bias"] == pytest.approx(row["bias"] * 100)
+        assert profile.loc[row["hour"], "hours_compared"] == row["hours_compared"]
 
 
 def test_edge_bucket_window_is_its_fourteen_monitored_days(edge_api):
@@ -119,29 +122,19 @@ def test_hourly_frame_of_a_literal_answer_is_in_percent_and_sorted():
     ]
     frame = hourly_frame({"hours": rows})
     assert list(frame.index) == [pd.Timestamp("2023-06-01T00:00Z"), pd.Timestamp("2023-06-01T01:00Z")]
-    assert frame.loc["2023-06-01T01:00Z"].tolist() == pytest.approx([20.0, 10.0, -5.0, 3.0])
+    shown = frame.loc["2023-06-01T01:00Z", ["wape", "mape", "bias", "series_compared"]]
+    assert shown.tolist() == pytest.approx([20.0, 10.0, -5.0, 3.0])
+    assert frame[["wape_24h", "mape_24h", "bias_24h"]].isna().all().all()  # not in these rows: gaps
     assert frame["mape"].iloc[0] == pytest.approx(1.0) and math.isnan(frame["wape"].iloc[0])
 
 
-def test_hour_of_day_profile_of_two_literal_days():
-    index = pd.date_range("2023-06-01", periods=48, freq="h", tz="UTC")
-    hours = [float(t.hour + 24 * (t.day - 1)) for t in index]
-    frame = pd.DataFrame(dict.fromkeys(("wape", "mape", "bias"), hours), index=index)
-    profile = hour_of_day_profile(frame)
-    assert profile.index.name == "hour_of_day"
-    assert profile["wape"].tolist() == [hour + 12.0 for hour in range(24)]  # mean of h and h + 24
-    morning = hour_of_day_profile(frame.iloc[:6])  # hours 0-5 only: the other hours are there, empty
-    assert list(morning.index) == list(range(24)) and morning["wape"].iloc[6:].isna().all()
-
-
-def test_times_with_any_offset_or_fraction_are_read_as_utc_into_an_index_named_time():
-    index = parse_times(["2023-06-01T02:00:00+02:00", "2023-06-01T00:30:00.5Z", "2023-05-31T20:00:00-05:00"])
-    assert index.name == "time" and str(index.tz) == "UTC"
-    assert list(index) == [
-        pd.Timestamp("2023-06-01T00:00Z"),
-        pd.Timestamp("2023-06-01T00:30:00.5Z"),
-        pd.Timestamp("2023-06-01T01:00Z"),
-    ]
+def test_an_hour_of_the_day_with_nothing_compared_is_a_gap():
+    figures = {"mape": 0.1, "wape": 0.2, "bias": -0.05, "coverage_80": 0.8, "coverage_95": 0.9}
+    rows = [{"hour": hour, "hours_compared": 2, **figures} for hour in range(24)]
+    rows[3] = {"hour": 3, "hours_compared": 0, **dict.fromkeys(figures)}
+    profile = hour_of_day_frame({"tz": "Europe/Copenhagen", "hours": rows[::-1]})  # any order
+    assert profile["wape"].tolist() == pytest.approx([20.0] * 3 + [float("nan")] + [20.0] * 20, nan_ok=True)
+    assert profile.loc[3, "hours_compared"] == 0 and profile.loc[4, "bias"] == pytest.approx(-5.0)
 
 
 def test_a_repeated_hour_keeps_the_last_answer_and_the_frame_is_float_with_a_time_index():
@@ -167,3 +160,11 @@ def test_a_figure_the_api_never_computed_is_a_float_column_of_gaps():
     frame = hourly_frame({"hours": rows})
     assert frame["wape"].dtype == "float64" and frame["wape"].isna().all()
     assert frame["wape"].rolling(2).mean().isna().all()  # numeric: the page's rolling mean works on it
+
+
+def test_an_hour_the_answer_leaves_out_is_a_gap_with_nothing_compared_and_every_column_is_float():
+    rows = [{"hour": hour, "hours_compared": 1, "wape": None, "mape": None, "bias": None} for hour in range(23)]
+    profile = hour_of_day_frame({"tz": "UTC", "hours": rows})  # hour 23 missing, every figure null
+    assert profile.loc[23, "hours_compared"] == 0 and profile.loc[22, "hours_compared"] == 1
+    assert profile["wape"].isna().all()
+    assert (profile.dtypes == "float64").all()

@@ -10,6 +10,7 @@ from monitoring.breakdown import (
     BEYOND_THRESHOLD,
     breakdown_csv,
     breakdown_table,
+    coverage_floors,
     flag_beyond_threshold,
     heatmap_matrix,
     rank,
@@ -57,7 +58,7 @@ def test_a_figure_the_api_could_not_compute_ranks_last_and_is_never_flagged(edge
     table = rank(breakdown_table(edge_summary), WAPE)
     assert series_of_row(table, len(table) - 1) == ALL_ZERO
     assert pd.isna(table[WAPE.unit_label].iloc[-1])
-    flagged = flag_beyond_threshold(table, WAPE, threshold=0.0)
+    flagged = flag_beyond_threshold(table, WAPE, 0.0, coverage_floors(edge_summary))
     assert not flagged[BEYOND_THRESHOLD].iloc[-1]
     assert flagged[BEYOND_THRESHOLD].iloc[:-1].all()
 
@@ -76,7 +77,8 @@ LITERAL_SUMMARY = {
          "mase": 0.8, "coverage_80": 0.70, "coverage_95": 0.80},
         {"area": 2, "consumer_type": 111, "hours_compared": 0, "mape": None, "wape": None, "bias": None,
          "mase": None, "coverage_80": None, "coverage_95": None},
-    ]
+    ],
+    "coverage_floors": {"coverage_80": 0.65, "coverage_95": 0.85},
 }  # fmt: skip
 
 
@@ -95,13 +97,23 @@ LITERAL_SUMMARY = {
 def test_flags_follow_the_figure_bias_either_way_mase_above_one_coverage_below_the_alert_floor(
     measure, threshold, flags
 ):
-    flagged = flag_beyond_threshold(breakdown_table(LITERAL_SUMMARY), measure, threshold)
+    floors = coverage_floors(LITERAL_SUMMARY)
+    flagged = flag_beyond_threshold(breakdown_table(LITERAL_SUMMARY), measure, threshold, floors)
     assert flagged[BEYOND_THRESHOLD].tolist() == flags
+
+
+def test_the_coverage_floors_are_the_apis_in_percent(summary):
+    assert summary["coverage_floors"] == {"coverage_80": 0.65, "coverage_95": 0.85}
+    assert coverage_floors(summary) == {"coverage_80": pytest.approx(65.0), "coverage_95": pytest.approx(85.0)}
+    lower = {"series": LITERAL_SUMMARY["series"], "coverage_floors": {"coverage_80": 0.55, "coverage_95": 0.85}}
+    flagged = flag_beyond_threshold(breakdown_table(lower), COVERAGE_80, 10.0, coverage_floors(lower))
+    assert flagged[BEYOND_THRESHOLD].tolist() == [False, False, False]  # 60 % is above the API's 55 %
+    assert coverage_floors({"series": []}) == {}  # a floor the API does not send flags nothing
 
 
 def test_the_real_apis_series_are_flagged_some_and_not_others(summary):
     table = breakdown_table(summary)
-    flags = flag_beyond_threshold(table, WAPE, float(table[WAPE.unit_label].median()))[BEYOND_THRESHOLD]
+    flags = flag_beyond_threshold(table, WAPE, float(table[WAPE.unit_label].median()), {})[BEYOND_THRESHOLD]
     assert flags.any() and not flags.all()
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from buckets import ALL_ZERO, WITH_GAP
-from monitoring.aggregate import daily_rolling_mean, hour_of_day_profile, hourly_frame
+from monitoring.aggregate import hour_of_day_frame, hourly_frame, trailing_day
 from monitoring.breakdown import breakdown_table, heatmap_matrix
 from monitoring.figures import (
     AWAITING_LABEL,
@@ -52,16 +52,21 @@ def test_bias_chart_has_a_line_each_side_of_zero_and_a_symmetric_axis(frame):
     assert list(marked.y) == [-1.5, 2.0] and list(marked.x) == [hours[0], hours[3]]  # both signs; 1.0 is not beyond
 
 
-def test_rolling_mean_is_offered_hidden_in_the_legend(frame):
-    rolling = hourly_figure(frame["wape"], WAPE, 10.0, daily_rolling_mean(frame["wape"])).data[-1]
-    assert rolling.name == "24 h rolling mean (click to show)"
+def test_the_apis_24_hour_line_is_offered_hidden_in_the_legend(frame):
+    rolling = hourly_figure(frame["wape"], WAPE, 10.0, trailing_day(frame, WAPE)).data[-1]
+    assert rolling.name == "24 h pooled (click to show)"
     assert rolling.visible == "legendonly"
+    assert np.array_equal(np.asarray(rolling.y, dtype=float), frame["wape_24h"].to_numpy(), equal_nan=True)
 
 
-def test_hour_of_day_chart_has_24_hours_of_each_hourly_figure(frame):
-    figure = hour_of_day_figure(hour_of_day_profile(frame))
+def test_hour_of_day_chart_has_24_danish_hours_of_each_hourly_figure(fixture_api):
+    body = fixture_api.answer("/api/v2/monitoring/hour_of_day?tz=Europe/Copenhagen")[1]
+    figure = hour_of_day_figure(hour_of_day_frame(body))
     assert sorted(trace.name for trace in figure.data) == ["Bias", "MAPE", "WAPE"]
     assert all(len(trace.x) == 24 for trace in figure.data)
+    assert figure.layout.xaxis.title.text == "Hour of day (Danish time)"
+    wape = traces_by_name(figure)["WAPE"]
+    assert list(wape.y) == pytest.approx([row["wape"] * 100 for row in body["hours"]])
 
 
 def test_heatmap_colours_the_chosen_figure_and_blanks_what_cannot_be_computed(edge_api):

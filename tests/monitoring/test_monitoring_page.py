@@ -13,13 +13,13 @@ import requests
 from buckets import ALL_ZERO, GAP_HOURS, SHORT, WITH_GAP
 from devtools.apptest import plotly_figures
 from inprocess_api import API_URL
-from monitoring.deeplink import BY_SERIES, ONE_SERIES, OVER_TIME
+from monitoring.links import BY_SERIES, ONE_SERIES, OVER_TIME
 from monitoring.measures import ALL_MEASURES, BIAS, COVERAGE_80, MAPE, MASE, WAPE
 from streamlit.proto.Metric_pb2 import Metric
 
 SUMMARY = "/api/v2/monitoring/summary"
 HOURLY = "/api/v2/monitoring/hourly"
-FRESHNESS = "/api/v1/freshness"
+STATUS = "/api/v2/status"
 # Only the open view is drawn; its charts' titles start with these.
 VIEW_CHARTS = {
     OVER_TIME: ["WAPE over all series, per hour", "Error by hour of day"],
@@ -97,18 +97,27 @@ def series_path(series: tuple[int, int]) -> str:
 
 
 def test_api_down_shows_a_warning_naming_the_url_and_a_retry_button(app, page_api):
-    page_api.injected[FRESHNESS] = requests.ConnectionError("connection refused")
+    page_api.injected[STATUS] = requests.ConnectionError("connection refused")
     page = app().run()
     assert not page.exception
-    assert f"{API_URL}/freshness" in texts(page.warning)
+    assert f"{API_URL}/api/v2/status?tz=UTC" in texts(page.warning)
     assert [button.label for button in page.button] == ["Retry"]
     assert not plotly_figures(page)
 
 
-def test_retry_asks_the_api_again_and_shows_the_page_once_it_is_back(app, page_api):
-    page_api.injected[FRESHNESS] = requests.ConnectionError("connection refused")
+def test_an_address_naming_api_v1_still_works_and_the_page_asks_only_v2(app, page_api, monkeypatch):
+    monkeypatch.setenv("APP_MONITORING_API_URL", f"{API_URL}/api/v1")  # as deployments were configured
     page = app().run()
-    del page_api.injected[FRESHNESS]
+    assert not page.exception
+    assert shows_view(page, OVER_TIME)
+    assert "/api/v2/status?tz=UTC" in page_api.requested
+    assert all(path.startswith("/api/v2/") for path in page_api.requested)
+
+
+def test_retry_asks_the_api_again_and_shows_the_page_once_it_is_back(app, page_api):
+    page_api.injected[STATUS] = requests.ConnectionError("connection refused")
+    page = app().run()
+    del page_api.injected[STATUS]
     page.button[0].click().run()
     assert not page.exception
     assert not page.warning

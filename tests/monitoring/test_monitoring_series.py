@@ -16,9 +16,6 @@ from monitoring.series import (
     OBSERVATION,
     awaiting_spans,
     compared_errors,
-    hours_awaiting,
-    hours_compared,
-    hours_missing,
     series_csv,
     series_frame,
 )
@@ -39,32 +36,36 @@ def test_awaiting_hours_are_exactly_the_ones_the_api_marks(edge_api):
     frame = series_frame(body)
     marked = {pd.Timestamp(row["time"]) for row in body["hours"] if row["awaiting_observation"]}
     assert set(frame.index[frame[AWAITING]]) == marked
-    assert hours_awaiting(frame) == 24
+    assert body["hours_awaiting_observation"] == int(frame[AWAITING].sum()) == 24
 
 
 def test_a_gap_inside_the_window_is_missing_not_awaiting(edge_api):
-    frame = series_frame(monitored(edge_api, WITH_GAP))
+    body = monitored(edge_api, WITH_GAP)
+    frame = series_frame(body)
     gap = [hour(number) for number in GAP_HOURS]
     assert frame.loc[gap, OBSERVATION].isna().all()
     assert not frame.loc[gap, AWAITING].any()
-    assert hours_missing(frame) == len(GAP_HOURS)
+    assert body["hours_missing"] == int((frame[OBSERVATION].isna() & ~frame[AWAITING]).sum()) == len(GAP_HOURS)
     assert len(awaiting_spans(frame)) == 1
 
 
 def test_compared_hours_and_errors_match_the_summary(edge_api):
     summary = edge_api.answer("/api/v2/monitoring/summary")[1]
     entry = next(e for e in summary["series"] if (e["area"], e["consumer_type"]) == WITH_GAP)
-    frame = series_frame(monitored(edge_api, WITH_GAP))
-    assert hours_compared(frame) == entry["hours_compared"]
+    body = monitored(edge_api, WITH_GAP)
+    frame = series_frame(body)
+    assert body["hours_compared"] == entry["hours_compared"]
     errors = compared_errors(frame)
     assert len(errors) == entry["hours_compared"]
     observed = frame.loc[errors.index, OBSERVATION]
     assert (errors.abs().sum() / observed.abs().sum()) == pytest.approx(entry["wape"])
 
 
-def test_percentage_error_is_in_percent_and_awaiting_hours_have_no_error(fixture_api):
-    frame = series_frame(monitored(fixture_api, (1, 111)))
+def test_percentage_error_is_the_apis_in_percent_and_awaiting_hours_have_no_error(fixture_api):
+    body = monitored(fixture_api, (1, 111))
+    frame = series_frame(body)
     first = frame.iloc[0]
+    assert first[APE] == pytest.approx(body["hours"][0]["absolute_percentage_error"] * 100)
     assert first[APE] == pytest.approx(abs(first[ERROR]) / first[OBSERVATION] * 100)
     assert frame.loc[frame[AWAITING], ERROR].isna().all()
 

@@ -1,11 +1,12 @@
-"""`dashboard_common.versions`: a session never goes back to older data because a replica lagged."""
+"""`dashboard_common.status`: a session never goes back to older data because a replica lagged."""
 
 import pytest
-from dashboard_common.versions import BEHIND_FLAG, NEWEST_KEY, choose, data_version, keep_newest, recency
+from dashboard_common.status import BEHIND_FLAG, NEWEST_KEY, choose, data_version, keep_newest, recency
 
-OLD = {"data_version": "aaaa", "snapshot_id": 7, "forecast_from": 100, "observed_to": 99}
-NEW = {"data_version": "bbbb", "snapshot_id": 2, "forecast_from": 101, "observed_to": 100}
-NEW_OBSERVATIONS_ONLY = {"data_version": "cccc", "snapshot_id": 3, "forecast_from": 100, "observed_to": 100}
+H99, H100, H101 = "2023-06-14T23:00:00+00:00", "2023-06-15T00:00:00+00:00", "2023-06-15T01:00:00+00:00"
+OLD = {"data_version": "aaaa", "snapshot_id": 7, "forecast_from": H100, "observed_to": H99}
+NEW = {"data_version": "bbbb", "snapshot_id": 2, "forecast_from": H101, "observed_to": H100}
+NEW_OBSERVATIONS_ONLY = {"data_version": "cccc", "snapshot_id": 3, "forecast_from": H100, "observed_to": H100}
 
 
 def test_data_version_is_the_content_name_or_else_the_snapshot_id():
@@ -46,7 +47,8 @@ def test_keep_newest_remembers_per_session_and_flags_a_lagging_replica():
     assert keep_newest(OLD, other_session) == OLD
 
 
-def test_recency_orders_v2_status_bodies_and_a_missing_window_without_type_errors() -> None:
+def test_recency_orders_utc_times_across_days_and_a_missing_window_without_type_errors() -> None:
     older = {"forecast_from": "2023-06-15T00:00:00+00:00", "observed_to": "2023-06-14T23:00:00+00:00"}
     newer = {"forecast_from": "2023-06-16T00:00:00+00:00", "observed_to": "2023-06-15T23:00:00+00:00"}
     assert recency({"forecast_from": None, "observed_to": None}) < recency(older) < recency(newer)
+    assert recency({"forecast_from": None, "observed_to": H99}) < recency(older)
