@@ -280,5 +280,6 @@ async def test_close_while_a_build_runs_lets_it_finish_without_waiting_or_errors
         assert bytes(await running) == b"a" * 10
         await asyncio.sleep(0)  # the done callback runs
         assert errors == [] and len(store._kept) == 0  # built for the closed lifespan's snapshot: not kept
+        assert store._admitted == 0  # the let-go build is not counted out a second time
     finally:
         loop.set_exception_handler(None)

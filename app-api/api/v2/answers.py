@@ -104,12 +104,15 @@ class Answers:
             self._executor = ThreadPoolExecutor(self.max_builds, thread_name_prefix="answer-build")
         task = asyncio.ensure_future(self._build(full_key, build, self._slots, self._executor))
         self._building[full_key] = task
-        task.add_done_callback(lambda _: self._finished(full_key))
+        task.add_done_callback(lambda done: self._finished(full_key, done))
         return await asyncio.shield(task)  # a caller that goes away does not cancel what others wait for
 
-    def _finished(self, full_key: Key) -> None:
-        self._building.pop(full_key, None)
-        self._admitted -= 1
+    def _finished(self, full_key: Key, task: asyncio.Task[RenderedBody]) -> None:
+        # A build that ends after close() was already let go (its count reset): counting it again would
+        # leave the store one admission short of zero, admitting a build more than its limit.
+        if self._building.get(full_key) is task:
+            del self._building[full_key]
+            self._admitted -= 1
 
     async def _build(
         self, full_key: Key, build: Callable[[], RenderedBody], slots: asyncio.Semaphore, executor: ThreadPoolExecutor
