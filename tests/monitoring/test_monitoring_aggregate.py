@@ -159,7 +159,7 @@ def test_a_figure_the_api_never_computed_is_a_float_column_of_gaps():
     rows = [{"time": f"2023-06-01T0{hour}:00:00+00:00", "wape": None, "series_compared": 0} for hour in range(2)]
     frame = hourly_frame({"hours": rows})
     assert frame["wape"].dtype == "float64" and frame["wape"].isna().all()
-    assert frame["wape"].rolling(2).mean().isna().all()  # numeric: the page's rolling mean works on it
+    assert frame["wape"].rolling(2).mean().isna().all()  # numeric: pandas arithmetic works on it
 
 
 def test_an_hour_the_answer_leaves_out_is_a_gap_with_nothing_compared_and_every_column_is_float():

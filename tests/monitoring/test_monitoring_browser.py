@@ -83,7 +83,7 @@ def screenshot():
 def test_each_view_draws_its_charts_and_the_page_explains_the_figures(page, dashboard, worst_first, screenshot):
     open_page(page, f"{dashboard}/?threshold=3")
     expect(page.get_by_role("heading", name="Forecast monitoring")).to_be_visible()
-    assert chart_titles(page) == ["WAPE over all series, per hour", "Error by hour of day (mean over the window)"]
+    assert chart_titles(page) == ["WAPE over all series, per hour", "Error by hour of day (pooled over the window)"]
     expect(page.get_by_text("threshold 3 %").first).to_be_visible()
     expect(page.get_by_text("When MAPE misleads: a small consumer type")).to_be_visible()
     headline = page.locator('[data-testid="stMetric"]').first
