@@ -6,10 +6,10 @@ A command, entrypoint or args set on a dashboard in any of them would start the 
 """
 
 import re
-import subprocess
 
 import pytest
 import yaml
+from devtools.kustomize import render_overlay
 from support import REPO_ROOT
 
 DASHBOARDS = ("frontend", "monitoring")
@@ -34,12 +34,7 @@ def test_compose_leaves_the_dashboards_command_alone_and_gives_them_the_apis_roo
 
 @pytest.mark.parametrize("overlay", ["demo", "gcs"])
 def test_kubernetes_leaves_the_dashboards_command_alone(kubectl, overlay):
-    rendered = subprocess.run(
-        [kubectl, "kustomize", str(REPO_ROOT / "deploy" / "k8s" / "overlays" / overlay)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    rendered = render_overlay(kubectl, overlay)
     deployments = [doc for doc in yaml.safe_load_all(rendered) if doc and doc["kind"] == "Deployment"]
     found = 0
     for deployment in deployments:

@@ -5,10 +5,10 @@ the exception's type, message and traceback.
 """
 
 import re
-import subprocess
 
 import pytest
 import yaml
+from devtools.kustomize import render_overlay
 from support import REPO_ROOT, running_streamlit
 
 SETTING = "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"
@@ -43,12 +43,7 @@ def test_the_image_compose_kubernetes_and_cloud_run_hide_error_details(kubectl):
         (container,) = cloudrun["spec"]["template"]["spec"]["containers"]
         assert container_env(container)[SETTING] == "none", name
     for overlay in ("demo", "gcs"):
-        rendered = subprocess.run(
-            [kubectl, "kustomize", str(REPO_ROOT / "deploy" / "k8s" / "overlays" / overlay)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        rendered = render_overlay(kubectl, overlay)
         deployments = {
             doc["metadata"]["name"]: doc for doc in yaml.safe_load_all(rendered) if doc and doc["kind"] == "Deployment"
         }

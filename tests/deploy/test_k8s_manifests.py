@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from devtools.kustomize import render_overlay
 from support import ARTIFACTS, REPO_ROOT
 
 K8S = REPO_ROOT / "deploy" / "k8s"
@@ -21,15 +22,9 @@ COMPONENTS = {"api": 8001, "frontend": 8501, "monitoring": 8502}
 VALIDATE = [sys.executable, "-m", "kubernetes_validate"]
 
 
-def render(kubectl: str, overlay: str) -> str:
-    return subprocess.run(
-        [kubectl, "kustomize", str(K8S / "overlays" / overlay)], capture_output=True, text=True, check=True
-    ).stdout
-
-
 @pytest.fixture(scope="module", params=OVERLAYS)
 def rendered(request, kubectl: str, tmp_path_factory) -> tuple[str, Path, list[dict]]:
-    text = render(kubectl, request.param)
+    text = render_overlay(kubectl, request.param)
     path = tmp_path_factory.mktemp(f"k8s-{request.param}") / f"{request.param}.yaml"
     path.write_text(text)
     return request.param, path, [doc for doc in yaml.safe_load_all(text) if doc]
@@ -123,14 +118,14 @@ def test_services_budgets_autoscaler_and_labels(rendered):
 
 
 def test_the_gcs_overlay_reads_a_bucket_with_workload_identity_and_no_key(kubectl):
-    docs = [doc for doc in yaml.safe_load_all(render(kubectl, "gcs")) if doc]
+    docs = [doc for doc in yaml.safe_load_all(render_overlay(kubectl, "gcs")) if doc]
     (config,) = [doc for doc in docs if doc["kind"] == "ConfigMap"]
     assert config["data"]["APP_API_GCP_BUCKET"]
     assert "APP_API_GCP_SERVICE_ACCOUNT_JSON_PATH" not in config["data"]
     accounts = {doc["metadata"]["name"]: doc for doc in docs if doc["kind"] == "ServiceAccount"}
     assert accounts["energy-forecast-api"]["metadata"]["annotations"]["iam.gke.io/gcp-service-account"]
     assert not [doc for doc in docs if doc["kind"] == "Secret"]
-    demo = [doc for doc in yaml.safe_load_all(render(kubectl, "demo")) if doc and doc["kind"] == "ConfigMap"]
+    demo = [doc for doc in yaml.safe_load_all(render_overlay(kubectl, "demo")) if doc and doc["kind"] == "ConfigMap"]
     assert demo[0]["data"]["APP_API_GCP_BUCKET"] == ""  # the demo overlay: no bucket, built-in data
 
 
@@ -164,7 +159,7 @@ def test_checkov_passes_both_overlays_with_every_skip_explained(checkov_command,
     paths = []
     for overlay in OVERLAYS:
         path = tmp_path / f"{overlay}.yaml"
-        path.write_text(render(kubectl, overlay))
+        path.write_text(render_overlay(kubectl, overlay))
         paths.append(path)
     summary = run_checkov(checkov_command, "kubernetes", paths, "kubernetes")
     assert summary["failed"] == 0 and summary["parsing_errors"] == 0
@@ -188,7 +183,7 @@ def test_checkov_would_catch_a_privileged_pod(checkov_command, kubectl, tmp_path
     """The scan is real: the demo overlay with escalation allowed fails checkov."""
     path = tmp_path / "escalating.yaml"
     path.write_text(
-        render(kubectl, "demo").replace("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true")
+        render_overlay(kubectl, "demo").replace("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true")
     )
     result = subprocess.run(
         [*checkov_command, "--framework", "kubernetes", "-f", str(path), "--skip-download", "-o", "json", "--quiet"],

@@ -4,11 +4,9 @@ dashboards open to the ingress controller; out, DNS and what each app needs. No 
 metrics port. (No cluster enforces policies here: kubernetes-validate and checkov check the objects in
 test_k8s_manifests.py; this checks what they say.)"""
 
-import subprocess
-
 import pytest
 import yaml
-from support import REPO_ROOT
+from devtools.kustomize import render_overlay
 
 DNS = {"namespace": "kube-system", "pods": {"k8s-app": "kube-dns"}, "ports": {(53, "UDP"), (53, "TCP")}}
 DASHBOARDS = {"frontend": 8501, "monitoring": 8502}
@@ -17,12 +15,7 @@ PRIVATE_RANGES = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/
 
 @pytest.fixture(scope="module", params=["demo", "gcs"])
 def overlay(request, kubectl) -> tuple[str, list[dict]]:
-    rendered = subprocess.run(
-        [kubectl, "kustomize", str(REPO_ROOT / "deploy" / "k8s" / "overlays" / request.param)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    rendered = render_overlay(kubectl, request.param)
     return request.param, [doc for doc in yaml.safe_load_all(rendered) if doc]
 
 
