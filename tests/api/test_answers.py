@@ -5,32 +5,13 @@ test holds, not a race), then through the app: many different long answers at on
 """
 
 import asyncio
-import threading
 
 import pytest
-from api.http_caching import prepare_body
+from answer_builds import Builds
 from api.v2.answers import Answers, Busy
 from support import BUCKET_PANDAS15
 
 pytestmark = pytest.mark.anyio
-
-
-class Builds:
-    """Build functions that count their calls and, when `gate` is set up, wait until it opens."""
-
-    def __init__(self, gated: bool = False) -> None:
-        self.calls: list[str] = []
-        self.gate = threading.Event()
-        if not gated:
-            self.gate.set()
-
-    def of(self, text: str, size: int = 10):
-        def build():
-            self.calls.append(text)
-            assert self.gate.wait(timeout=10), "the test never opened the gate"
-            return prepare_body((text * size).encode(), compressible=False)
-
-        return build
 
 
 def answers(**overrides) -> Answers:

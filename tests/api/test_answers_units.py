@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import api.v2.answers
 import pytest
+from answer_builds import Builds
 from api.http_caching import prepare_body
 from api.v2.answers import Answers, Busy
 from devtools.prometheus import sample_value
@@ -23,24 +24,6 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
-
-
-class Builds:
-    """Build functions that record their calls and, when gated, wait until the gate opens."""
-
-    def __init__(self, gated: bool = False) -> None:
-        self.calls: list[str] = []
-        self.gate = threading.Event()
-        if not gated:
-            self.gate.set()
-
-    def of(self, text: str, size: int = 10):
-        def build():
-            self.calls.append(text)
-            assert self.gate.wait(timeout=10), "the test never opened the gate"
-            return prepare_body((text * size).encode(), compressible=False)
-
-        return build
 
 
 def store_with(registry: CollectorRegistry | None = None, **overrides) -> Answers:
