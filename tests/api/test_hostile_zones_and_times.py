@@ -22,6 +22,7 @@ ZONED_ROUTES = [
     "forecasts",
     "monitoring/summary",
     "monitoring/hourly",
+    "monitoring/hour_of_day",
     "monitoring/series/1/111",
 ]
 
