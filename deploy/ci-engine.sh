@@ -28,6 +28,15 @@ engine_answers_within() {
   done
 }
 
+# compose-lab's socket file can outlive its service (a machine stopped mid-run, then copied or
+# restarted): a socket is only someone else's engine while the service that serves it runs.
+lab_service_alive() {
+  local lab pid
+  lab=$(dirname "${DOCKER_HOST#unix://}")
+  pid=$(cat "$lab/service.pid" 2>/dev/null || true)
+  [[ -n $pid ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "podman system service"
+}
+
 cleanup() {
   local status=$?
   if $started_lab; then
@@ -46,12 +55,14 @@ elif [[ ! -x $COMPOSE_LAB ]]; then
   echo "ci-engine: no Docker engine answers and there is no $COMPOSE_LAB beside this clone:" \
     "start a Docker engine (or set DOCKER_HOST)" >&2
   exit 1
-elif eval "$("$COMPOSE_LAB" env)" && [[ -S ${DOCKER_HOST#unix://} ]]; then
-  # Its socket exists: someone else started it (maybe shared with other work). Use it, never stop it.
+elif eval "$("$COMPOSE_LAB" env)" && [[ -S ${DOCKER_HOST#unix://} ]] && lab_service_alive; then
+  # Its socket exists and its service runs: someone else started it (maybe shared with other work).
+  # Use it, never stop it.
   engine_answers_within 120 || { echo "ci-engine: compose-lab's socket $DOCKER_HOST does not answer" >&2; exit 1; }
   echo "ci-engine: using the compose-lab engine that is already running (left running afterwards)"
   export COMPOSE_LAB
 else
+  [[ -S ${DOCKER_HOST#unix://} ]] && echo "ci-engine: compose-lab's socket $DOCKER_HOST is stale (its service is not running)"
   echo "ci-engine: no Docker engine answers; starting compose-lab (log: test-artifacts/compose-lab-start.log)"
   mkdir -p test-artifacts
   started_lab=true
