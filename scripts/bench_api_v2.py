@@ -42,12 +42,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="paired floor / series runs")
+    parser.add_argument(
+        "--access-log",
+        choices=["off", "text", "json"],
+        default="off",
+        help="API log level info with this log format (default off: level warning, no access lines)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="only the paired floor / series runs, at 16 and 64 connections"
+    )
     arguments = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
     env = {**os.environ, "APP_API_LOG_LEVEL": "warning"}
     python = sys.executable
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; wrk {arguments.duration} s runs")
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; wrk {arguments.duration} s runs;"
+        f" API access log {arguments.access_log}"
+    )
 
     port = free_port()
     floor_command = [
@@ -57,7 +69,14 @@ def main() -> None:
     with serve(floor_command, env, port, "/constant") as floor:
         port = free_port()
         api_env = {**env, "APP_API_GCP_BUCKET": str(BUCKET_PANDAS15), "APP_API_PORT": str(port)}
+        if arguments.access_log != "off":
+            # The API's log goes to the server log file in test-artifacts/, one access line per request.
+            api_env |= {"APP_API_LOG_LEVEL": "info", "APP_API_LOG_FORMAT": arguments.access_log}
         with serve([python, "-m", "api"], api_env, port, "/api/v1/ready") as api:
+            if arguments.quick:
+                print(f"\n## fixture bucket: {SERIES} (default form), paired with the floor")
+                report_pairs(paired(floor.base + "/constant", api.base + SERIES, arguments.rounds, arguments.duration))
+                return
             run16 = wrk(api.base + SERIES, 16, arguments.duration)
             print(f"\n## fixture bucket: {SERIES} (default form) at c=16: {run16.rate:.0f} req/s")
             pairs = paired(floor.base + "/constant", api.base + SERIES, arguments.rounds, arguments.duration)

@@ -11,6 +11,7 @@ from fastapi_offline import FastAPIOffline
 
 from api.config import Settings, get_settings
 from api.docs import V2_PREFIX, split_docs
+from api.hot_routes import HotRoutes, hot_lanes
 from api.http_caching import data_cache_control
 from api.lifecycle import lifespan
 from api.middleware import HeadAsGetMiddleware, MetricsPortMiddleware, RequestIdMiddleware, unhandled_error
@@ -72,6 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_wait_seconds=settings.MAX_BUILD_WAIT_SECONDS,
         registry=metrics.registry,
     )
+    lanes: list = []  # filled below, once the routes exist
+    if settings.HOT_ROUTES:
+        app.add_middleware(HotRoutes, fastapi_app=app, lanes=lanes)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.CORS_ORIGINS,
@@ -91,4 +95,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_route("/metrics", metrics.exposition, methods=["GET"], include_in_schema=False)
     route_paths.update(route_templates(app.routes, router.routes, prefix))
     route_paths.update(route_templates([], v2_router.routes, V2_PREFIX))
+    lanes.extend(hot_lanes(router.routes, prefix, v2_router.routes, V2_PREFIX))
     return app

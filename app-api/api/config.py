@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     MAX_BUILD_QUEUE: int = Field(default=4, ge=0, le=256, description="Builds that may wait for a slot.")
     MAX_BUILD_WAIT_SECONDS: float = Field(default=10.0, gt=0, le=300, description="How long a build may wait.")
     MAX_ANSWER_HOURS: int = Field(default=50_000, ge=24, description="Rows (hours) one answer may hold.")
+    HOT_ROUTES: bool = Field(
+        default=True,
+        description="Answer the default /api/v1/predictions and /api/v2/series bodies before FastAPI's routing "
+        "(same answers, half the time); false only to compare.",
+    )
     WORKERS_COUNT: int = Field(default=1, ge=1, le=64)
     RELOAD: bool = False
     REFRESH_SECONDS: float = Field(default=60.0, ge=1.0)
