@@ -5,7 +5,8 @@ phone's 390 px, against the real API on bucket-pandas15 and the dashboards start
 The rule: no critical and no serious violation in our content. What axe finds inside Streamlit's own
 widgets, and cannot be fixed from the page's code, is allowed only by rule *and* by the widget it sits
 in (ALLOWED below; each entry is explained in app-frontend/README.md, "Accessibility"). Every
-violation of any impact is written to test-artifacts/axe-<page>-<view>-<width>.json for people to read.
+violation of any impact is written to test-artifacts/axe-<view>-<width>.json for people to read,
+with what axe could not decide and the chart text colours.
 """
 
 import json
