@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.telemetry import TelemetryConfig
 from fastapi_offline import FastAPIOffline
 
 from api.config import Settings, get_settings
@@ -46,6 +47,9 @@ def _prepare_views(*caches: PerSnapshot) -> Callable[[Snapshot], None]:
     return prepare
 
 
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     prefix = settings.api_prefix
@@ -58,6 +62,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=f"{prefix}/redoc",
         static_url=f"{prefix}/static-docs",
         lifespan=lifespan,
+        # FastAPI's OpenTelemetry bridge asks, per request, whether a provider was configured; nothing
+        # here configures one (metrics are Prometheus' `/metrics`, traces are not collected), so it is off.
+        telemetry=NO_TELEMETRY,
     )
     app.state.settings = settings
     app.state.data_cache_control = data_cache_control(settings.CACHE_MAX_AGE_SECONDS, settings.REFRESH_SECONDS)

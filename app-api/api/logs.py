@@ -4,10 +4,20 @@ Kept free of heavy imports: uvicorn's supervisor process loads it without loadin
 """
 
 import logging
+import re
 from typing import Any
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter as _LibraryJsonFormatter
+
+# A record need not find its caller's frame, thread, process or process name: no format here shows
+# them (text: time, level, logger, message; JSON: those and the `extra` fields). These are the switches
+# the logging HOWTO's "Optimization" section names; set on import, so every uvicorn worker (which
+# imports this module for its formatters) makes its records without them.
+logging._srcfile = None
+logging.logThreads = False
+logging.logProcesses = False
+logging.logMultiprocessing = False
 
 
 class AlreadyLoggedFilter(logging.Filter):
@@ -47,8 +57,12 @@ _ESCAPES = str.maketrans(
 TRACEBACK_INDENT = "    "
 
 
+# `str.translate` with a table is slow per character, and nearly every line has nothing to escape.
+_NEEDS_ESCAPE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def escape_controls(text: str) -> str:
-    return text.translate(_ESCAPES)
+    return text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
 
 
 class TextFormatter(logging.Formatter):
