@@ -56,7 +56,13 @@ def _template() -> go.layout.Template:
 
 
 def apply_theme() -> str:
-    """Register the template and make it Plotly's default; returns its name."""
-    pio.templates[TEMPLATE_NAME] = _template()
-    pio.templates.default = TEMPLATE_NAME
+    """Register the template and make it Plotly's default, once per process; returns its name.
+
+    Pages call it on every run; building the template each time was a tenth of a forecast page's
+    server time under load (BENCHMARKS.md, "Capacity"), and it rewrote a process-wide default while
+    other sessions' scripts were drawing with it.
+    """
+    if pio.templates.default != TEMPLATE_NAME or TEMPLATE_NAME not in pio.templates:
+        pio.templates[TEMPLATE_NAME] = _template()
+        pio.templates.default = TEMPLATE_NAME
     return TEMPLATE_NAME

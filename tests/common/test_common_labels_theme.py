@@ -31,3 +31,19 @@ def test_apply_theme_makes_the_dark_template_the_default() -> None:
         assert list(figure.layout.template.layout.colorway[:2]) == [theme.OBSERVED, theme.FORECAST]
     finally:
         pio.templates.default = previous
+
+
+def test_apply_theme_builds_the_template_once_per_process_and_restores_a_changed_default() -> None:
+    """Pages call it on every run: the second call must not rebuild (BENCHMARKS.md, "Capacity"), yet a
+    default someone else changed is set back."""
+    previous = pio.templates.default
+    try:
+        theme.apply_theme()
+        registered = pio.templates[theme.TEMPLATE_NAME]
+        theme.apply_theme()
+        assert pio.templates[theme.TEMPLATE_NAME] is registered
+
+        pio.templates.default = "plotly"
+        assert theme.apply_theme() == pio.templates.default == theme.TEMPLATE_NAME
+    finally:
+        pio.templates.default = previous
