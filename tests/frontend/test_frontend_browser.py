@@ -167,7 +167,7 @@ def test_holiday_in_the_window_is_marked(page, dashboard_on_spring_forward_bucke
 
     annotations = page.evaluate(f'() => document.querySelector("{CHART}").layout.annotations.map(a => a.text)')
     assert "Maundy Thursday (public holiday)" in annotations
-    expect_text(page, "Public holidays in this window: Maundy Thursday (Thu 02 Apr).")
+    expect_text(page, "Public holidays in this window: Maundy Thursday (Thursday 2 April).")
     expect_text(page, "Demo data")
 
 
