@@ -58,7 +58,9 @@ def _day_text(midnight: pd.Timestamp, with_month: bool, language: str) -> str:
     day = "d. MMM" if language == DANISH else "d MMM"
     pattern = day if with_month else ("d." if language == DANISH else "d")
     locale = LOCALES[language]
-    return f"{format_date(midnight, 'EEE', locale=locale)}<br>{format_date(midnight, pattern, locale=locale)}"
+    # Danish abbreviations ("tirs.") crowd a phone's week: the short form ("ti.") there.
+    weekday = "EEEEEE" if language == DANISH else "EEE"
+    return f"{format_date(midnight, weekday, locale=locale)}<br>{format_date(midnight, pattern, locale=locale)}"
 
 
 def day_ticks(first: pd.Timestamp, last: pd.Timestamp, language: str = ENGLISH) -> tuple[list[pd.Timestamp], list[str]]:

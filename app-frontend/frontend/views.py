@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from babel.dates import format_datetime
 from babel.numbers import format_percent
@@ -15,7 +16,7 @@ from dashboard_common.charts import plotly_chart
 from dashboard_common.client import ApiError
 from dashboard_common.freshness import render_api_unavailable
 from dashboard_common.hours import time_label
-from dashboard_common.i18n import ENGLISH, LOCALES, Translate, long_date, translator
+from dashboard_common.i18n import ENGLISH, LOCALES, Translate, long_date, number, translator
 from dashboard_common.links import LinkParam
 
 from frontend import data
@@ -246,8 +247,13 @@ def data_table(
             return
         table = chart_table(view)
         table["time"] = table["time"].map(partial(time_label, language=language))
-        # Streamlit's grid formats with a printf pattern; "localized" follows the browser's locale.
-        kwh = partial(st.column_config.NumberColumn, format="%.1f" if language == ENGLISH else "localized")
+        kwh = partial(st.column_config.NumberColumn, format="%.1f")
+        if language != ENGLISH:
+            # The grid's number formats are printf patterns (a decimal point) or the browser's locale,
+            # not the page's language: in Danish the values are shown as Babel writes them.
+            for column in table.columns.drop("time"):
+                table[column] = [None if pd.isna(value) else number(value, language, 1) for value in table[column]]
+            kwh = partial(st.column_config.TextColumn)
         st.dataframe(
             table,
             hide_index=True,

@@ -69,7 +69,7 @@ def test_lang_da_shows_danish_titles_numbers_dates_and_chart(
     assert "Målt" in names and "Prognose (næste 24 t.)" in names
     assert figure["layout"]["separators"] == ",."
     assert figure["layout"]["yaxis"]["title"]["text"] == "Forbrug (kWh)"
-    assert figure["layout"]["xaxis"]["ticktext"][:2] == ["fre.<br>9. jun.", "lør.<br>10."]
+    assert figure["layout"]["xaxis"]["ticktext"][:2] == ["fr.<br>9. jun.", "lø.<br>10."]
     assert "Graf over Hele Danmark · Alle forbrugertyper: forbruget målt fra " in captions(app)
     assert app.query_params["lang"] == "da", "a language other than the browser's is kept in the link"
 
@@ -137,6 +137,21 @@ def test_switching_language_redraws_everything_and_keeps_it_in_the_link(
     app.radio(key="language").set_value("en").run()
     assert app.title[0].value == "Hourly electricity consumption forecast"
     assert "lang" not in app.query_params
+
+
+def test_the_data_table_in_danish_has_danish_headers_times_and_numbers(
+    page_on: Callable[[str], None], api_on_fixture_bucket: str
+) -> None:
+    page_on(api_on_fixture_bucket)
+    first = api_body(api_on_fixture_bucket, "series/1/111")["observations"][0]["kwh"]
+    app = open_page({"area": "1", "consumer_type": "111", "lang": "da"})
+    app.session_state["data_behind_chart"] = True
+    app.run()
+
+    table = app.dataframe[0].value
+    assert table["time"].iloc[0] == "tors. 8. jun. 02:00 CEST"
+    assert table["observed_kwh"].iloc[0] == f"{first:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    assert [button.label for button in app.get("download_button")] == ["Hent CSV"]
 
 
 def test_danish_link_notices_and_compare_view(page_on: Callable[[str], None], api_on_fixture_bucket: str) -> None:
