@@ -40,6 +40,8 @@ PAST_FORECAST_COLOR = theme.LAVENDER  # was #b07cf0: next to the observed blue u
 HOLIDAY_COLOR = theme.GOOD
 COMPARE_COLORS = [theme.OBSERVED, theme.FORECAST, theme.GOOD, theme.ERROR, theme.YELLOW, theme.LAVENDER, theme.MINT]
 COMPARE_COLORS += [theme.MAUVE]
+COMPARE_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon"]
+COMPARE_MARKERS_SHOWN = 16
 SEPARATORS = {DANISH: ",.", ENGLISH: ".,"}
 """Plotly's decimal and thousands signs per language: hover values and axis ticks read 1.234.567 in Danish."""
 
@@ -329,6 +331,7 @@ def compare_figure(
     all_hours = pd.DatetimeIndex([])
     for position, member in enumerate(members):
         color = COMPARE_COLORS[position % len(COMPARE_COLORS)]
+        symbol = COMPARE_SYMBOLS[position % len(COMPARE_SYMBOLS)]
         axis = {"xaxis": "x", "yaxis": f"y{position + 1 if small_multiples and position else ''}"}
         all_hours = all_hours.union(member.observed.index).union(member.forecast.index)
         value = "%{y:.0%}" if as_share else "%{y:,.0f} kWh"
@@ -344,8 +347,11 @@ def compare_figure(
                     name=name,
                     legendgroup=member.label,
                     showlegend=dash is None,
-                    mode="lines",
+                    mode="lines+markers",
                     line={"color": color, "width": 2, "dash": dash},
+                    # Never colour alone: each compared series also has its own marker shape (a few
+                    # per line, and in the legend), so overlaid lines are told apart without colour.
+                    marker={"symbol": symbol, "size": 7, "maxdisplayed": COMPARE_MARKERS_SHOWN},
                     connectgaps=False,
                     hovertemplate=hover.format(name=member.label, value=value) + "<extra></extra>",
                     **axis,

@@ -107,3 +107,17 @@ def test_the_forecast_chart_tells_its_parts_apart_by_more_than_colour() -> None:
     fills = [trace.fillcolor for trace in figure.data if trace.fill == "tonexty"]
     assert len(fills) == 2 and len(set(fills)) == 2, "the 80 % and 95 % bands are filled at different strengths"
     assert {forecast_figures.RANGE_80_TEXT, forecast_figures.RANGE_95_TEXT} <= set(by_name)
+
+
+def test_compared_series_differ_by_marker_shape_as_well_as_colour() -> None:
+    hours = pd.date_range("2026-03-24T00:00Z", periods=48, freq="h")
+    members = [
+        forecast_figures.CompareMember(str(code), pd.Series(1.0, index=hours[:24]), pd.Series(1.0, index=hours[24:]))
+        for code in range(len(forecast_figures.COMPARE_COLORS))
+    ]
+
+    figure = forecast_figures.compare_figure(members, "t", "UTC", as_share=False, small_multiples=False)
+
+    shown = [trace for trace in figure.data if trace.showlegend is not False]
+    assert len({trace.marker.symbol for trace in shown}) == len(members)
+    assert all("markers" in trace.mode for trace in shown)
