@@ -16,7 +16,7 @@ from dashboard_common.charts import plotly_chart
 from dashboard_common.client import ApiError
 from dashboard_common.freshness import render_api_unavailable
 from dashboard_common.hours import time_label
-from dashboard_common.i18n import ENGLISH, LOCALES, Translate, long_date, number, translator
+from dashboard_common.i18n import ENGLISH, LOCALES, N_, Translate, long_date, number, translator
 from dashboard_common.links import LinkParam
 
 from frontend import data
@@ -125,45 +125,56 @@ def _ranges_text(
     return text
 
 
+BIAS_SENTENCES = {
+    # (running low?, what is known): the sentence
+    (True, "both"): N_(
+        "The model has been running low: over the last week its forecasts were {bias} below what was "
+        "observed, and this forecast lies {gap} below its own 80 % range, which is learnt from those errors."
+    ),
+    (True, "bias"): N_(
+        "The model has been running low: over the last week its forecasts were {bias} below what was observed."
+    ),
+    (True, "range"): N_(
+        "The model has been running low: this forecast lies {gap} below its own 80 % range, which is "
+        "learnt from the model's past errors."
+    ),
+    (False, "both"): N_(
+        "The model has been running high: over the last week its forecasts were {bias} above what was "
+        "observed, and this forecast lies {gap} above its own 80 % range, which is learnt from those errors."
+    ),
+    (False, "bias"): N_(
+        "The model has been running high: over the last week its forecasts were {bias} above what was observed."
+    ),
+    (False, "range"): N_(
+        "The model has been running high: this forecast lies {gap} above its own 80 % range, which is "
+        "learnt from the model's past errors."
+    ),
+}
+RANGE_ONLY = {
+    "below": N_("This forecast lies {gap} below its own 80 % range."),
+    "above": N_("This forecast lies {gap} above its own 80 % range."),
+}
+
+
 def bias_text(warning: BiasWarning, figures: ForecastKeyFigures, _: Translate, language: str) -> str:
-    """One plain sentence: the model is running low (or high), by how much, and what that does to the range."""
+    """One plain sentence: the model is running low (or high), by how much, and where this forecast lies
+    against its own 80 % range. Should last week's bias and the range point different ways, the bias
+    sentence comes first and the range's own fact follows, so neither is left unsaid."""
     gap = None
     if warning.outside_range is not None and figures.total_range_80 is not None and figures.total_kwh is not None:
         low, high = figures.total_range_80
-        gap = format_kwh(
-            low - figures.total_kwh if warning.outside_range == "below" else figures.total_kwh - high, language
-        )
+        below = warning.outside_range == "below"
+        gap = format_kwh(low - figures.total_kwh if below else figures.total_kwh - high, language)
     bias = None if warning.bias is None else percent(abs(warning.bias), language, decimals=1)
-    if warning.running_low:
-        if bias is not None and gap is not None:
-            text = _(
-                "The model has been running low: over the last week its forecasts were {bias} below what was "
-                "observed, and this forecast lies {gap} below its own 80 % range, which is learnt from those errors."
-            )
-        elif bias is not None:
-            text = _(
-                "The model has been running low: over the last week its forecasts were {bias} below what was observed."
-            )
-        else:
-            text = _(
-                "The model has been running low: this forecast lies {gap} below its own 80 % range, which is "
-                "learnt from the model's past errors."
-            )
-    elif bias is not None and gap is not None:
-        text = _(
-            "The model has been running high: over the last week its forecasts were {bias} above what was "
-            "observed, and this forecast lies {gap} above its own 80 % range, which is learnt from those errors."
-        )
-    elif bias is not None:
-        text = _(
-            "The model has been running high: over the last week its forecasts were {bias} above what was observed."
-        )
-    else:
-        text = _(
-            "The model has been running high: this forecast lies {gap} above its own 80 % range, which is "
-            "learnt from the model's past errors."
-        )
-    return text.format(bias=bias, gap=gap)
+    agrees = warning.outside_range is None or (warning.outside_range == "below") == warning.running_low
+    if bias is not None and gap is not None and agrees:
+        return _(BIAS_SENTENCES[warning.running_low, "both"]).format(bias=bias, gap=gap)
+    if bias is None:
+        return _(BIAS_SENTENCES[warning.running_low, "range"]).format(gap=gap)
+    text = _(BIAS_SENTENCES[warning.running_low, "bias"]).format(bias=bias)
+    if gap is not None:
+        text += " " + _(RANGE_ONLY[warning.outside_range]).format(gap=gap)
+    return text
 
 
 def key_figures_row(figures: ForecastKeyFigures, zone: str, _: Translate = str, language: str = ENGLISH) -> None:

@@ -11,10 +11,12 @@ import httpx
 import pandas as pd
 import pytest
 from conftest import MAIN_SCRIPT
+from dashboard_common.i18n import translator
 from devtools.apptest import plotly_figures
 from frontend.describe import compare_chart_text, forecast_chart_text
-from frontend.keyfigures import BIAS_THRESHOLD, bias_warning, key_figures, recent_bias
+from frontend.keyfigures import BIAS_THRESHOLD, ForecastKeyFigures, bias_warning, key_figures, recent_bias
 from frontend.series import series_view
+from frontend.views import bias_text
 from streamlit.testing.v1 import AppTest
 
 pytestmark = pytest.mark.e2e
@@ -260,3 +262,31 @@ def test_bias_warning_rules(api_on_biased_bucket: str) -> None:
 
 def total_inside(total: dict) -> float:
     return (total["lower_80"] + total["upper_80"]) / 2
+
+
+def test_a_bias_and_a_range_pointing_different_ways_are_both_said() -> None:
+    figures = ForecastKeyFigures(
+        total_kwh=1_100.0,
+        total_range_80=(900.0, 1_000.0),
+        total_range_95=None,
+        total_range_windows=10,
+        peak_hour=None,
+        peak_kwh=None,
+        peak_range_80=None,
+        peak_range_95=None,
+        week_before_total_kwh=None,
+        change_vs_week_before=None,
+        hours_compared=0,
+    )
+
+    warning = bias_warning(figures, -0.05)
+
+    assert warning is not None and warning.running_low and warning.outside_range == "above"
+    assert bias_text(warning, figures, str, "en") == (
+        "The model has been running low: over the last week its forecasts were 5% below what was observed. "
+        "This forecast lies 100 kWh above its own 80 % range."
+    )
+    assert bias_text(bias_warning(figures, None), figures, translator("da", "frontend"), "da") == (
+        "Modellen har ramt for højt: denne prognose ligger 100 kWh over sit eget 80 %-interval, som er lært af "
+        "modellens tidligere fejl."
+    )
