@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from dashboard_common.i18n import ENGLISH, number
 
 Range = tuple[float, float]
 
@@ -64,16 +65,69 @@ def key_figures(forecast: pd.DataFrame, forecast_total: dict[str, Any]) -> Forec
     )
 
 
-def format_kwh(value: float | None) -> str:
-    """'1,234,567 kWh', or an em dash when there is no value."""
-    return "—" if value is None else f"{value:,.0f} kWh"
+def format_kwh(value: float | None, language: str = ENGLISH) -> str:
+    """'1,234,567 kWh' ('1.234.567 kWh' in Danish), or an em dash when there is no value."""
+    return "—" if value is None else f"{number(value, language)} kWh"
 
 
-def format_range(bounds: Range | None) -> str:
-    """'1,200 – 1,450 kWh', or an em dash when there is no range."""
-    return "—" if bounds is None else f"{bounds[0]:,.0f} – {bounds[1]:,.0f} kWh"
+def format_range(bounds: Range | None, language: str = ENGLISH) -> str:
+    """'1,200 – 1,450 kWh' ('1.200 – 1.450 kWh'), or an em dash when there is no range."""
+    return "—" if bounds is None else f"{number(bounds[0], language)} – {number(bounds[1], language)} kWh"
 
 
-def format_change(change: float | None) -> str:
-    """'+3.2 %' / '-0.4 %', or an em dash when there is nothing to compare with."""
-    return "—" if change is None else f"{change * 100:+.1f} %"
+def format_change(change: float | None, language: str = ENGLISH) -> str:
+    """'+3.2 %' / '-0.4 %' ('+3,2 %'), or an em dash when there is nothing to compare with."""
+    if change is None:
+        return "—"
+    sign = "+" if change * 100 >= 0 else "-"
+    return f"{sign}{number(abs(change) * 100, language, decimals=1)} %"
+
+
+BIAS_THRESHOLD = 0.02
+"""How far the model's forecasts over the last week may be off on balance (Σ(ŷ − y) / Σ|y|, the
+API's `bias`) before the key figures say that it is running high or low: 2 % of what was observed."""
+BIAS_WINDOW_HOURS = 168
+
+
+def recent_bias(monitoring: dict[str, Any] | None, hours: int = BIAS_WINDOW_HOURS) -> float | None:
+    """The model's bias over the last `hours` compared hours of `/api/v2/monitoring/series` (the
+    contract's `bias`: Σ(ŷ − y) / Σ|y|, positive when it forecast too much); None without any."""
+    rows = [
+        row
+        for row in (monitoring or {}).get("hours") or []
+        if isinstance(row.get("observed_kwh"), int | float)
+        and isinstance(row.get("predicted_kwh"), int | float)
+        and np.isfinite(row["observed_kwh"])
+        and np.isfinite(row["predicted_kwh"])
+    ][-hours:]
+    observed = sum(abs(row["observed_kwh"]) for row in rows)
+    if not rows or observed == 0:
+        return None
+    return sum(row["predicted_kwh"] - row["observed_kwh"] for row in rows) / observed
+
+
+@dataclass(frozen=True)
+class BiasWarning:
+    """Why the key figures warn that the model is off: where its forecast lies against its own 80 %
+    range, and its bias over the last week (either may be missing)."""
+
+    running_low: bool
+    outside_range: str | None
+    """"below"/"above" when the 24-hour total lies outside its own 80 % range, else None."""
+    bias: float | None
+    """Last week's bias when it is beyond `BIAS_THRESHOLD`, else None."""
+
+
+def bias_warning(figures: ForecastKeyFigures, bias: float | None) -> BiasWarning | None:
+    """A warning when the forecast total lies outside its own 80 % range (the range is learnt from
+    the model's past errors, so a model running low has its range above the forecast) or when last
+    week's bias is beyond `BIAS_THRESHOLD`; None when neither."""
+    outside = None
+    if figures.total_kwh is not None and figures.total_range_80 is not None:
+        low, high = figures.total_range_80
+        outside = "below" if figures.total_kwh < low else "above" if figures.total_kwh > high else None
+    large_bias = bias if bias is not None and abs(bias) > BIAS_THRESHOLD else None
+    if outside is None and large_bias is None:
+        return None
+    running_low = large_bias < 0 if large_bias is not None else outside == "below"
+    return BiasWarning(running_low=running_low, outside_range=outside, bias=large_bias)

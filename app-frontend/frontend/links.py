@@ -3,14 +3,16 @@
 `?area=1&consumer_type=all&tz=utc` names the series and the zone (a fresh link shows all three);
 `compare=types|areas`, `types=111,122` (the consumer types compared; none: the page's first few),
 `share=1` and `layout=multiples` the compare mode, `past=1` the past-forecast overlay (left out when
-at their defaults, or when the compare mode makes them moot). A value the page cannot show falls
-back to the default, and the page says so.
+at their defaults, or when the compare mode makes them moot), `lang=da|en` the page's language
+(left out at the browser's own). A value the page cannot show falls back to the default, and the
+page says so, in the page's language.
 """
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
+from dashboard_common.i18n import N_, Translate, language_param
 from dashboard_common.links import LinkParam, Parsed, Raw
 from dashboard_common.linktext import quoted, quoted_list
 
@@ -45,50 +47,58 @@ def option_named(text: str, options: Sequence[str]) -> str | None:
     return value if value in options else None
 
 
-def parse_choice(options: Sequence[str], what: str, describe: Callable[[str], str], raw: Raw) -> Parsed:
+def parse_choice(options: Sequence[str], what: str, describe: Callable[[str], str], _: Translate, raw: Raw) -> Parsed:
+    """An area or consumer type the API serves; `what` is the notice's text for anything else."""
     (text,) = raw
     chosen = option_named(text, options)
     if chosen is None:
-        notice = f"The link asks for {what} {quoted(text)}, which has no data; showing {describe(options[0])} instead."
+        notice = _(what).format(value=quoted(text), default=describe(options[0]))
         return None, (notice,)
     return chosen, ()
 
 
-def parse_zone(raw: Raw) -> Parsed:
+AREA_NOTICE = N_("The link asks for area {value}, which has no data; showing {default} instead.")
+CONSUMER_TYPE_NOTICE = N_("The link asks for consumer type {value}, which has no data; showing {default} instead.")
+
+
+def parse_zone(raw: Raw, _: Translate = N_) -> Parsed:
     """`tz=utc` is UTC, `tz=dk` Danish time; anything else falls back to Danish time."""
     (text,) = raw
     zone = ZONE_BY_LINK_VALUE.get(text.strip().lower())
     if zone is None:
-        notice = f"The link asks for time zone {quoted(text)}, which this page does not offer; "
-        notice += "showing Danish time instead."
+        notice = _(
+            "The link asks for time zone {value}, which this page does not offer; showing Danish time instead."
+        ).format(value=quoted(text))
         return None, (notice,)
     return zone, ()
 
 
-def parse_compare(raw: Raw) -> Parsed:
+def parse_compare(raw: Raw, _: Translate = N_) -> Parsed:
     (text,) = raw
     if text.strip().lower() in COMPARED:
         return text.strip().lower(), ()
-    return None, (f"The link asks to compare {quoted(text)}; the page compares `types` or `areas`.",)
+    notice = _("The link asks to compare {value}; the page compares `types` or `areas`.")
+    return None, (notice.format(value=quoted(text)),)
 
 
-def parse_flag(name: str, raw: Raw) -> Parsed:
+def parse_flag(name: str, raw: Raw, _: Translate = N_) -> Parsed:
     (text,) = raw
     if text.strip().lower() in YES:
         return True, ()
     if text.strip().lower() in NO:
         return False, ()
-    return False, (f"The link's {quoted(f'{name}={text}')} is not understood (use `{name}=1`); left off.",)
+    notice = _("The link's {value} is not understood (use `{name}=1`); left off.")
+    return False, (notice.format(value=quoted(f"{name}={text}"), name=name),)
 
 
-def parse_layout(raw: Raw) -> Parsed:
+def parse_layout(raw: Raw, _: Translate = N_) -> Parsed:
     (text,) = raw
     if text.strip().lower() in ("multiples", "overlaid"):
         return text.strip().lower() == "multiples", ()
-    return None, (f"The link asks for layout {quoted(text)}; showing the series overlaid.",)
+    return None, (_("The link asks for layout {value}; showing the series overlaid.").format(value=quoted(text)),)
 
 
-def parse_types(codes: Sequence[str], max_types: int, raw: Raw) -> Parsed:
+def parse_types(codes: Sequence[str], max_types: int, raw: Raw, _: Translate = N_) -> Parsed:
     """The consumer types to compare: those with data, each once, at most `max_types`."""
     (text,) = raw
     if not codes:
@@ -99,9 +109,11 @@ def parse_types(codes: Sequence[str], max_types: int, raw: Raw) -> Parsed:
     unknown = [part for part, code in zip(asked, known, strict=True) if code is None]
     notices = []
     if unknown:
-        notices.append(f"The link names consumer types without data ({quoted_list(unknown)}); left out.")
+        notice = _("The link names consumer types without data ({values}); left out.")
+        notices.append(notice.format(values=quoted_list(unknown, _=_)))
     if len(kept) > max_types:
-        notices.append(f"The link names {len(kept)} consumer types; the page compares up to {max_types}.")
+        notice = _("The link names {count} consumer types; the page compares up to {limit}.")
+        notices.append(notice.format(count=len(kept), limit=max_types))
     return tuple(kept[:max_types]) or None, tuple(notices)
 
 
@@ -139,22 +151,34 @@ def _types(types: tuple[str, ...]) -> tuple[str]:
 
 
 def link_params(
-    area_options: Sequence[str], consumer_type_options: Sequence[str], max_types: int = MAX_COMPARED
+    area_options: Sequence[str],
+    consumer_type_options: Sequence[str],
+    max_types: int = MAX_COMPARED,
+    _: Translate = N_,
+    language: str | None = None,
 ) -> list[LinkParam]:
-    """The page's link parameters for the series the API serves (the first option is each default)."""
-    area = partial(parse_choice, area_options, "area", area_choice_label)
-    consumer_type = partial(parse_choice, consumer_type_options, "consumer type", consumer_type_choice_label)
-    types = partial(parse_types, codes_only(consumer_type_options), max_types)
-    return [
+    """The page's link parameters for the series the API serves (the first option is each default),
+    with notices in the page's language (`_`). With a `language` (the browser's: the default) the
+    link also carries `lang` once the viewer picks another language, so a link without `lang` opens
+    in each viewer's own language and one with it in the language it names."""
+    area = partial(parse_choice, area_options, AREA_NOTICE, partial(area_choice_label, _=_), _)
+    consumer_type = partial(
+        parse_choice, consumer_type_options, CONSUMER_TYPE_NOTICE, partial(consumer_type_choice_label, _=_), _
+    )
+    types = partial(parse_types, codes_only(consumer_type_options), max_types, _=_)
+    params = [
         LinkParam("area", ("area",), area_options[0], area, _as_is, always=True),
         LinkParam("consumer_type", ("consumer_type",), consumer_type_options[0], consumer_type, _as_is, always=True),
-        LinkParam("zone", ("tz",), DANISH_TIME, parse_zone, _zone, always=True),
-        LinkParam("compare", ("compare",), None, parse_compare, _as_is),
+        LinkParam("zone", ("tz",), DANISH_TIME, partial(parse_zone, _=_), _zone, always=True),
+        LinkParam("compare", ("compare",), None, partial(parse_compare, _=_), _as_is),
         LinkParam("types", ("types",), None, types, _types, relevant=_comparing_types),
-        LinkParam("share", ("share",), False, partial(parse_flag, "share"), _on, relevant=_comparing),
-        LinkParam("layout", ("layout",), False, parse_layout, _multiples, relevant=_comparing),
-        LinkParam("past", ("past",), False, partial(parse_flag, "past"), _on, relevant=_not_comparing),
+        LinkParam("share", ("share",), False, partial(parse_flag, "share", _=_), _on, relevant=_comparing),
+        LinkParam("layout", ("layout",), False, partial(parse_layout, _=_), _multiples, relevant=_comparing),
+        LinkParam("past", ("past",), False, partial(parse_flag, "past", _=_), _on, relevant=_not_comparing),
     ]
+    if language is not None:
+        params.append(language_param(language, _))
+    return params
 
 
 def compare_state(values: Mapping[str, Any], codes: Sequence[str]) -> dict[str, Any]:
@@ -183,4 +207,5 @@ def link_values(state: Mapping[str, Any]) -> dict[str, Any]:
         "share": bool(state.get("compare_share")),
         "layout": state.get("compare_layout") == LAYOUTS[True],
         "past": bool(state.get("past_forecasts")),
+        **({"lang": state["language"]} if state.get("language") else {}),
     }

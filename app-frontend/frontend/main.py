@@ -5,11 +5,19 @@ Run from `app-frontend/` with `python -m frontend` (warms up, then serves this p
 top to bottom: header, then the status line and the controls, key figures, chart and data table
 (`views`). Everything below the header is a fragment, so changing a control reruns and redraws only
 that part. Ranges, totals and time zones come from the API (`/api/v2`); the page only draws them.
+
+Language: Danish or English (`lang=da|en` in the link; without it, the browser's preferred
+language), switched at the top of the page; every text comes through the page's `_`
+(`dashboard_common.i18n`), and the document's `<html lang>` follows.
 """
+
+from functools import partial
 
 import streamlit as st
 from dashboard_common.client import ApiError
 from dashboard_common.freshness import render_api_unavailable, render_status
+from dashboard_common.i18n import language_param, preferred_language, translator
+from dashboard_common.language import language_switch, set_document_language
 from dashboard_common.links import read_link, write_link
 from dashboard_common.status import data_version
 from dashboard_common.theme import apply_theme
@@ -61,24 +69,29 @@ def start_from_link(context: PageContext) -> list[str]:
 @st.fragment
 def forecast_section(context: PageContext) -> None:
     """Status line, controls and the chosen view; the link follows every choice."""
+    _, language = context._, context.language
     notices = start_from_link(context)
     # In the fragment: the status line gives the forecast window in the zone chosen below.
-    render_status(context.status, st.session_state["zone"])
+    render_status(context.status, st.session_state["zone"], _=_, language=language)
     for notice in notices:
         st.info(notice, icon=":material/link_off:")
     area_column, consumer_type_column, zone_column = st.columns([2, 2, 1])
-    area = area_column.selectbox("Price area", context.area_options, format_func=area_choice_label, key="area")
+    area = area_column.selectbox(
+        _("Price area"), context.area_options, format_func=partial(area_choice_label, _=_), key="area"
+    )
     consumer_type = consumer_type_column.selectbox(
-        "Consumer type (DE35 code, type to search)",
+        _("Consumer type (DE35 code, type to search)"),
         context.consumer_type_options,
-        format_func=consumer_type_choice_label,
+        format_func=partial(consumer_type_choice_label, _=_),
         key="consumer_type",
     )
-    zone = zone_column.radio("Times in", [DANISH_TIME, UTC], format_func=zone_label, horizontal=True, key="zone")
+    zone = zone_column.radio(
+        _("Times in"), [DANISH_TIME, UTC], format_func=partial(zone_label, _=_), horizontal=True, key="zone"
+    )
     compare_column, past_column = st.columns(2)
-    compare = compare_column.toggle("Compare several series", key="compare")
+    compare = compare_column.toggle(_("Compare several series"), key="compare")
     show_past = past_column.toggle(
-        "Show what the model had predicted for the past week", key="past_forecasts", disabled=compare
+        _("Show what the model had predicted for the past week"), key="past_forecasts", disabled=compare
     )
     if compare:
         compared_series(context, area, consumer_type, zone)
@@ -87,13 +100,32 @@ def forecast_section(context: PageContext) -> None:
     write_link(st.query_params, context.link, link_values(st.session_state))
 
 
-st.set_page_config(page_title="Energy consumption forecast", page_icon="⚡", layout="wide")
+def page_language() -> tuple[str, str, list[str]]:
+    """(the page's language, the browser's, notices about the link's `lang`): the link's `lang` on the
+    session's first run, then the switch's; the browser's preferred language without either."""
+    browser = preferred_language(st.context.locale)
+    reading = read_link(st.query_params, [language_param(browser, translator(browser, "frontend"))])
+    if "language" not in st.session_state:
+        st.session_state["language"] = reading.values["lang"]
+        return st.session_state["language"], browser, reading.notices_for()
+    return st.session_state["language"], browser, []
+
+
+language, browser_language, language_notices = page_language()
+_ = translator(language, "frontend")
+st.set_page_config(page_title=_("Energy consumption forecast"), page_icon="⚡", layout="wide")
 apply_theme()
+set_document_language(language)
 st.markdown(PHONE_CSS, unsafe_allow_html=True)
-st.title("Hourly electricity consumption forecast")
+st.title(_("Hourly electricity consumption forecast"))
+language_switch(_)
+for notice in language_notices:
+    st.info(notice, icon=":material/link_off:")
 st.markdown(
-    "Observed consumption over the last week and the model's forecast for the next 24 hours, with the "
-    "range it usually stays within, for Denmark, a price area, or one consumer type (DE35 industry code)."
+    _(
+        "Observed consumption over the last week and the model's forecast for the next 24 hours, with the "
+        "range it usually stays within, for Denmark, a price area, or one consumer type (DE35 industry code)."
+    )
 )
 
 api_url = data.api_root()
@@ -102,12 +134,12 @@ try:
     version = data_version(status)
     listed = data.series_list(api_url, version)
 except ApiError as error:
-    render_api_unavailable(error)
+    render_api_unavailable(error, _=_)
     st.stop()
 
 if not listed:
-    render_status(status, DANISH_TIME)
-    st.info("The API serves no series yet. Come back once the batch pipeline has written data.")
+    render_status(status, DANISH_TIME, _=_, language=language)
+    st.info(_("The API serves no series yet. Come back once the batch pipeline has written data."))
     st.stop()
 
 forecast_section(
@@ -117,5 +149,7 @@ forecast_section(
         data_version=version,
         area_options=choices([entry["area"] for entry in listed]),
         consumer_type_options=choices([entry["consumer_type"] for entry in listed]),
+        language=language,
+        browser_language=browser_language,
     )
 )

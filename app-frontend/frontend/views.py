@@ -1,17 +1,22 @@
 """The page's two views below its controls: one series (key figures, chart, data table) or several
 compared. Each takes what the page loaded as a `PageContext` and the chosen series and zone, so a
-view reads no module state and can be run on its own in a test.
+view reads no module state and can be run on its own in a test. Every text is in the page's language
+(`PageContext.language`, its `_`).
 """
 
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+import pandas as pd
 import streamlit as st
+from babel.dates import format_datetime
+from babel.numbers import format_percent
 from dashboard_common.charts import plotly_chart
 from dashboard_common.client import ApiError
 from dashboard_common.freshness import render_api_unavailable
 from dashboard_common.hours import time_label
+from dashboard_common.i18n import ENGLISH, LOCALES, N_, Translate, long_date, number, translator
 from dashboard_common.links import LinkParam
 
 from frontend import data
@@ -28,8 +33,18 @@ from frontend.choices import (
     consumer_type_choice_label,
     zone_label,
 )
-from frontend.figures import CompareMember, compare_figure, forecast_figure
-from frontend.keyfigures import ForecastKeyFigures, format_change, format_kwh, format_range, key_figures
+from frontend.describe import compare_chart_text, forecast_chart_text
+from frontend.figures import CompareMember, compare_figure, forecast_figure, share_of_weekly_mean
+from frontend.keyfigures import (
+    BiasWarning,
+    ForecastKeyFigures,
+    bias_warning,
+    format_change,
+    format_kwh,
+    format_range,
+    key_figures,
+    recent_bias,
+)
 from frontend.links import LINK_VALUE_BY_ZONE, link_params
 from frontend.series import SeriesView, chart_csv, chart_table, past_forecast, series_view
 
@@ -43,131 +58,229 @@ class PageContext:
     data_version: str
     area_options: list[str]
     consumer_type_options: list[str]
+    language: str = ENGLISH
+    """The page's language (`da`/`en`)."""
+    browser_language: str | None = None
+    """The browser's preferred language: the link's `lang` default (None: the link has no `lang`)."""
     link: list[LinkParam] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "link", link_params(self.area_options, self.consumer_type_options))
+        params = link_params(self.area_options, self.consumer_type_options, _=self._, language=self.browser_language)
+        object.__setattr__(self, "link", params)
+
+    @property
+    def _(self) -> Translate:
+        """The page's texts in its language."""
+        return translator(self.language, "frontend")
 
     def series(self, area: str, consumer_type: str, zone: str) -> dict[str, Any] | None:
         return data.series(self.api_url, area, consumer_type, zone, self.data_version)
 
 
-def series_title(area: str, consumer_type: str) -> str:
-    return f"{area_choice_label(area)} · {consumer_type_choice_label(consumer_type)}"
+def series_title(area: str, consumer_type: str, _: Translate) -> str:
+    return f"{area_choice_label(area, _)} · {consumer_type_choice_label(consumer_type, _)}"
 
 
-def chart_title(area: str, consumer_type: str) -> str:
-    return f"{area_short_label(area)} · {consumer_type_choice_label(consumer_type)}"
+def chart_title(area: str, consumer_type: str, _: Translate) -> str:
+    return f"{area_short_label(area, _)} · {consumer_type_choice_label(consumer_type, _)}"
 
 
 def _monitoring(context: PageContext, area: str, consumer_type: str, zone: str) -> tuple[dict | None, str | None]:
     """Past predictions of the series, or None and why there are none (the page goes on without)."""
+    _ = context._
     try:
         body = data.monitoring_series(context.api_url, area, consumer_type, zone, context.data_version)
     except ApiError as error:
-        return None, f"Past forecasts are not available: {error.message}."
+        return None, _("Past forecasts are not available: {reason}.").format(reason=error.message)
     if body is None or not body.get("hours"):
-        return None, "The API has no past forecasts for this series yet."
+        return None, _("The API has no past forecasts for this series yet.")
     return body, None
 
 
-def coverage_text(interval: dict) -> str:
+def percent(fraction: float, language: str, decimals: int = 0) -> str:
+    """'83%' / '4.7%' in English, '83 %' / '4,7 %' in Danish (Babel's percent format per language),
+    to `decimals` places."""
+    return format_percent(round(fraction, decimals + 2), locale=LOCALES[language], decimal_quantization=False)
+
+
+def coverage_text(interval: dict, _: Translate = str, language: str = ENGLISH) -> str:
     coverage_80, coverage_95 = interval.get("coverage_80"), interval.get("coverage_95")
     if coverage_80 is None or coverage_95 is None:
-        return (
+        return _(
             "This series has too little history to measure how often its ranges held; "
             "they are learnt from all series pooled."
         )
-    return (
-        f"Measured on past days, the 80 % range contained {coverage_80:.0%} and the 95 % range "
-        f"{coverage_95:.0%} of what was then observed."
-    )
+    return _(
+        "Measured on past days, the 80 % range contained {coverage_80} and the 95 % range "
+        "{coverage_95} of what was then observed."
+    ).format(coverage_80=percent(coverage_80, language), coverage_95=percent(coverage_95, language))
 
 
-def _ranges_text(range_80: tuple[float, float] | None, range_95: tuple[float, float] | None) -> str:
-    return f"80 % range {format_range(range_80)}" + (f"; 95 % range {format_range(range_95)}" if range_95 else "")
+def _ranges_text(
+    range_80: tuple[float, float] | None, range_95: tuple[float, float] | None, _: Translate, language: str
+) -> str:
+    text = _("80 % range {range}").format(range=format_range(range_80, language))
+    if range_95:
+        text += "; " + _("95 % range {range}").format(range=format_range(range_95, language))
+    return text
 
 
-def key_figures_row(figures: ForecastKeyFigures, zone: str) -> None:
+BIAS_SENTENCES = {
+    # (running low?, what is known): the sentence
+    (True, "both"): N_(
+        "The model has been running low: over the last week its forecasts were {bias} below what was "
+        "observed, and this forecast lies {gap} below its own 80 % range, which is learnt from those errors."
+    ),
+    (True, "bias"): N_(
+        "The model has been running low: over the last week its forecasts were {bias} below what was observed."
+    ),
+    (True, "range"): N_(
+        "The model has been running low: this forecast lies {gap} below its own 80 % range, which is "
+        "learnt from the model's past errors."
+    ),
+    (False, "both"): N_(
+        "The model has been running high: over the last week its forecasts were {bias} above what was "
+        "observed, and this forecast lies {gap} above its own 80 % range, which is learnt from those errors."
+    ),
+    (False, "bias"): N_(
+        "The model has been running high: over the last week its forecasts were {bias} above what was observed."
+    ),
+    (False, "range"): N_(
+        "The model has been running high: this forecast lies {gap} above its own 80 % range, which is "
+        "learnt from the model's past errors."
+    ),
+}
+RANGE_ONLY = {
+    "below": N_("This forecast lies {gap} below its own 80 % range."),
+    "above": N_("This forecast lies {gap} above its own 80 % range."),
+}
+
+
+def bias_text(warning: BiasWarning, figures: ForecastKeyFigures, _: Translate, language: str) -> str:
+    """One plain sentence: the model is running low (or high), by how much, and where this forecast lies
+    against its own 80 % range. Should last week's bias and the range point different ways, the bias
+    sentence comes first and the range's own fact follows, so neither is left unsaid."""
+    gap = None
+    if warning.outside_range is not None and figures.total_range_80 is not None and figures.total_kwh is not None:
+        low, high = figures.total_range_80
+        below = warning.outside_range == "below"
+        gap = format_kwh(low - figures.total_kwh if below else figures.total_kwh - high, language)
+    bias = None if warning.bias is None else percent(abs(warning.bias), language, decimals=1)
+    agrees = warning.outside_range is None or (warning.outside_range == "below") == warning.running_low
+    if bias is not None and gap is not None and agrees:
+        return _(BIAS_SENTENCES[warning.running_low, "both"]).format(bias=bias, gap=gap)
+    if bias is None:
+        return _(BIAS_SENTENCES[warning.running_low, "range"]).format(gap=gap)
+    text = _(BIAS_SENTENCES[warning.running_low, "bias"]).format(bias=bias)
+    if gap is not None:
+        text += " " + _(RANGE_ONLY[warning.outside_range]).format(gap=gap)
+    return text
+
+
+def key_figures_row(figures: ForecastKeyFigures, zone: str, _: Translate = str, language: str = ENGLISH) -> None:
     """The forecast's total, peak hour, peak and week-earlier change, with their ranges."""
     total, peak_hour, peak, change = st.columns(4)
-    total.metric("Forecast, next 24 h", format_kwh(figures.total_kwh))
+    total.metric(_("Forecast, next 24 h"), format_kwh(figures.total_kwh, language))
     if figures.total_range_80 is not None:
         total.caption(
-            _ranges_text(figures.total_range_80, figures.total_range_95),
-            help=(
+            _ranges_text(figures.total_range_80, figures.total_range_95, _, language),
+            help=_(
                 "The API's range for the 24-hour sum, learnt from how far the model's sums over as many "
-                f"hours were from what was observed in {figures.total_range_windows} past windows (not the sum "
+                "hours were from what was observed in {windows} past windows (not the sum "
                 "of the hourly ranges, which would be far too wide)."
-            ),
+            ).format(windows=figures.total_range_windows),
         )
     elif figures.total_kwh is not None:
-        total.caption("The API gives no range for this total (too little history).")
+        total.caption(_("The API gives no range for this total (too little history)."))
+    peak_text = "—"
+    if figures.peak_hour is not None:
+        peak_text = f"{format_datetime(figures.peak_hour, 'EEE HH:mm', locale=LOCALES[language])} "
+        peak_text += str(figures.peak_hour.tzname())
     peak_hour.metric(
-        f"Peak hour ({zone_label(zone)})",
-        "—" if figures.peak_hour is None else f"{figures.peak_hour:%a %H:%M} {figures.peak_hour.tzname()}",
-        help=None if figures.peak_hour is None else time_label(figures.peak_hour),
+        _("Peak hour ({zone})").format(zone=zone_label(zone, _)),
+        peak_text,
+        help=None if figures.peak_hour is None else time_label(figures.peak_hour, language),
     )
-    peak.metric("Peak consumption", format_kwh(figures.peak_kwh))
+    peak.metric(_("Peak consumption"), format_kwh(figures.peak_kwh, language))
     if figures.peak_range_80 is not None:
-        peak.caption(_ranges_text(figures.peak_range_80, figures.peak_range_95))
+        peak.caption(_ranges_text(figures.peak_range_80, figures.peak_range_95, _, language))
     change.metric(
-        "Change vs same hours a week earlier",
-        format_change(figures.change_vs_week_before),
-        help=(
-            f"Forecast against {format_kwh(figures.week_before_total_kwh)} observed in the same "
-            f"{figures.hours_compared} hours one week earlier."
+        _("Change vs same hours a week earlier"),
+        format_change(figures.change_vs_week_before, language),
+        help=_("Forecast against {observed} observed in the same {hours} hours one week earlier.").format(
+            observed=format_kwh(figures.week_before_total_kwh, language), hours=figures.hours_compared
         ),
     )
 
 
-def _holidays(view: SeriesView) -> list[Holiday]:
+def _holidays(view: SeriesView, language: str) -> list[Holiday]:
     all_hours = view.observed.index.union(view.forecast.index)
-    return holidays_between(all_hours[0], all_hours[-1]) if len(all_hours) else []
+    return holidays_between(all_hours[0], all_hours[-1], language) if len(all_hours) else []
 
 
-def forecast_chart(view: SeriesView, title: str, zone: str, monitoring: dict | None, monitoring_note: str | None):
-    """The chart with its notes: how far the ranges held, the holidays in the window, past forecasts."""
-    holidays = _holidays(view)
+def forecast_chart(
+    context: PageContext,
+    view: SeriesView,
+    title: str,
+    zone: str,
+    monitoring: dict | None,
+    monitoring_note: str | None,
+) -> None:
+    """The chart with its text alternative right below it, then its notes: how far the ranges held,
+    the holidays in the window, past forecasts."""
+    _, language = context._, context.language
+    holidays = _holidays(view, language)
     past = past_forecast(monitoring, zone) if monitoring is not None else None
-    plotly_chart(
-        forecast_figure(view, title, zone_label(zone), holidays=holidays, past_forecast=past), key="forecast_chart"
+    figure = forecast_figure(
+        view, title, zone_label(zone, _), holidays=holidays, past_forecast=past, _=_, language=language
     )
-    notes = [coverage_text(view.interval) if view.has_ranges else "The API gives no range for this forecast."]
+    plotly_chart(figure, key="forecast_chart")
+    with st.container(key="forecast_chart_text"):  # the chart's text alternative, right below it
+        st.caption(forecast_chart_text(view, title, _, language))
+    notes = [
+        coverage_text(view.interval, _, language) if view.has_ranges else _("The API gives no range for this forecast.")
+    ]
     if holidays:
-        notes.append(
-            "Public holidays in this window: " + ", ".join(f"{h.name} ({h.start:%a %d %b})" for h in holidays) + "."
-        )
+        days = ", ".join(f"{h.name} ({long_date(h.start, language)})" for h in holidays)
+        notes.append(_("Public holidays in this window: {days}.").format(days=days))
     st.caption(" ".join(notes))
     if monitoring_note:
         st.info(monitoring_note, icon=":material/history:")
 
 
-def data_table(view: SeriesView, area: str, consumer_type: str, zone: str) -> None:
+def data_table(
+    view: SeriesView, area: str, consumer_type: str, zone: str, _: Translate = str, language: str = ENGLISH
+) -> None:
     """The hours behind the chart and their CSV, built only while the expander is open: the grid's code
     is a large download the browser would otherwise parse on every page load, competing with the chart."""
-    with st.expander("Data behind the chart", key="data_behind_chart", on_change="rerun") as data_panel:
+    with st.expander(_("Data behind the chart"), key="data_behind_chart", on_change="rerun") as data_panel:
         if not data_panel.open:
             return
         table = chart_table(view)
-        table["time"] = table["time"].map(time_label)
+        table["time"] = table["time"].map(partial(time_label, language=language))
         kwh = partial(st.column_config.NumberColumn, format="%.1f")
+        if language != ENGLISH:
+            # The grid's number formats are printf patterns (a decimal point) or the browser's locale,
+            # not the page's language: in Danish the values are shown as Babel writes them.
+            for column in table.columns.drop("time"):
+                table[column] = [None if pd.isna(value) else number(value, language, 1) for value in table[column]]
+            kwh = partial(st.column_config.TextColumn)
         st.dataframe(
             table,
             hide_index=True,
             placeholder="–",
             column_config={
-                "time": st.column_config.TextColumn(f"Hour ({zone_label(zone)})"),
-                "observed_kwh": kwh("Observed (kWh)"),
-                "forecast_kwh": kwh("Forecast (kWh)"),
-                "lower_80": kwh("80 % low"),
-                "upper_80": kwh("80 % high"),
-                "lower_95": kwh("95 % low"),
-                "upper_95": kwh("95 % high"),
+                "time": st.column_config.TextColumn(_("Hour ({zone})").format(zone=zone_label(zone, _))),
+                "observed_kwh": kwh(_("Observed (kWh)")),
+                "forecast_kwh": kwh(_("Forecast (kWh)")),
+                "lower_80": kwh(_("80 % low")),
+                "upper_80": kwh(_("80 % high")),
+                "lower_95": kwh(_("95 % low")),
+                "upper_95": kwh(_("95 % high")),
             },
         )
         st.download_button(
-            "Download CSV",
+            _("Download CSV"),
             data=partial(chart_csv, view),
             file_name=f"forecast_area-{area}_consumer-type-{consumer_type}_{LINK_VALUE_BY_ZONE[zone]}.csv",
             mime="text/csv",
@@ -177,40 +290,55 @@ def data_table(view: SeriesView, area: str, consumer_type: str, zone: str) -> No
 
 
 def single_series(context: PageContext, area: str, consumer_type: str, zone: str, show_past: bool) -> None:
-    """One series: its key figures, the chart (with past forecasts if asked) and the data behind it."""
+    """One series: its key figures (saying so when the model runs low or high), the chart (with past
+    forecasts if asked) and the data behind it."""
+    _, language = context._, context.language
     try:
         body = context.series(area, consumer_type, zone)
     except ApiError as error:
-        render_api_unavailable(error, key="retry_series")
+        render_api_unavailable(error, key="retry_series", _=_)
         return
     if body is None:
         st.info(
-            f"No observations for {series_title(area, consumer_type)}: this combination has no data to show. "
-            "Pick another one above.",
+            _("No observations for {series}: this combination has no data to show. Pick another one above.").format(
+                series=series_title(area, consumer_type, _)
+            ),
             icon=":material/search_off:",
         )
         return
     view = series_view(body)
-    monitoring, monitoring_note = _monitoring(context, area, consumer_type, zone) if show_past else (None, None)
-    key_figures_row(key_figures(view.forecast, view.forecast_total), zone)
-    forecast_chart(view, chart_title(area, consumer_type), zone, monitoring, monitoring_note)
-    data_table(view, area, consumer_type, zone)
+    # Past forecasts give last week's bias (cached like the series); drawn only when asked for.
+    monitoring, monitoring_note = _monitoring(context, area, consumer_type, zone)
+    figures = key_figures(view.forecast, view.forecast_total)
+    key_figures_row(figures, zone, _, language)
+    warning = bias_warning(figures, recent_bias(monitoring))
+    if warning is not None:
+        st.warning(bias_text(warning, figures, _, language), icon=":material/trending_flat:")
+    if not show_past:
+        monitoring, monitoring_note = None, None
+    forecast_chart(context, view, chart_title(area, consumer_type, _), zone, monitoring, monitoring_note)
+    data_table(view, area, consumer_type, zone, _, language)
 
 
 def _compared_members(context: PageContext, area: str, consumer_type: str) -> tuple[bool, list[tuple[str, str]]]:
     """(comparing areas?, the (area, consumer type) pairs to compare), from the compare widgets."""
-    by_area = st.radio("Compare", COMPARE_BY, horizontal=True, key="compare_by") == COMPARE_BY[True]
+    _ = context._
+    by_area = st.radio(_("Compare"), COMPARE_BY, format_func=_, horizontal=True, key="compare_by") == COMPARE_BY[True]
     if by_area:
-        st.caption(f"Both price areas, {consumer_type_choice_label(consumer_type)}.")
+        st.caption(
+            _("Both price areas, {consumer_type}.").format(consumer_type=consumer_type_choice_label(consumer_type, _))
+        )
         return True, [(choice, consumer_type) for choice in context.area_options if choice != TOTAL]
     codes = codes_only(context.consumer_type_options)
     # Streamlit forgets a widget's state while it is not drawn: back to the default few.
     st.session_state.setdefault("compare_types", codes[:DEFAULT_COMPARED])
     picked = st.multiselect(
-        f"Consumer types to compare in {area_choice_label(area)} (up to {MAX_COMPARED})",
+        _("Consumer types to compare in {area} (up to {limit})").format(
+            area=area_choice_label(area, _), limit=MAX_COMPARED
+        ),
         codes,
         max_selections=MAX_COMPARED,
-        format_func=consumer_type_choice_label,
+        format_func=partial(consumer_type_choice_label, _=_),
         key="compare_types",
     )
     return False, [(area, code) for code in picked]
@@ -218,20 +346,22 @@ def _compared_members(context: PageContext, area: str, consumer_type: str) -> tu
 
 def compared_series(context: PageContext, area: str, consumer_type: str, zone: str) -> None:
     """Several series on one chart: both areas, or chosen consumer types, overlaid or one row each."""
+    _, language = context._, context.language
     by_area, members = _compared_members(context, area, consumer_type)
     share_column, layout_column = st.columns(2)
-    as_share = share_column.toggle("Each as a share of its own weekly mean", key="compare_share")
-    small_multiples = layout_column.radio("Layout", LAYOUTS, horizontal=True, key="compare_layout") == LAYOUTS[True]
+    as_share = share_column.toggle(_("Each as a share of its own weekly mean"), key="compare_share")
+    layout = layout_column.radio(_("Layout"), LAYOUTS, format_func=_, horizontal=True, key="compare_layout")
+    small_multiples = layout == LAYOUTS[True]
     if not members:
-        st.info("Pick at least one consumer type to compare.")
+        st.info(_("Pick at least one consumer type to compare."))
         return
     compared, missing = [], []
     for member_area, member_type in members:
-        label = area_choice_label(member_area) if by_area else consumer_type_choice_label(member_type)
+        label = area_choice_label(member_area, _) if by_area else consumer_type_choice_label(member_type, _)
         try:
             body = context.series(member_area, member_type, zone)
         except ApiError as error:
-            render_api_unavailable(error, key="retry_compare")
+            render_api_unavailable(error, key="retry_compare", _=_)
             return
         if body is None:
             missing.append(label)
@@ -239,17 +369,23 @@ def compared_series(context: PageContext, area: str, consumer_type: str, zone: s
         view = series_view(body)
         compared.append(CompareMember(label, view.observed, view.forecast["kwh"]))
     if missing:
-        st.info("No data for " + ", ".join(missing) + "; left out of the comparison.")
+        st.info(_("No data for {series}; left out of the comparison.").format(series=", ".join(missing)))
     if not compared:
         return
     title = (
-        f"Both areas · {consumer_type_choice_label(consumer_type)}"
+        _("Both areas · {consumer_type}").format(consumer_type=consumer_type_choice_label(consumer_type, _))
         if by_area
-        else f"{area_short_label(area)} · {len(compared)} consumer types"
+        else _("{area} · {count} consumer types").format(area=area_short_label(area, _), count=len(compared))
     )
-    plotly_chart(
-        compare_figure(compared, title, zone_label(zone), as_share=as_share, small_multiples=small_multiples),
-        key="compare_chart",
+    figure = compare_figure(
+        compared, title, zone_label(zone, _), as_share=as_share, small_multiples=small_multiples, _=_, language=language
     )
+    plotly_chart(figure, key="compare_chart")
+    labels = [member.label for member in compared]
+    forecasts = [member.forecast for member in compared]
     if as_share:
-        st.caption("100 % is each series' own mean over its latest observed week.")
+        forecasts = [share_of_weekly_mean(member.observed, member.forecast)[1] for member in compared]
+    with st.container(key="compare_chart_text"):  # the chart's text alternative, right below it
+        st.caption(compare_chart_text(labels, forecasts, title, as_share, _, language))
+    if as_share:
+        st.caption(_("100 % is each series' own mean over its latest observed week."))

@@ -26,10 +26,14 @@ BUNDLE = "plotly-cartesian.min.js"
 # Relative to the page, so it works under `server.baseUrlPath` too.
 BUNDLE_URL = f"app/static/{BUNDLE}"
 CONFIG = {"responsive": True, "displaylogo": False}
+HOVER_TITLE_META = "hover-title"
+"""A trace whose `meta` is this gives the unified hover box its title: the hovered point's
+`customdata` (plotly.js formats the title from x alone, so it cannot write a zone's wall clock)."""
 
 _JS = """
 const BUNDLE_URL = "__BUNDLE_URL__";
 const CONFIG = __CONFIG__;
+const HOVER_TITLE_META = "__HOVER_TITLE_META__";
 
 function loadPlotly() {
   if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -60,12 +64,24 @@ export default async function (component) {
   try {
     const Plotly = await loadPlotly();
     await Plotly.react(chart, figure.data || [], figure.layout || {}, CONFIG);
+    if (!chart.__energyForecastHoverTitle) {
+      chart.__energyForecastHoverTitle = true;
+      // The unified hover box's title can only format x (a UTC instant): write the hovered hour of
+      // the trace marked HOVER_TITLE_META there instead (the hour in the page's zone and language).
+      chart.on('plotly_hover', (event) => {
+        const point = (event.points || []).find((p) => p.data && p.data.meta === HOVER_TITLE_META);
+        const title = chart.querySelector('.hoverlayer .legendtitletext');
+        if (point && title && point.customdata != null) title.textContent = String(point.customdata);
+      });
+    }
   } catch (error) {
     chart.textContent = 'This chart could not be drawn (' + error.message + '); reload the page to try again.';
     chart.setAttribute('role', 'alert');
   }
 }
-""".replace("__BUNDLE_URL__", BUNDLE_URL).replace("__CONFIG__", json.dumps(CONFIG))
+"""
+_JS = _JS.replace("__BUNDLE_URL__", BUNDLE_URL).replace("__CONFIG__", json.dumps(CONFIG))
+_JS = _JS.replace("__HOVER_TITLE_META__", HOVER_TITLE_META)
 
 COMPONENT_NAME = "energy_forecast_plotly_chart"
 _component = st.components.v2.component(COMPONENT_NAME, js=_JS, isolate_styles=False)

@@ -15,12 +15,24 @@ GRID = "#2a3040"
 TEXT = "#e6e9ef"
 MUTED_TEXT = "#a0a7b4"
 
+# Chart colours, told apart by people with any common colour-vision deficiency: every pair is at least
+# `MIN_CVD_DELTA_E` apart in CAM02-UCS after simulating deuteranopia, protanopia and tritanopia
+# (`tests/common/test_chart_colours.py`, colorspacious), and at least 4.5:1 against the plot.
+# The palette's purple (#b07cf0) and cyan (#2ec4c6) of before were not: purple next to OBSERVED under
+# deuteranopia (ΔE 1.8), cyan next to GOOD under tritanopia (2.9) and next to THRESHOLD (5.9).
 OBSERVED = "#4c9be8"
 FORECAST = "#f5a524"
 ERROR = "#ef5b5b"
 THRESHOLD = "#9aa5b1"
 GOOD = "#3ecf8e"
-COLORWAY = [OBSERVED, FORECAST, GOOD, ERROR, "#b07cf0", "#2ec4c6", THRESHOLD]
+YELLOW = "#fefc80"
+LAVENDER = "#d6bdf8"
+MINT = "#c1f6ed"
+MAUVE = "#b17486"
+COLORWAY = [OBSERVED, FORECAST, GOOD, ERROR, LAVENDER, YELLOW, THRESHOLD]
+MIN_CVD_DELTA_E = 12.0
+"""The least CAM02-UCS colour difference between two chart colours drawn together, under each
+simulated colour-vision deficiency (severity 100)."""
 
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 

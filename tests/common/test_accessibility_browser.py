@@ -42,6 +42,16 @@ VIEWS = {
     "monitoring-by-series": ("monitoring", "/?view=By+series"),
     "monitoring-one-series": ("monitoring", "/?view=One+series&area=1&consumer_type=111"),
 }
+# The forecast page in Danish (issue 25): the same views' content in the other language.
+VIEWS |= {
+    "forecast-default-da": ("frontend", "/?area=all&consumer_type=all&lang=da"),
+    "forecast-compare-da": ("frontend", "/?compare=types&lang=da"),
+    "forecast-areas-multiples-past-da": (
+        "frontend",
+        "/?area=1&consumer_type=all&past=1&compare=areas&layout=multiples&lang=da",
+    ),
+    "forecast-past-utc-da": ("frontend", "/?area=2&consumer_type=all&past=1&tz=utc&lang=da"),
+}
 WIDTHS = {
     "desktop": {"viewport": {"width": 1400, "height": 1000}},
     "390px": {"viewport": {"width": 390, "height": 2200}, "device_scale_factor": 2, "is_mobile": True},
@@ -116,6 +126,9 @@ def test_no_critical_or_serious_accessibility_violation_in_our_content(browser, 
         page.wait_for_timeout(800)  # Plotly redraws its charts for the new size
         page.screenshot(path=str(ARTIFACTS / f"axe-{view}-{width}.png"))
         chart_texts = page.evaluate(CHART_TEXTS)
+        # The document says which language it is in (html-has-lang passes on Streamlit's "en" alone).
+        document_language = page.evaluate("() => document.documentElement.lang")
+        assert document_language == ("da" if "lang=da" in path else "en")
         results = Axe().run(page, options=AXE_OPTIONS).response
         violations, unsure = results["violations"], results["incomplete"]
         found = [

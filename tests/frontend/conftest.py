@@ -38,6 +38,29 @@ def write_demo_bucket(folder: Path, now: datetime) -> Path:
     return folder
 
 
+def write_biased_bucket(folder: Path, now: datetime, area: int = 1, factor: float = 0.95) -> Path:
+    """The demo bucket with the model running low in one price area: its forecasts (the next 24 hours
+    and the monitored past) are `factor` of what the demo model predicted, as in issue 25's DK1 example
+    (the API learns the ranges from the past errors, so the range sits above the forecast)."""
+    import pandas as pd
+
+    write_demo_bucket(folder, now)
+    for name in ("predictions", "predictions_monitoring"):
+        path = folder / f"{name}.parquet"
+        frame = pd.read_parquet(path)
+        frame.loc[frame.index.get_level_values("area") == area, "energy_consumption"] *= factor
+        frame.to_parquet(path)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def api_on_biased_bucket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """DK1's model running 5 % low (spring-forward demo week); DK2 as the demo has it."""
+    bucket = write_biased_bucket(tmp_path_factory.mktemp("biased"), SPRING_FORWARD_NOW)
+    with running_api(bucket) as base_url:
+        yield base_url
+
+
 @pytest.fixture(scope="session")
 def api_on_spring_forward_bucket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     bucket = write_demo_bucket(tmp_path_factory.mktemp("spring-forward"), SPRING_FORWARD_NOW)

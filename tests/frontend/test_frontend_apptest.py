@@ -336,7 +336,7 @@ def test_a_spring_forward_week_has_a_23_hour_day_and_marks_the_holiday(
     assert "Sun 29 Mar 01:00 CET" in march_29 and "Sun 29 Mar 03:00 CEST" in march_29
     assert not any("02:00" in hour for hour in march_29)
     assert len(hours_shown) == len(set(hours_shown))
-    assert "Public holidays in this window: Maundy Thursday (Thu 02 Apr)." in " ".join(texts(app.caption))
+    assert "Public holidays in this window: Maundy Thursday (Thursday 2 April)." in " ".join(texts(app.caption))
     assert any("Maundy Thursday" in a["text"] for a in charts(app)[0]["layout"]["annotations"])
 
 

@@ -161,13 +161,47 @@ def test_a_daylight_saving_week_is_drawn_hour_by_hour_without_a_folded_or_missin
     page.screenshot(path=ARTIFACTS / f"frontend-dst-{bucket}.png", full_page=True)
 
 
+def test_in_danish_the_hover_title_is_the_danish_hour_and_the_document_is_danish(
+    page, dashboard_on_fall_back_bucket: str
+) -> None:
+    """Issue 25: in Danish time the hover box's title read '05:00 UTC'; now it is the hovered hour in
+    the page's zone and language, and `<html lang>` follows the page's language."""
+    page.goto(f"{dashboard_on_fall_back_bucket}/?area=1&consumer_type=111&lang=da")
+    wait_for_chart(page, "DK1 · 111")
+    expect_text(page, "Prognose for elforbruget time for time")
+    assert page.evaluate("() => document.documentElement.lang") == "da"
+    label = "søn. 25. okt. 02:00 CET"  # the second 02:00 of the fall-back night
+    x = page.evaluate(
+        """(label) => {
+            const chart = document.querySelector(".js-plotly-plot");
+            const row = chart._fullData.find(trace => trace.meta === "hover-title");
+            const index = Array.from(row.customdata).indexOf(label);
+            const xaxis = chart._fullLayout.xaxis;
+            return chart.getBoundingClientRect().x + xaxis._offset + xaxis.d2p(row.x[index]);
+        }""",
+        label,
+    )
+    plot_area = page.locator(f"{CHART} .nsewdrag").first.bounding_box()
+    page.mouse.move(x, plot_area["y"] + plot_area["height"] / 2)
+    page.wait_for_function("() => document.querySelector('.hoverlayer .legendtitletext')", timeout=10_000)
+    title = page.evaluate("() => document.querySelector('.hoverlayer .legendtitletext').textContent")
+    assert title == label
+    box = page.evaluate("() => document.querySelector('.hoverlayer').textContent")
+    assert "Målt" in box and "UTC" not in box
+    page.screenshot(path=ARTIFACTS / "frontend-hover-danish.png", full_page=True)
+    # Switching to English: the document follows.
+    page.get_by_text("English", exact=True).click()
+    expect_text(page, "Hourly electricity consumption forecast")
+    page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=DRAWN_TIMEOUT_MS)
+
+
 def test_holiday_in_the_window_is_marked(page, dashboard_on_spring_forward_bucket: str) -> None:
     page.goto(f"{dashboard_on_spring_forward_bucket}/?area=all&consumer_type=all")
     wait_for_chart(page, "All Denmark")
 
     annotations = page.evaluate(f'() => document.querySelector("{CHART}").layout.annotations.map(a => a.text)')
     assert "Maundy Thursday (public holiday)" in annotations
-    expect_text(page, "Public holidays in this window: Maundy Thursday (Thu 02 Apr).")
+    expect_text(page, "Public holidays in this window: Maundy Thursday (Thursday 2 April).")
     expect_text(page, "Demo data")
 
 

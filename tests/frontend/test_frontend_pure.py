@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from dashboard_common import theme
+from dashboard_common.charts import HOVER_TITLE_META
 from dashboard_common.hours import time_label
 from dashboard_common.links import read_link, write_link
 from frontend.calendar_days import holidays_between
@@ -436,7 +437,10 @@ def test_figure_places_a_fall_back_day_on_25_evenly_spaced_hours_labelled_in_dan
     assert len(labels) == len(set(labels)) == 192
     assert list(time_row.x) == list(observed.x) + list(figure.data[-1].x)
     assert time_row.line.width == 0 and time_row.showlegend is False
-    assert figure.layout.xaxis.unifiedhovertitle.text == "%{x|%H:%M} UTC"
+    # The hover box's title is this row's hour (the chart component writes it there; plotly.js can
+    # format only x, a UTC instant, which stays the fallback and says UTC).
+    assert time_row.meta == HOVER_TITLE_META and time_row.hoverinfo == "none"
+    assert figure.layout.xaxis.unifiedhovertitle.text == "%{x|%a %d %b %H:%M} UTC"
     assert "Hours in Danish time" in figure.layout.title.text
     ticks = dict(zip(figure.layout.xaxis.ticktext, figure.layout.xaxis.tickvals, strict=True))
     # Local midnight of 29 Oct is 22:00 UTC the day before; of 30 Oct, 23:00 UTC (a 25-hour day).
@@ -456,7 +460,8 @@ def test_figure_marks_the_boundary_half_an_hour_before_the_first_forecast_hour()
 
     figure = forecast_figure(view, "", "UTC")
 
-    assert "UTC" not in [trace.name for trace in figure.data], "in UTC the hover title names the hour; no extra row"
+    time_row = figure.data[0]
+    assert time_row.meta == HOVER_TITLE_META and time_row.customdata[0] == "Thu 8 Jun 02:00 CEST"
     assert figure.layout.xaxis.unifiedhovertitle.text == "%{x|%a %d %b %H:%M} UTC"
     boundary = pd.Timestamp("2023-06-14T23:30")
     assert [pd.Timestamp(s.x0) for s in figure.layout.shapes if s.type == "line"] == [boundary]
