@@ -73,6 +73,17 @@ def api_series(api_url: str, area: str, consumer_type: str, tz: str = "Europe/Co
 SCRIPT_FINISHED = """() => document.querySelector('[data-testid="stApp"]')
     ?.getAttribute('data-test-script-state') === 'notRunning'"""
 
+# Counts the runs the server starts from now on (the app's script state turning to `running`).
+COUNT_RUNS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.__runsStarted = 0;
+    new MutationObserver(() => {
+        if (app.getAttribute('data-test-script-state') === 'running') window.__runsStarted += 1;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+RUN_SINCE_COUNTING_FINISHED = """() => window.__runsStarted > 0 && document.querySelector('[data-testid="stApp"]')
+    ?.getAttribute('data-test-script-state') === 'notRunning'"""
+
 
 def assert_no_traceback(page) -> None:
     """Once the run is over (an exception box is drawn by the run that raised), none is on the page."""
@@ -330,7 +341,11 @@ def test_stopping_the_api_shows_a_warning_naming_it_instead_of_a_traceback(
         expect(page.locator(CHART)).to_have_count(0)
         assert_no_traceback(page)
 
+        # Retry clears the page's caches on the server; a reload before the server has taken the click
+        # would find the status still cached (15 s) and draw the page from it: wait for the Retry's run.
+        page.evaluate(COUNT_RUNS)
         page.get_by_role("button", name="Retry").click()
+        page.wait_for_function(RUN_SINCE_COUNTING_FINISHED, timeout=CHART_TIMEOUT_MS)
         page.reload()
 
         page.get_by_text(f"The forecast API is not answering at {v2_url}/status").wait_for(timeout=CHART_TIMEOUT_MS)
