@@ -147,16 +147,48 @@ def chart_title(area: str, consumer_type: str, _: Translate) -> str:
     return f"{area_short_label(area, _)} · {consumer_type_choice_label(consumer_type, _)}"
 
 
-def _monitoring(context: PageContext, area: str, consumer_type: str, zone: str) -> tuple[dict | None, str | None]:
+@dataclass(frozen=True)
+class PastForecasts:
+    """What the page uses of a series' past predictions: them on an hourly axis, and last week's bias."""
+
+    predicted: pd.Series
+    bias: float | None
+
+
+@st.cache_resource(ttl=data.DATA_TTL_SECONDS, max_entries=SHARED_ENTRIES, show_spinner=False)
+def shared_past_forecasts(
+    api_url: str, area: str, consumer_type: str, zone: str, data_version: str
+) -> PastForecasts | None:
+    """`past_forecast` and `recent_bias` of a series once per data version for the whole process (the
+    body's copy out of `st.cache_data` and these passes over it ran on every view); None when the
+    API has none. Errors are raised, not cached. Shared without a copy: read-only."""
+    body = data.monitoring_series(api_url, area, consumer_type, zone, data_version)
+    if body is None or not body.get("hours"):
+        return None
+    return PastForecasts(past_forecast(body, zone), recent_bias(body))
+
+
+@st.cache_resource(ttl=data.DATA_TTL_SECONDS, max_entries=SHARED_ENTRIES, show_spinner=False)
+def shared_key_figures(
+    api_url: str, area: str, consumer_type: str, zone: str, data_version: str, _view: SeriesView
+) -> ForecastKeyFigures:
+    """`key_figures` of the series' view (`_view`, not hashed: the view of the key's series and version),
+    once per data version for the whole process."""
+    return key_figures(_view.forecast, _view.forecast_total)
+
+
+def _monitoring(
+    context: PageContext, area: str, consumer_type: str, zone: str
+) -> tuple[PastForecasts | None, str | None]:
     """Past predictions of the series, or None and why there are none (the page goes on without)."""
     _ = context._
     try:
-        body = data.monitoring_series(context.api_url, area, consumer_type, zone, context.data_version)
+        past = shared_past_forecasts(context.api_url, area, consumer_type, zone, context.data_version)
     except ApiError as error:
         return None, _("Past forecasts are not available: {reason}.").format(reason=error.message)
-    if body is None or not body.get("hours"):
+    if past is None:
         return None, _("The API has no past forecasts for this series yet.")
-    return body, None
+    return past, None
 
 
 def percent(fraction: float, language: str, decimals: int = 0) -> str:
@@ -286,13 +318,13 @@ def forecast_chart(
     area: str,
     consumer_type: str,
     zone: str,
-    monitoring: dict | None,
+    monitoring: PastForecasts | None,
     monitoring_note: str | None,
 ) -> None:
     """The chart with its text alternative right below it, then its notes: how far the ranges held,
     the holidays in the window, past forecasts."""
     _, language = context._, context.language
-    past = past_forecast(monitoring, zone) if monitoring is not None else None
+    past = monitoring.predicted if monitoring is not None else None
     chart = shared_forecast_chart(
         context.api_url, area, consumer_type, zone, context.data_version, language, past is not None, view, past
     )
@@ -371,9 +403,9 @@ def single_series(context: PageContext, area: str, consumer_type: str, zone: str
         return
     # Past forecasts give last week's bias (cached like the series); drawn only when asked for.
     monitoring, monitoring_note = _monitoring(context, area, consumer_type, zone)
-    figures = key_figures(view.forecast, view.forecast_total)
+    figures = shared_key_figures(context.api_url, area, consumer_type, zone, context.data_version, view)
     key_figures_row(figures, zone, _, language)
-    warning = bias_warning(figures, recent_bias(monitoring))
+    warning = bias_warning(figures, None if monitoring is None else monitoring.bias)
     if warning is not None:
         st.warning(bias_text(warning, figures, _, language), icon=":material/trending_flat:")
     if not show_past:
