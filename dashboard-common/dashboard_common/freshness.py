@@ -13,65 +13,92 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from babel.dates import format_datetime
 
 from dashboard_common.client import ApiError, DataVersionMismatch
 from dashboard_common.hours import moment, time_label
+from dashboard_common.i18n import ENGLISH, LOCALES, N_, Translate
 
 
-def format_age(seconds: float) -> str:
-    """A rough, readable age: '40 s', '12 min', '3 h 5 min', '2 days'."""
+def format_age(seconds: float, _: Translate = N_) -> str:
+    """A rough, readable age: '40 s', '12 min', '3 h 5 min', '2 days' (in the page's language, `_`)."""
     seconds = max(0.0, float(seconds))
     if seconds < 60:
-        return f"{int(seconds)} s"
+        return _("{seconds} s").format(seconds=int(seconds))
     minutes = int(seconds // 60)
     if minutes < 60:
-        return f"{minutes} min"
+        return _("{minutes} min").format(minutes=minutes)
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{hours // 24} days"
+        if minutes:
+            return _("{hours} h {minutes} min").format(hours=hours, minutes=minutes)
+        return _("{hours} h").format(hours=hours)
+    return _("{days} days").format(days=hours // 24)
 
 
 def _now(now: datetime | None) -> pd.Timestamp:
     return pd.Timestamp(now or datetime.now(UTC))
 
 
-def window_text(status: dict[str, Any], zone: str = "UTC") -> str | None:
-    """'Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST', in `zone`; None without a window."""
+def window_text(
+    status: dict[str, Any], zone: str = "UTC", *, _: Translate = N_, language: str | None = None
+) -> str | None:
+    """'Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST', in `zone` and the page's
+    language (`_`, `language`; None: the English default formats); None without a window."""
     first, last = moment(status.get("forecast_from")), moment(status.get("forecast_to"))
     if first is None or last is None:
         return None
-    return f"Forecast for {time_label(first.tz_convert(zone))} – {time_label(last.tz_convert(zone))}"
+    return _("Forecast for {first} – {last}").format(
+        first=time_label(first.tz_convert(zone), language), last=time_label(last.tz_convert(zone), language)
+    )
 
 
-def status_text(status: dict[str, Any], zone: str = "UTC", now: datetime | None = None) -> str:
+def status_text(
+    status: dict[str, Any],
+    zone: str = "UTC",
+    now: datetime | None = None,
+    *,
+    _: Translate = N_,
+    language: str | None = None,
+) -> str:
     """The status line: the forecast window in the page's zone and how long ago the API loaded the data."""
     loaded_at = moment(status.get("loaded_at"))
     seconds = None if loaded_at is None else (_now(now) - loaded_at).total_seconds()
-    age = "data loaded" if seconds is None else f"data loaded {format_age(seconds)} ago"
-    window = window_text(status, zone)
+    age = _("data loaded") if seconds is None else _("data loaded {age} ago").format(age=format_age(seconds, _))
+    window = window_text(status, zone, _=_, language=language)
     text = age if window is None else f"{window} · {age}"
     return text[0].upper() + text[1:]
 
 
-def stale_text(status: dict[str, Any], zone: str = "UTC", now: datetime | None = None) -> str:
+def stale_text(
+    status: dict[str, Any],
+    zone: str = "UTC",
+    now: datetime | None = None,
+    *,
+    _: Translate = N_,
+    language: str | None = None,
+) -> str:
     """The warning for data the API has not managed to refresh, with when it last managed to."""
     last_ok = moment(status.get("last_successful_refresh_at"))
     if last_ok is None:
-        when = " (last successful check: never)" if "last_successful_refresh_at" in status else ""
+        when = _(" (last successful check: never)") if "last_successful_refresh_at" in status else ""
     else:
-        ago = format_age((_now(now) - last_ok).total_seconds())
-        when = f" (last successful check: {time_label(last_ok.tz_convert(zone))}, {ago} ago)"
-    return f"The API has not been able to refresh its data for a while{when}. Figures may be out of date."
+        ago = format_age((_now(now) - last_ok).total_seconds(), _)
+        when = _(" (last successful check: {when}, {age} ago)").format(
+            when=time_label(last_ok.tz_convert(zone), language), age=ago
+        )
+    return _("The API has not been able to refresh its data for a while{when}. Figures may be out of date.").format(
+        when=when
+    )
 
 
 OBJECT_LABELS = {
-    "X.parquet": "The list of series",
-    "y.parquet": "The observations",
-    "predictions.parquet": "The forecast",
-    "predictions_monitoring.parquet": "The past forecasts",
-    "y_monitoring.parquet": "The monitoring observations",
-    "metrics_monitoring.parquet": "The pipeline's hourly MAPE",
+    "X.parquet": N_("The list of series"),
+    "y.parquet": N_("The observations"),
+    "predictions.parquet": N_("The forecast"),
+    "predictions_monitoring.parquet": N_("The past forecasts"),
+    "y_monitoring.parquet": N_("The monitoring observations"),
+    "metrics_monitoring.parquet": N_("The pipeline's hourly MAPE"),
 }
 MAX_REASON_CHARACTERS = 300
 
@@ -82,8 +109,12 @@ class RejectionNotice:
     reason: str  # from the bucket: show as text
 
 
-def _utc_text(instant: pd.Timestamp) -> str:
-    return f"{instant.tz_convert(UTC):%d %b %Y %H:%M} UTC"
+def _utc_text(instant: pd.Timestamp, language: str | None = None) -> str:
+    """'14 Jun 2023 23:00 UTC' ('14. jun. 2023 23:00 UTC' in Danish)."""
+    if language is None:
+        return f"{instant.tz_convert(UTC):%d %b %Y %H:%M} UTC"
+    pattern = "d. MMM y HH:mm" if language != ENGLISH else "dd MMM y HH:mm"
+    return format_datetime(instant.tz_convert(UTC), pattern, tzinfo=UTC, locale=LOCALES[language]) + " UTC"
 
 
 def one_line(text: object) -> str:
@@ -92,82 +123,97 @@ def one_line(text: object) -> str:
     return line if len(line) <= MAX_REASON_CHARACTERS else line[: MAX_REASON_CHARACTERS - 1] + "…"
 
 
-def rejection_notices(status: dict[str, Any], now: datetime | None = None) -> list[RejectionNotice]:
+def rejection_notices(
+    status: dict[str, Any], now: datetime | None = None, *, _: Translate = N_, language: str | None = None
+) -> list[RejectionNotice]:
     """One notice per rejected upload in a `/status` body; none when all is well."""
     now = _now(now)
     notices = []
     for rejection in status.get("rejections") or []:
         if not isinstance(rejection, dict):
             continue
-        what = OBJECT_LABELS.get(rejection.get("object"), "A data file")
+        what = _(OBJECT_LABELS.get(rejection.get("object"), N_("A data file")))
         since = moment(rejection.get("first_seen"))
-        when = f" on {_utc_text(since)} ({format_age((now - since).total_seconds())} ago)" if since is not None else ""
-        summary = f"**{what}: newest upload rejected**{when}. It failed the API's data checks and is not shown."
-        notices.append(RejectionNotice(summary, one_line(rejection.get("reason") or "no reason given")))
+        when = ""
+        if since is not None:
+            when = _(" on {when} ({age} ago)").format(
+                when=_utc_text(since, language), age=format_age((now - since).total_seconds(), _)
+            )
+        summary = _("**{what}: newest upload rejected**{when}. It failed the API's data checks and is not shown.")
+        reason = one_line(rejection.get("reason") or _("no reason given"))
+        notices.append(RejectionNotice(summary.format(what=what, when=when), reason))
     return notices
 
 
-def showing_text(status: dict[str, Any]) -> str:
+def showing_text(status: dict[str, Any], *, _: Translate = N_, language: str | None = None) -> str:
     """Up to which hour the page shows data: the last good copy's newest observation and forecast."""
     observed_to, forecast_from = moment(status.get("observed_to")), moment(status.get("forecast_from"))
     parts = []
     if observed_to is not None:
-        parts.append(f"observations up to {_utc_text(observed_to)}")
+        parts.append(_("observations up to {when}").format(when=_utc_text(observed_to, language)))
     if forecast_from is not None:
-        parts.append(f"the forecast from {_utc_text(forecast_from)}")
+        parts.append(_("the forecast from {when}").format(when=_utc_text(forecast_from, language)))
     if not parts:
-        return "This page shows the last data that passed the checks."
-    return "This page shows the last data that passed the checks: " + " and ".join(parts) + "."
+        return _("This page shows the last data that passed the checks.")
+    return _("This page shows the last data that passed the checks: {parts}.").format(parts=_(" and ").join(parts))
 
 
-def render_rejections(status: dict[str, Any]) -> bool:
+def render_rejections(status: dict[str, Any], *, _: Translate = N_, language: str | None = None) -> bool:
     """The notice about rejected uploads, if there are any; True when it was shown."""
-    notices = rejection_notices(status)
+    notices = rejection_notices(status, _=_, language=language)
     if not notices:
         return False
     with st.container(border=True, key="rejected_uploads"):
         for notice in notices:
             st.warning(notice.summary, icon=":material/block:")
-            st.text("Why: " + notice.reason)
-        st.caption(showing_text(status))
+            st.text(_("Why: {reason}").format(reason=notice.reason))
+        st.caption(showing_text(status, _=_, language=language))
     return True
 
 
-def render_status(status: dict[str, Any], zone: str = "UTC") -> None:
+def render_status(status: dict[str, Any], zone: str = "UTC", *, _: Translate = N_, language: str | None = None) -> None:
     """The status line (forecast window in `zone`, data age), a 'demo data' badge for the demo bucket,
     a notice for each rejected upload, and a warning when stale (left out when a rejection already
-    says why the data is old)."""
+    says why the data is old). Texts in the page's language: its `_` and `language` (`da`/`en`;
+    None keeps the English formats of before)."""
     if status.get("is_demo"):
         st.badge(
-            "Demo data: synthetic numbers, not real consumption",
+            _("Demo data: synthetic numbers, not real consumption"),
             icon=":material/science:",
             color="orange",
         )
-    st.caption(status_text(status, zone))
+    st.caption(status_text(status, zone, _=_, language=language))
     if status.get("replica_behind"):
         st.caption(
-            ":material/sync: An API replica answered with older data (it has not refreshed yet); "
-            "this page keeps showing the newer data it already had."
+            ":material/sync: "
+            + _(
+                "An API replica answered with older data (it has not refreshed yet); "
+                "this page keeps showing the newer data it already had."
+            )
         )
-    if render_rejections(status):
+    if render_rejections(status, _=_, language=language):
         return
     if status.get("stale"):
-        st.warning(stale_text(status, zone), icon=":material/schedule:")
+        st.warning(stale_text(status, zone, _=_, language=language), icon=":material/schedule:")
 
 
-def render_api_unavailable(error: ApiError, key: str = "retry_api") -> None:
+def render_api_unavailable(error: ApiError, key: str = "retry_api", *, _: Translate = N_) -> None:
     """A warning naming the URL that failed, and a button that clears the cache and tries again."""
     if isinstance(error, DataVersionMismatch):
         st.info(
-            "The forecast API's replicas are switching to new data, and the one that answered has not "
-            "caught up yet. Try again in a moment.",
+            _(
+                "The forecast API's replicas are switching to new data, and the one that answered has not "
+                "caught up yet. Try again in a moment."
+            ),
             icon=":material/sync:",
         )
-        st.button("Try again", key=key, on_click=st.cache_data.clear, icon=":material/refresh:")
+        st.button(_("Try again"), key=key, on_click=st.cache_data.clear, icon=":material/refresh:")
         return
     st.warning(
-        f"The forecast API is not answering at `{error.url}` ({error.message}). "
-        "The page will show data again as soon as the API is back.",
+        _(
+            "The forecast API is not answering at `{url}` ({message}). "
+            "The page will show data again as soon as the API is back."
+        ).format(url=error.url, message=error.message),
         icon=":material/cloud_off:",
     )
-    st.button("Retry", key=key, on_click=st.cache_data.clear, icon=":material/refresh:")
+    st.button(_("Retry"), key=key, on_click=st.cache_data.clear, icon=":material/refresh:")

@@ -11,6 +11,8 @@ from typing import TypeVar
 
 import pandas as pd
 
+from dashboard_common.i18n import short_datetime
+
 UTC = "UTC"
 
 Hourly = TypeVar("Hourly", pd.Series, pd.DataFrame)
@@ -37,9 +39,15 @@ def every_hour(data: Hourly, zone: str | None = None) -> Hourly:
     return data.reindex(hours.tz_convert(zone))
 
 
-def time_label(hour: pd.Timestamp) -> str:
-    """'Sun 29 Oct 02:00 CEST': the zone's abbreviation tells the two 02:00 of a fall-back day apart."""
-    return f"{hour:%a %d %b %H:%M} {hour.tzname()}"
+def time_label(hour: pd.Timestamp, language: str | None = None) -> str:
+    """'Sun 29 Oct 02:00 CEST': the zone's abbreviation tells the two 02:00 of a fall-back day apart.
+
+    With a `language` (`da`/`en`) the weekday and month are Babel's ('søn. 29. okt. 02:00 CEST');
+    None keeps the English format every caller had before languages came.
+    """
+    if language is None:
+        return f"{hour:%a %d %b %H:%M} {hour.tzname()}"
+    return f"{short_datetime(hour, language)} {hour.tzname()}"
 
 
 def moment(value: object) -> pd.Timestamp | None:

@@ -1,9 +1,11 @@
 """Human labels for price-area codes and DE35 consumer-type codes."""
 
+from dashboard_common.i18n import N_, Translate
+
 AREA_LABELS: dict[int, str] = {
-    0: "DK (all Denmark)",
-    1: "DK1 (west of the Great Belt)",
-    2: "DK2 (east)",
+    0: N_("DK (all Denmark)"),
+    1: N_("DK1 (west of the Great Belt)"),
+    2: N_("DK2 (east)"),
 }
 
 # Short descriptions of DE35 codes (Danish Energy's industry grouping). Only codes whose meaning is
@@ -11,9 +13,10 @@ AREA_LABELS: dict[int, str] = {
 CONSUMER_TYPE_DESCRIPTIONS: dict[int, str] = {}
 
 
-def area_label(code: int) -> str:
-    """'DK1 (west of the Great Belt)' for 1; an unknown code is shown as its number."""
-    return AREA_LABELS.get(int(code), str(int(code)))
+def area_label(code: int, _: Translate = N_) -> str:
+    """'DK1 (west of the Great Belt)' for 1, in the page's language (`_`); an unknown code is shown as its number."""
+    label = AREA_LABELS.get(int(code))
+    return str(int(code)) if label is None else _(label)
 
 
 def consumer_type_label(code: int) -> str:

@@ -8,7 +8,7 @@ code span, whose content Markdown shows literally (no links, images, HTML, empha
 """
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 MAX_QUOTED_CHARACTERS = 60
 MAX_QUOTED_VALUES = 5
@@ -54,8 +54,10 @@ def _backtick_runs(text: str) -> list[str]:
     return [*runs, current] if current else runs
 
 
-def quoted_list(values: Iterable[str], limit: int = MAX_QUOTED_VALUES) -> str:
-    """The first `limit` values quoted, comma-separated, and how many more there were."""
+def quoted_list(values: Iterable[str], limit: int = MAX_QUOTED_VALUES, _: Callable[[str], str] = str) -> str:
+    """The first `limit` values quoted, comma-separated, and how many more there were (in the page's language,
+    `_`; `dashboard_common.i18n` imports this module, so the default is the English text itself)."""
     values = list(values)
     shown = ", ".join(quoted(value) for value in values[:limit])
-    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+    more = _(" and {count} more").format(count=len(values) - limit)
+    return shown + (more if len(values) > limit else "")

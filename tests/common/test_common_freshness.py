@@ -116,3 +116,21 @@ def test_render_api_unavailable_names_the_url_and_retry_clears_the_cache() -> No
     app.button(key="retry_api").click().run()
 
     assert app.markdown[0].value == "loads: 2"
+
+
+def test_the_status_line_in_danish_has_danish_words_weekdays_and_months(status) -> None:
+    from dashboard_common.i18n import translator
+
+    danish = translator("da", "frontend")
+    assert status_text(status, DK, now=later(status, 3 * 3600 + 300), _=danish, language="da") == (
+        "Prognose for tors. 15. jun. 02:00 CEST – fre. 16. jun. 01:00 CEST · data indlæst for 3 t. 5 min. siden"
+    )
+    english = translator("en", "frontend")
+    assert status_text(status, DK, now=later(status, 125), _=english, language="en") == status_text(
+        status, DK, now=later(status, 125)
+    )
+    last_ok = datetime.fromisoformat(status["loaded_at"])
+    body = {**status, "stale": True, "last_successful_refresh_at": last_ok.isoformat()}
+    text = stale_text(body, "UTC", now=last_ok + timedelta(days=3), _=danish, language="da")
+    assert text.startswith("API'et har i et stykke tid ikke kunnet opdatere sine data (sidste vellykkede tjek: ")
+    assert text.endswith(", for 3 dage siden). Tallene kan være forældede.")

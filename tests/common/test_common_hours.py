@@ -91,3 +91,9 @@ def test_time_labels_name_the_zone():
 )
 def test_a_moment_is_an_iso_time_or_nothing(value, expected):
     assert moment(value) == expected
+
+
+def test_time_labels_in_either_language_name_the_zone_with_babel_weekdays_and_months():
+    hour = pd.Timestamp("2023-10-29T00:30Z").floor("h").tz_convert(DK)
+    assert time_label(hour, "da") == "søn. 29. okt. 02:00 CEST"
+    assert time_label(hour, "en") == time_label(hour) == "Sun 29 Oct 02:00 CEST"

@@ -116,3 +116,18 @@ def test_what_the_page_shows_reads_times_with_any_offset_alike():
     assert showing_text({}) == "This page shows the last data that passed the checks."
     assert showing_text({"observed_to": 468551}) == "This page shows the last data that passed the checks."
     assert one_line("a\n\tb  c") == "a b c"
+
+
+def test_rejection_notices_in_danish_name_the_file_and_the_time_the_danish_way(bodies):
+    from dashboard_common.i18n import translator
+
+    rejection = bodies["rejected"]["rejections"][0]
+    now = datetime.fromisoformat(rejection["first_seen"]) + timedelta(minutes=12)
+    (notice,) = rejection_notices({"rejections": [rejection]}, now, _=translator("da", "frontend"), language="da")
+    assert notice.summary.startswith("**Målingerne: nyeste upload afvist** den ")
+    assert notice.summary.endswith("(for 12 min. siden). Den bestod ikke API'ets datatjek og vises ikke.")
+    danish = {"observed_to": "2023-06-15T01:00:00+02:00", "forecast_from": "2023-06-15T02:00:00+02:00"}
+    assert showing_text(danish, _=translator("da", "frontend"), language="da") == (
+        "Siden viser de seneste data, der bestod tjekkene: målinger til og med 14. jun. 2023 23:00 UTC "
+        "og prognosen fra 15. jun. 2023 00:00 UTC."
+    )
