@@ -4,6 +4,7 @@ what happened, and written back with only what changed."""
 import pytest
 from dashboard_common.links import read_link, write_link
 from monitoring.aggregate import DEFAULT_THRESHOLD_PERCENT
+from dashboard_common.i18n import N_
 from monitoring.links import VIEWS, link_params, link_values, parse_threshold
 from monitoring.measures import BIAS, MAPE, WAPE
 
@@ -70,7 +71,7 @@ def test_unknown_series_falls_back_with_a_notice_naming_it():
 
 @pytest.mark.parametrize("raw", ["abc", "-3", "0", "nan", "inf", "5000"])
 def test_unusable_threshold_falls_back_to_default_with_a_notice(raw):
-    threshold, notices = parse_threshold((raw,))
+    threshold, notices = parse_threshold(N_, (raw,))
     assert threshold is None
     assert parse_link({"threshold": raw}).values["threshold"] == DEFAULT_THRESHOLD_PERCENT
     (notice,) = notices
