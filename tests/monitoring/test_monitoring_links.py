@@ -2,9 +2,9 @@
 what happened, and written back with only what changed."""
 
 import pytest
+from dashboard_common.i18n import N_
 from dashboard_common.links import read_link, write_link
 from monitoring.aggregate import DEFAULT_THRESHOLD_PERCENT
-from dashboard_common.i18n import N_
 from monitoring.links import VIEWS, link_params, link_values, parse_threshold
 from monitoring.measures import BIAS, MAPE, WAPE
 

@@ -1,6 +1,7 @@
 """The self-contained HTML report: one file, plotly.js inlined once, every section in it."""
 
 import re
+
 import pandas as pd
 import plotly.graph_objects as go
 from monitoring.explanations import FIGURE_MEANINGS, WHEN_MAPE_MISLEADS
