@@ -27,8 +27,10 @@ from monitoring.series import APE, AWAITING, ERROR, OBSERVATION, PREDICTION, awa
 
 AWAITING_FILL = "rgba(245, 165, 36, 0.14)"
 AWAITING_LABEL = N_("awaiting observations")
-RANGE_95_FILL = "rgba(245, 165, 36, 0.12)"
-RANGE_80_FILL = "rgba(245, 165, 36, 0.24)"
+# The ranges differ in the density of their fill: far enough apart (and from the plot) to be told
+# apart under colour-vision deficiency (tests/monitoring/test_colour_vision.py).
+RANGE_95_FILL = "rgba(245, 165, 36, 0.16)"
+RANGE_80_FILL = "rgba(245, 165, 36, 0.42)"
 HALF_HOUR = pd.Timedelta(minutes=30)
 TOP_PANEL = (0.37, 1.0)
 BOTTOM_PANEL = (0.0, 0.31)
@@ -204,7 +206,8 @@ def heatmap_figure(matrix: pd.DataFrame, measure: Measure, threshold: float, lan
     return figure([cells], layout)
 
 
-HOUR_OF_DAY_COLOURS = {"wape": theme.OBSERVED, "mape": theme.FORECAST, "bias": theme.GOOD}
+# Bias in the text colour rather than green: green and blue look alike under tritanopia.
+HOUR_OF_DAY_COLOURS = {"wape": theme.OBSERVED, "mape": theme.FORECAST, "bias": theme.TEXT}
 
 
 def hour_of_day_figure(profile: pd.DataFrame, zone: str = DANISH_TIME, language: str = ENGLISH) -> go.Figure:
