@@ -3,11 +3,11 @@ the chosen figures live in the URL query so a view can be shared.
 
 `?view=One+series&area=1&consumer_type=111&threshold=10&rank=bias&figure=mape`: `view` is the chosen
 view, `rank` the figure the table is ranked and the heatmap coloured by, `figure` the one the hourly
-chart shows (both by API field name). `view` belongs to the page's view chooser (a widget bound to
-the URL: Streamlit keeps it there and ignores a value that is not a view's name); it is only read
-here, to explain an ignored value. The threshold is always in the link; the series once one is
-chosen; the figures only when they are not the defaults. Area 0 (all Denmark) is a real value:
-values are compared with `is None`, never by truthiness.
+chart shows (both by API field name). `view` is the view's English name in either language, so a
+link opens the same view for everyone (a widget bound to the URL would write the name it shows,
+which changes with the language); it is left out for the first view. The threshold is always in
+the link; the series once one is chosen; the figures only when they are not the defaults. Area 0
+(all Denmark) is a real value: values are compared with `is None`, never by truthiness.
 """
 
 import math
@@ -42,10 +42,10 @@ def _parse_int(raw: str | None) -> int | None:
 
 
 def parse_view(_: Translate, raw: Raw) -> Parsed:
-    """A notice when the link names a view the page does not have (the view chooser ignores it)."""
+    """The view the link names (its English name, as written), else the first and a notice."""
     (text,) = raw
     if text in VIEWS:
-        return None, ()
+        return text, ()
     notice = _("The link's view {value} is not one of {views}; showing {default} instead.")
     return None, (notice.format(value=quoted(text), views=", ".join(VIEWS), default=_(VIEWS[0])),)
 
@@ -119,7 +119,7 @@ def link_params(available: Sequence[SeriesKey], _: Translate = N_) -> list[LinkP
         partial(parse_measure, _, HOURLY_MEASURES, N_("hourly figure")),
     )
     return [
-        LinkParam("view", (VIEW_PARAM,), None, partial(parse_view, _)),
+        LinkParam("view", (VIEW_PARAM,), OVER_TIME, partial(parse_view, _), lambda view: (view,)),
         LinkParam(
             "threshold", ("threshold",), DEFAULT_THRESHOLD_PERCENT, partial(parse_threshold, _), _threshold, always=True
         ),
@@ -129,6 +129,8 @@ def link_params(available: Sequence[SeriesKey], _: Translate = N_) -> list[LinkP
     ]
 
 
-def link_values(series: SeriesKey | None, threshold: float, rank: Measure, chart: Measure) -> dict[str, Any]:
+def link_values(
+    series: SeriesKey | None, threshold: float, rank: Measure, chart: Measure, view: str = OVER_TIME
+) -> dict[str, Any]:
     """What the link should say for the page's choices."""
-    return {"series": series, "threshold": threshold, "rank": rank, "figure": chart}
+    return {"view": view, "series": series, "threshold": threshold, "rank": rank, "figure": chart}

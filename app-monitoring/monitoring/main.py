@@ -34,6 +34,7 @@ from monitoring.state import (
     PAGE_TITLE,
     RANK_MEASURE_KEY,
     THRESHOLD_KEY,
+    VIEW_KEY,
     ZONE_KEY,
     page_data,
 )
@@ -107,6 +108,7 @@ page = page_data(api_url, status, version, summary, hourly, st.query_params, lan
 # The URL holds the view: it initialises whatever the session does not know yet (first visit, or
 # state dropped while the API was away); its notices are shown until the user changes the view.
 st.session_state.setdefault(NOTICES_KEY, link_notices + page.link.notices_for())
+st.session_state.setdefault(VIEW_KEY, page.link.values["view"])
 st.session_state.setdefault(THRESHOLD_KEY, page.link.values["threshold"])
 st.session_state.setdefault(RANK_MEASURE_KEY, page.link.values["rank"].label)
 st.session_state.setdefault(CHART_MEASURE_KEY, page.link.values["figure"].label)

@@ -31,6 +31,7 @@ NOTICES_KEY = "link_notices"
 CHART_MEASURE_KEY = "chart_measure"
 RANK_MEASURE_KEY = "rank_measure"
 LANGUAGE_KEY = "language"  # the Dansk / English switch (the link's `lang`)
+VIEW_KEY = "view"  # the view chooser (the link's `view`)
 ZONE_KEY = "zone"  # the Danish time / UTC switch (the link's `tz`)
 
 

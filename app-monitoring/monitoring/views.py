@@ -30,7 +30,7 @@ from monitoring.descriptions import (
 )
 from monitoring.figures import heatmap_figure, hour_of_day_figure, hourly_figure
 from monitoring.language import percent, texts
-from monitoring.links import ONE_SERIES, VIEW_PARAM, VIEWS, SeriesKey, link_values
+from monitoring.links import ONE_SERIES, VIEWS, SeriesKey, link_values
 from monitoring.measures import ALL_MEASURES, BY_LABEL, HOURLY_MEASURES, Measure
 from monitoring.report import page_report
 from monitoring.series import series_csv, series_frame
@@ -41,13 +41,12 @@ from monitoring.state import (
     SERIES_KEY,
     TABLE_KEY,
     THRESHOLD_KEY,
+    VIEW_KEY,
     PageData,
     ViewChoice,
     series_name,
     view_choice,
 )
-
-VIEW_KEY = VIEW_PARAM  # the view chooser keeps the chosen view in the URL under its key
 
 
 def figure_formats(language: str) -> dict:
@@ -102,8 +101,10 @@ def measure_radio(label: str, measures: Sequence[Measure], key: str, language: s
 
 
 def update_link(page: PageData, choice: ViewChoice, series: SeriesKey | None) -> None:
-    """The view's own parameters in the URL; the chosen view's (`view`) is the chooser's."""
-    chosen = link_values(series, st.session_state[THRESHOLD_KEY], choice.rank_measure, choice.chart_measure)
+    """The chosen view and its parameters in the URL."""
+    state = st.session_state
+    view = state.get(VIEW_KEY) or VIEWS[0]
+    chosen = link_values(series, state[THRESHOLD_KEY], choice.rank_measure, choice.chart_measure, view)
     write_link(st.query_params, page.params, chosen)
 
 
@@ -381,15 +382,14 @@ def views(page: PageData) -> None:
     threshold = _threshold(page.language)
     # One view at a time: only the chosen view runs and is drawn, so a page load draws one or two
     # charts rather than four and a data grid. The chosen view is in the link (`view=`), by its
-    # English name in either language (the chooser shows it translated).
+    # English name in either language (the chooser shows it translated; `update_link` writes it:
+    # a chooser bound to the URL would write the translated name).
     open_view = st.segmented_control(
         _("View"),
         list(VIEWS),
-        default=VIEWS[0],
         format_func=_,
         required=True,
         key=VIEW_KEY,
-        bind="query-params",
         on_change=forget_link_notices,
         label_visibility="collapsed",
     )

@@ -115,7 +115,7 @@ def test_an_unknown_view_gives_a_notice_naming_the_views():
     assert "`by series`" in notice and "Over time, By series, One series" in notice
 
 
-def test_writing_the_link_changes_only_what_differs_and_leaves_the_open_view_alone():
+def test_writing_the_link_changes_only_what_differs():
     changed: list[str] = []
 
     class Recording(dict):
@@ -124,7 +124,7 @@ def test_writing_the_link_changes_only_what_differs_and_leaves_the_open_view_alo
             super().__setitem__(key, value)
 
     query = Recording({"view": "One series", "threshold": "10", "area": "1", "consumer_type": "111", "rank": "bias"})
-    write_link(query, params(), link_values((1, 462), 10.0, WAPE, WAPE))
+    write_link(query, params(), link_values((1, 462), 10.0, WAPE, WAPE, "One series"))
     assert query == {"view": "One series", "threshold": "10", "area": "1", "consumer_type": "462"}
     assert changed == ["consumer_type"]
 
