@@ -107,6 +107,13 @@ def headers(language: str = ENGLISH) -> dict[str, str]:
     return figures | named
 
 
+def beyond_cells(table: pd.DataFrame) -> list[SeriesKey]:
+    """The (area, consumer_type) of every row flagged `Beyond threshold` (see `flag_beyond_threshold`):
+    the heatmap marks these cells, so what is bad does not rest on colour alone."""
+    flagged = table[table[BEYOND_THRESHOLD]]
+    return [(int(area), int(code)) for area, code in zip(flagged[AREA], flagged[CONSUMER_TYPE], strict=True)]
+
+
 def breakdown_csv(table: pd.DataFrame, language: str = ENGLISH) -> bytes:
     """The table as CSV with the raw codes and headers in the page's language, for a spreadsheet or
     a bug report (numbers with a point: what every spreadsheet reads from CSV)."""

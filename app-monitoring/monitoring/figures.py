@@ -7,9 +7,11 @@ the shared theme so both dashboards draw observations, predictions, errors and t
 Every text is in the page's language (`language`), numbers with its separators (`layout.separators`);
 hours are drawn on the page's clock (`monitoring.clock`: the frames' index is in the zone the API
 was asked for). Colour is never the only difference between series: lines differ in dash, markers
-in symbol, ranges in fill, and the heatmap writes its values in the cells
+in symbol, ranges in fill, and the heatmap marks the cells beyond the threshold with a cross
 (`tests/monitoring/test_colour_vision.py` checks the colours under colour-vision deficiency).
 """
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -166,9 +168,37 @@ def _colour_scale(values: np.ndarray, measure: Measure, threshold: float) -> dic
     return {"colorscale": SEQUENTIAL, "zmin": 0, "zmax": max(2.0, extent)}  # MASE: 1 = "same hour last week"
 
 
-def heatmap_figure(matrix: pd.DataFrame, measure: Measure, threshold: float, language: str = ENGLISH) -> go.Figure:
+def _beyond_marks(beyond: Sequence[tuple[int, int]], language: str) -> list[dict]:
+    """A cross on each cell beyond the threshold (white with a dark outline, visible on any colour of
+    the scale), named in the legend: what is bad does not rest on colour alone."""
+    if not beyond:
+        return []
+    _ = texts(language)
+    name = _("beyond threshold")
+    return [
+        scatter(
+            x=[area_label(area, _) for area, _code in beyond],
+            y=[consumer_type_label(code) for _area, code in beyond],
+            name=name,
+            mode="markers",
+            marker={"symbol": "x", "size": 9, "color": theme.TEXT, "line": {"width": 1.2, "color": theme.BACKGROUND}},
+            hoverinfo="skip",
+            showlegend=True,
+        )
+    ]
+
+
+def heatmap_figure(
+    matrix: pd.DataFrame,
+    measure: Measure,
+    threshold: float,
+    language: str = ENGLISH,
+    beyond: Sequence[tuple[int, int]] = (),
+) -> go.Figure:
     """`measure` per consumer type (rows) and area (columns); blank cells could not be computed.
-    Each cell also writes its value (one decimal), so the colour is never the only way to read it."""
+    The cells of `beyond` (the series flagged beyond the threshold, `breakdown.beyond_cells`) carry
+    a cross, so the worst cells are told by shape as well as colour; every value is in the hover and
+    in the table beside the heatmap."""
     _ = texts(language)
     values = matrix.to_numpy(dtype=float)
     unit = " %" if measure.percent else ""
@@ -179,8 +209,6 @@ def heatmap_figure(matrix: pd.DataFrame, measure: Measure, threshold: float, lan
         y=[consumer_type_label(code) for code in matrix.index],
         colorbar={"title": {"text": measure.unit_name(_)}},
         hovertemplate=hover + "<extra></extra>",
-        texttemplate="%{z:.1f}",
-        textfont={"size": 10, "color": theme.TEXT},
         xgap=2,
         ygap=1,
         **_colour_scale(values, measure, threshold),
@@ -202,8 +230,10 @@ def heatmap_figure(matrix: pd.DataFrame, measure: Measure, threshold: float, lan
         "height": max(320, 18 * len(matrix.index) + 150),
         "hovermode": "closest",
         "margin": {"t": 100},
+        "showlegend": bool(beyond),
+        "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "top", "xanchor": "left"},
     }
-    return figure([cells], layout)
+    return figure([cells, *_beyond_marks(beyond, language)], layout)
 
 
 # Bias in the text colour rather than green: green and blue look alike under tritanopia.

@@ -147,7 +147,7 @@ def report_sections(
         ReportSection(
             _("Breakdown by series"),
             text=_("Worst {figure} first.").format(figure=rank_measure.name(_)),
-            figure=heatmap_figure(matrix, rank_measure, threshold, language),
+            figure=heatmap_figure(matrix, rank_measure, threshold, language, breakdown.beyond_cells(choice.ranked)),
             description=heatmap_description(matrix, rank_measure, language),
             table=table.rename(columns=breakdown.headers(language)),
         ),

@@ -238,7 +238,8 @@ def by_series(page: PageData, choice: ViewChoice) -> None:
         series_table(choice, language)
     with heatmap_column:
         matrix = breakdown.heatmap_matrix(ranked, rank_measure)
-        plotly_chart(heatmap_figure(matrix, rank_measure, choice.threshold, language), key="heatmap")
+        beyond = breakdown.beyond_cells(ranked)
+        plotly_chart(heatmap_figure(matrix, rank_measure, choice.threshold, language, beyond), key="heatmap")
         chart_description(heatmap_description(matrix, rank_measure, language))
 
 

@@ -90,7 +90,7 @@ def warm_up() -> None:
         figures = [
             hourly_figure(frame[BIAS.field], BIAS, 10.0, trailing_day(frame, BIAS), language),
             hour_of_day_figure(profile, DANISH_TIME, language),
-            heatmap_figure(matrix, ALL_MEASURES[0], 10.0, language),
+            heatmap_figure(matrix, ALL_MEASURES[0], 10.0, language, breakdown.beyond_cells(table)[:1] or [(1, 111)]),
             series_figure(detail, (1, 111), language),
         ]
         for figure in figures:

@@ -19,7 +19,7 @@ import pytest
 from colorspacious import cspace_convert, deltaE
 from dashboard_common import theme
 from monitoring.aggregate import hour_of_day_frame, hourly_frame, trailing_day
-from monitoring.breakdown import breakdown_table, heatmap_matrix
+from monitoring.breakdown import beyond_cells, breakdown_table, coverage_floors, flag_beyond_threshold, heatmap_matrix
 from monitoring.clock import DANISH_TIME
 from monitoring.figures import heatmap_figure, hour_of_day_figure, hourly_figure, series_figure
 from monitoring.measures import BIAS, COVERAGE_80, WAPE
@@ -110,13 +110,23 @@ def test_series_chart_lines_and_ranges_stay_apart(fixture_api):
 
 
 @pytest.mark.parametrize("measure", [WAPE, BIAS, COVERAGE_80])
-def test_heatmap_scales_stay_apart_and_every_cell_writes_its_value(edge_api, measure):
-    table = breakdown_table(edge_api.answer("/api/v2/monitoring/summary")[1])
-    cells = heatmap_figure(heatmap_matrix(table, measure), measure, 10.0).data[0]
+def test_heatmap_scales_stay_apart_and_cells_beyond_the_threshold_carry_a_cross(edge_api, measure):
+    summary = edge_api.answer("/api/v2/monitoring/summary")[1]
+    table = flag_beyond_threshold(breakdown_table(summary), measure, 0.5, coverage_floors(summary))
+    beyond = beyond_cells(table)
+    figure = heatmap_figure(heatmap_matrix(table, measure), measure, 0.5, beyond=beyond)
+    cells = figure.data[0]
     stops = {f"stop {position}": colour for position, colour in cells.colorscale}
     distance, pair = closest_pair(stops)
     assert distance >= MIN_DELTA_E, pair
-    assert cells.texttemplate == "%{z:.1f}"  # the value, not only its colour
+    # Not colour alone: a cross on exactly the flagged cells, named in the legend.
+    assert beyond or measure is COVERAGE_80, "a 0.5 % threshold flags some WAPE and bias"
+    if beyond:
+        (marks,) = figure.data[1:]
+        assert (marks.marker.symbol, marks.name, figure.layout.showlegend) == ("x", "beyond threshold", True)
+        assert len(marks.x) == len(beyond) == int(table["Beyond threshold"].sum())
+    else:
+        assert figure.data[1:] == ()
 
 
 def test_the_check_fails_for_colours_a_deficiency_merges():
