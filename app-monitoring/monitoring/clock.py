@@ -30,7 +30,7 @@ ZONE_NAMES = {DANISH_TIME: N_("Danish time"), UTC: N_("UTC")}
 ZONE_BY_LINK_VALUE = {"dk": DANISH_TIME, "europe/copenhagen": DANISH_TIME, "utc": UTC}
 LINK_VALUE_BY_ZONE = {DANISH_TIME: "dk", UTC: "utc"}
 HALF_HOUR = pd.Timedelta(minutes=30)
-MAX_DAY_TICKS = 8  # a phone's width holds about this many day labels
+MAX_DAY_TICKS = 5  # a phone's width (390 px) holds this many day labels
 
 
 def zone_name(zone: str, _: Translate = N_) -> str:

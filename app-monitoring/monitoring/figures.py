@@ -41,6 +41,9 @@ DISTRIBUTION_PANEL = (0.84, 1.0)
 DIVERGING = [[0.0, theme.OBSERVED], [0.5, "#1f3b57"], [1.0, theme.ERROR]]
 SEQUENTIAL = [[0.0, "#1f3b57"], [0.5, theme.FORECAST], [1.0, theme.ERROR]]
 SEQUENTIAL_REVERSED = [[0.0, theme.ERROR], [0.5, theme.FORECAST], [1.0, "#1f3b57"]]
+# Below the x axis and its title: above the plot, a phone's narrow width made the legend wrap under
+# the chart's title.
+LEGEND_UNDER_AXIS_TITLE = {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.3, "yanchor": "top"}
 ROLLING_NAME = N_("24 h pooled (click to show)")
 # Markers told apart by shape as well as colour (hour-of-day chart).
 SYMBOLS = {"wape": "circle", "mape": "square", "bias": "diamond"}
@@ -141,9 +144,9 @@ def hourly_figure(
         "yaxis": _hourly_yaxis(values, measure, threshold, language),
         "xaxis": time_axis(values.index, str(values.index.tz or "UTC"), language),
         "separators": separators(language),
-        "height": 400,
-        "margin": {"t": 90},
-        "legend": {"y": 1.06},
+        "height": 430,
+        "margin": {"t": 50, "b": 110},
+        "legend": LEGEND_UNDER_AXIS_TITLE,
         "shapes": shapes,
         "annotations": annotations,
     }
@@ -259,7 +262,7 @@ def hour_of_day_figure(profile: pd.DataFrame, zone: str = DANISH_TIME, language:
         for measure in HOURLY_MEASURES
     ]
     layout = {
-        "title": {"text": _("Error by hour of day (pooled over the window)")},
+        "title": {"text": _("Error by hour of day")},
         "separators": separators(language),
         "xaxis": {
             "title": {"text": _("Hour of day ({zone})").format(zone=clock)},
@@ -269,9 +272,9 @@ def hour_of_day_figure(profile: pd.DataFrame, zone: str = DANISH_TIME, language:
             "range": [-0.5, 23.5],
         },
         "yaxis": {"title": {"text": "%"}, "zeroline": True, "zerolinecolor": theme.THRESHOLD},
-        "height": 360,
-        "margin": {"t": 90},
-        "legend": {"y": 1.06},
+        "height": 390,
+        "margin": {"t": 50, "b": 110},
+        "legend": LEGEND_UNDER_AXIS_TITLE,
     }
     return figure(traces, layout)
 

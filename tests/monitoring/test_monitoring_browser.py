@@ -83,7 +83,7 @@ def screenshot():
 def test_each_view_draws_its_charts_and_the_page_explains_the_figures(page, dashboard, worst_first, screenshot):
     open_page(page, f"{dashboard}/?threshold=3")
     expect(page.get_by_role("heading", name="Forecast monitoring")).to_be_visible()
-    assert chart_titles(page) == ["WAPE over all series, per hour", "Error by hour of day (pooled over the window)"]
+    assert chart_titles(page) == ["WAPE over all series, per hour", "Error by hour of day"]
     expect(page.get_by_text("threshold 3 %").first).to_be_visible()
     expect(page.get_by_text("When MAPE misleads: a small consumer type")).to_be_visible()
     headline = page.locator('[data-testid="stMetric"]').first
@@ -244,7 +244,7 @@ def test_the_page_in_danish_says_so_to_the_browser_and_reads_in_danish(browser, 
         expect(page.get_by_role("heading", name="Overvågning af prognoser", level=1)).to_be_visible()
         assert chart_titles(page)[:2] == [
             "WAPE for alle serier, pr. time",
-            "Fejl efter time på døgnet (samlet over vinduet)",
+            "Fejl efter time på døgnet",
         ]
         texts = caption_texts(page)
         assert "Graf over WAPE for alle serier time for time" in texts

@@ -57,7 +57,7 @@ def test_lang_da_shows_the_page_in_danish_with_danish_numbers(app, page_api):
     assert headline[0].value == danish_percent(last_7d["wape"])
     assert "Seneste 7 dage" in page.table[0].value.columns
     assert titles(page)[0] == "WAPE for alle serier, pr. time"
-    assert titles(page)[1] == "Fejl efter time på døgnet (samlet over vinduet)"
+    assert titles(page)[1] == "Fejl efter time på døgnet"
     assert "Graf over WAPE for alle serier time for time" in texts(page.caption)
     assert page.radio(key="language").value == "da"
     assert page.query_params["lang"] == "da"
