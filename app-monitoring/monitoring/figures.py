@@ -406,7 +406,12 @@ def _series_layout(
     _ = texts(language)
     zone = str(frame.index.tz or "UTC")
     titles = [_panel_title(_(text), top, across) for text, top, across in PANEL_TITLES]
+    # No fixed x range here: with one on the error panel's axis, plotly.js autoranged that panel's
+    # y axis (shared with the histogram's) to the histogram's counts instead of the errors.
     top_axis = time_axis(frame.index, zone, language, with_title=False)
+    top_axis.pop("range", None)
+    bottom_axis = time_axis(frame.index, zone, language)
+    bottom_axis.pop("range", None)
     return {
         "title": {"text": title_text},
         "separators": separators(language),
@@ -414,7 +419,7 @@ def _series_layout(
         "margin": {"t": 110},
         "legend": {"y": 1.08},
         "xaxis": top_axis | {"anchor": "y", "matches": "x2", "showticklabels": False, "domain": list(TIME_PANELS)},
-        "xaxis2": time_axis(frame.index, zone, language) | {"anchor": "y2", "domain": list(TIME_PANELS)},
+        "xaxis2": bottom_axis | {"anchor": "y2", "domain": list(TIME_PANELS)},
         "xaxis3": {"anchor": "y3", "title": {"text": _("hours")}, "domain": list(DISTRIBUTION_PANEL)},
         "yaxis": {"domain": list(TOP_PANEL), "title": {"text": "kWh"}},
         "yaxis2": {

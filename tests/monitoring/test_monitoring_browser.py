@@ -272,7 +272,7 @@ def test_switching_to_english_and_utc_on_the_page_follows_in_the_document_and_li
 
 
 @pytest.mark.parametrize("view", ["Over time", "One series"])
-def test_the_danish_page_on_a_phone(browser, dashboard, worst_first, view):
+def test_the_danish_page_on_a_phone(browser, dashboard, worst_first, api_on_fixture_bucket, view):
     """390 px wide: the Danish page with its switches, charts and text alternatives, for a person to look at."""
     context = browser.new_context(locale="da-DK", **PHONE)
     page = context.new_page()
@@ -281,6 +281,15 @@ def test_the_danish_page_on_a_phone(browser, dashboard, worst_first, view):
         open_page(page, dashboard + "/" + query, view)
         assert page.evaluate(DOCUMENT_LANGUAGE) == "da"
         assert "Graf over" in caption_texts(page)
+        if view == "One series":
+            # The error panel's axis spans the API's errors (it once autoranged to the histogram's
+            # counts, 0-4, when the time axis had a fixed range).
+            v2 = api_on_fixture_bucket.removesuffix("/api/v1") + "/api/v2"
+            area, consumer_type = worst_first[0]
+            hours = httpx.get(f"{v2}/monitoring/series/{area}/{consumer_type}", timeout=10).json()["hours"]
+            errors = [hour["error_kwh"] for hour in hours if hour["error_kwh"] is not None]
+            low, high = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.yaxis2.range")
+            assert low <= min(errors) and high >= max(errors), (low, high, min(errors), max(errors))
         height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 4000")
         page.set_viewport_size({"width": 390, "height": min(height + 200, 12_000)})
         page.wait_for_timeout(800)
