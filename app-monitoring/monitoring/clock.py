@@ -89,11 +89,14 @@ def day_ticks(index: pd.DatetimeIndex, language: str) -> tuple[list[pd.Timestamp
     midnights = [midnight for midnight in midnights if first - HALF_HOUR <= midnight <= last + HALF_HOUR]
     step = max(1, math.ceil(len(midnights) / MAX_DAY_TICKS))
     midnights = midnights[::step]
-    day = "d. MMM" if language == DANISH else "d MMM"
+    # Short labels so the ticks fit a phone's width: the month only on the first tick and on the 1st.
+    with_month, day_only = ("d. MMM", "d.") if language == DANISH else ("d MMM", "d")
     locale = LOCALES[language]
     labels = [
-        f"{format_date(midnight, 'EEE', locale=locale)}<br>{format_date(midnight, day, locale=locale)}"
-        for midnight in midnights
+        format_date(midnight, "EEE", locale=locale)
+        + "<br>"
+        + format_date(midnight, with_month if index == 0 or midnight.day == 1 else day_only, locale=locale)
+        for index, midnight in enumerate(midnights)
     ]
     return list(instants(pd.DatetimeIndex(midnights))), labels
 

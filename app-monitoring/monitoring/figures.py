@@ -406,10 +406,10 @@ def _series_layout(
     _ = texts(language)
     zone = str(frame.index.tz or "UTC")
     titles = [_panel_title(_(text), top, across) for text, top, across in PANEL_TITLES]
-    # No fixed x range here: with one on the error panel's axis, plotly.js autoranged that panel's
-    # y axis (shared with the histogram's) to the histogram's counts instead of the errors.
+    # The x range is fixed on the top panel's axis only (the error panel's matches it): with a range
+    # on the error panel's own axis, plotly.js autoranged that panel's y axis (shared with the
+    # histogram's) to the histogram's counts instead of the errors.
     top_axis = time_axis(frame.index, zone, language, with_title=False)
-    top_axis.pop("range", None)
     bottom_axis = time_axis(frame.index, zone, language)
     bottom_axis.pop("range", None)
     return {
