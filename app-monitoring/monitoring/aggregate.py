@@ -3,14 +3,14 @@
 Built from `/api/v2/monitoring/hourly` (fractions, ISO times) on the shared hourly axis
 (`dashboard_common.hours`): hours the API does not list become rows of NaN, so charts break the
 line there instead of drawing across the gap. Every figure here is the API's, in display units: the
-trailing-24-hour lines (`<figure>_24h`) and the hour-of-day profile (`/monitoring/hour_of_day`, in
-Danish time) are pooled by the API over the compared series-hours, not averaged here.
+trailing-24-hour lines (`<figure>_24h`) and the hour-of-day profile (`/monitoring/hour_of_day`, on the
+page's clock) are pooled by the API over the compared series-hours, not averaged here.
 """
 
 from dataclasses import dataclass
 
 import pandas as pd
-from dashboard_common.hours import every_hour, parse_times
+from dashboard_common.hours import UTC, every_hour, parse_times
 
 from monitoring.measures import HOURLY_MEASURES, Measure
 
@@ -18,14 +18,13 @@ DEFAULT_THRESHOLD_PERCENT = 10.0
 HOURS_PER_DAY = 24
 SERIES_COMPARED = "series_compared"
 TRAILING_DAY = "_24h"  # suffix of the API's figure pooled over the 24 hours ending at each hour
-PROFILE_ZONE = "Europe/Copenhagen"  # the hour-of-day profile is drawn on Danish clocks
 
 
-def hourly_frame(hourly: dict) -> pd.DataFrame:
-    """One row per hour from the first to the last listed: each hourly figure and its trailing-24-hour
-    line (`wape_24h`, ...) in display units."""
+def hourly_frame(hourly: dict, zone: str = UTC) -> pd.DataFrame:
+    """One row per hour from the first to the last listed, in `zone` (the one the API was asked
+    for): each hourly figure and its trailing-24-hour line (`wape_24h`, ...) in display units."""
     rows = hourly["hours"]
-    index = parse_times([row["time"] for row in rows], name="time")
+    index = parse_times([row["time"] for row in rows], zone, name="time")
     displayed = [(measure.field + suffix, measure) for measure in HOURLY_MEASURES for suffix in ("", TRAILING_DAY)]
     frame = pd.DataFrame(
         {column: [measure.display(row.get(column)) for row in rows] for column, measure in displayed}

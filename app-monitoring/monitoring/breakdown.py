@@ -6,16 +6,19 @@ Figures are in display units (see `measures`); a figure the API could not comput
 """
 
 import pandas as pd
+from dashboard_common.i18n import ENGLISH, N_
 from dashboard_common.labels import area_label, consumer_type_label
 
+from monitoring.language import texts
 from monitoring.measures import ALL_MEASURES, COVERAGE_80, COVERAGE_95, MASE, THRESHOLDED, Measure
 
 AREA = "area"
 CONSUMER_TYPE = "consumer_type"
-AREA_LABEL = "Area"
-CONSUMER_TYPE_LABEL = "Consumer type"
-HOURS_COMPARED = "Hours compared"
-BEYOND_THRESHOLD = "Beyond threshold"
+# Column names: English keys; a viewer reads them translated (`headers`).
+AREA_LABEL = N_("Area")
+CONSUMER_TYPE_LABEL = N_("Consumer type")
+HOURS_COMPARED = N_("Hours compared")
+BEYOND_THRESHOLD = N_("Beyond threshold")
 FIGURE_COLUMNS = [measure.unit_label for measure in ALL_MEASURES]
 COLUMNS = [AREA, CONSUMER_TYPE, AREA_LABEL, CONSUMER_TYPE_LABEL, *FIGURE_COLUMNS, HOURS_COMPARED, BEYOND_THRESHOLD]
 # MASE above 1 means "same hour last week" would have done better (the definition of MASE).
@@ -24,13 +27,14 @@ MASE_CEILING = 1.0
 SeriesKey = tuple[int, int]
 
 
-def breakdown_table(summary: dict) -> pd.DataFrame:
-    """One row per series, in the API's order; `rank` orders it."""
+def breakdown_table(summary: dict, language: str = ENGLISH) -> pd.DataFrame:
+    """One row per series, in the API's order; `rank` orders it. Areas are named in the page's language."""
+    _ = texts(language)
     rows = [
         {
             AREA: entry["area"],
             CONSUMER_TYPE: entry["consumer_type"],
-            AREA_LABEL: area_label(entry["area"]),
+            AREA_LABEL: area_label(entry["area"], _),
             CONSUMER_TYPE_LABEL: consumer_type_label(entry["consumer_type"]),
             **{measure.unit_label: measure.display(entry.get(measure.field)) for measure in ALL_MEASURES},
             HOURS_COMPARED: entry["hours_compared"],
@@ -95,6 +99,22 @@ def heatmap_matrix(table: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     return matrix.sort_index(axis=0).sort_index(axis=1)
 
 
-def breakdown_csv(table: pd.DataFrame) -> bytes:
-    """The table as CSV with the raw codes, for a spreadsheet or a bug report."""
-    return table.to_csv(index=False).encode("utf-8")
+def headers(language: str = ENGLISH) -> dict[str, str]:
+    """Every column's header in the page's language (the codes keep their API names)."""
+    _ = texts(language)
+    figures = {measure.unit_label: measure.unit_name(_) for measure in ALL_MEASURES}
+    named = {column: _(column) for column in (AREA_LABEL, CONSUMER_TYPE_LABEL, HOURS_COMPARED, BEYOND_THRESHOLD)}
+    return figures | named
+
+
+def beyond_cells(table: pd.DataFrame) -> list[SeriesKey]:
+    """The (area, consumer_type) of every row flagged `Beyond threshold` (see `flag_beyond_threshold`):
+    the heatmap marks these cells, so what is bad does not rest on colour alone."""
+    flagged = table[table[BEYOND_THRESHOLD]]
+    return [(int(area), int(code)) for area, code in zip(flagged[AREA], flagged[CONSUMER_TYPE], strict=True)]
+
+
+def breakdown_csv(table: pd.DataFrame, language: str = ENGLISH) -> bytes:
+    """The table as CSV with the raw codes and headers in the page's language, for a spreadsheet or
+    a bug report (numbers with a point: what every spreadsheet reads from CSV)."""
+    return table.rename(columns=headers(language)).to_csv(index=False).encode("utf-8")

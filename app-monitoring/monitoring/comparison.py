@@ -7,17 +7,20 @@ lays them out and says how much each moved.
 
 import pandas as pd
 from dashboard_common.hours import parse_times
+from dashboard_common.i18n import ENGLISH, N_
 
-from monitoring.measures import ALL_MEASURES, Measure
+from monitoring.clock import UTC, span_text
+from monitoring.language import decimal, texts
+from monitoring.measures import ALL_MEASURES, BY_LABEL, Measure
 
 PERIOD_LABELS = {
-    "last_24h": "Last 24 h",
-    "week_before": "Same 24 h a week earlier",
-    "last_7d": "Last 7 days",
-    "previous_7d": "7 days before",
+    "last_24h": N_("Last 24 h"),
+    "week_before": N_("Same 24 h a week earlier"),
+    "last_7d": N_("Last 7 days"),
+    "previous_7d": N_("7 days before"),
 }
-WINDOW_LABEL = "Whole window"
-FIGURE = "Figure"
+WINDOW_LABEL = N_("Whole window")
+FIGURE = N_("Figure")
 
 
 def period_figures(summary: dict, period: str) -> dict | None:
@@ -51,16 +54,26 @@ def change(summary: dict, measure: Measure, period: str, earlier: str) -> float 
     return current - previous
 
 
-def formatted(table: pd.DataFrame) -> pd.DataFrame:
-    """The table as text, two decimals, a dash where a figure is unknown, figures as the index."""
-    shown = table.set_index(FIGURE)
-    return shown.apply(lambda column: column.map(lambda value: "–" if pd.isna(value) else f"{value:.2f}"))
+def translated(table: pd.DataFrame, language: str = ENGLISH) -> pd.DataFrame:
+    """The table with its headers and figure names in the page's language (values untouched)."""
+    _ = texts(language)
+    figure_names = {measure.unit_label: measure.unit_name(_) for measure in BY_LABEL.values()}
+    headers = {column: _(column) for column in table.columns}
+    return table.assign(**{FIGURE: table[FIGURE].map(figure_names)}).rename(columns=headers)
 
 
-def period_span(summary: dict, name: str) -> str:
-    """A summary period's hours as text ('08 Jun 00:00 – 14 Jun 23:00 UTC'), or '' when it has none."""
+def formatted(table: pd.DataFrame, language: str = ENGLISH) -> pd.DataFrame:
+    """The table as text in the page's language: two decimals in its number format, a dash where a
+    figure is unknown, figures (translated) as the index."""
+    shown = translated(table, language).set_index(texts(language)(FIGURE))
+    return shown.apply(lambda column: column.map(lambda value: decimal(None if pd.isna(value) else value, language)))
+
+
+def period_span(summary: dict, name: str, zone: str = UTC, language: str = ENGLISH) -> str:
+    """A summary period's hours in `zone` and the page's language ('tir. 6. jun. 02:00 CEST – ...'),
+    or '' when it has none."""
     period = (summary.get("periods") or {}).get(name)
     if not period or not period.get("from") or not period.get("to"):
         return ""
-    start, end = parse_times([period["from"], period["to"]])
-    return f"{start:%d %b %H:%M} – {end:%d %b %H:%M} UTC"
+    start, end = parse_times([period["from"], period["to"]], zone)
+    return span_text(start, end, language)

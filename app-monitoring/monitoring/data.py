@@ -5,7 +5,8 @@ Monitoring data changes only when the API loads new data, so its loaders take th
 at once, the TTL only bounds memory, and only answers of that version are accepted
 (see `dashboard_common.status`, which also loads the status itself, briefly cached). Errors are
 raised, never cached: the next rerun asks the API again. The series chart is cached the same way, as
-the JSON the browser draws.
+the JSON the browser draws. Every monitoring request carries the page's zone (`tz`), so the API sends
+its hours in it; the zone is part of each cache key, and the language part of the chart's.
 """
 
 from typing import Any
@@ -15,7 +16,6 @@ from dashboard_common.charts import ChartData, chart_data
 from dashboard_common.client import ApiClient, configured_api_root
 from dashboard_common.status import newest_status, shared_client
 
-from monitoring.aggregate import PROFILE_ZONE
 from monitoring.figures import series_figure
 from monitoring.series import series_frame
 
@@ -39,29 +39,31 @@ def load_status(base_url: str) -> dict[str, Any]:
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False)
-def load_summary(base_url: str, data_version: str) -> dict:
-    return _client(base_url, data_version).monitoring_summary()
+def load_summary(base_url: str, data_version: str, zone: str) -> dict:
+    return _client(base_url, data_version).monitoring_summary(zone)
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False)
-def load_hourly(base_url: str, data_version: str) -> dict:
-    return _client(base_url, data_version).monitoring_hourly()
+def load_hourly(base_url: str, data_version: str, zone: str) -> dict:
+    return _client(base_url, data_version).monitoring_hourly(zone)
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False)
-def load_hour_of_day(base_url: str, data_version: str) -> dict:
-    """The error per hour of the day on Danish clocks, pooled by the API."""
-    return _client(base_url, data_version).monitoring_hour_of_day(PROFILE_ZONE)
+def load_hour_of_day(base_url: str, data_version: str, zone: str) -> dict:
+    """The error per hour of the day on the clocks of `zone`, pooled by the API."""
+    return _client(base_url, data_version).monitoring_hour_of_day(zone)
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=256)
-def load_monitored_series(base_url: str, data_version: str, area: int, consumer_type: int) -> dict:
-    return _client(base_url, data_version).monitoring_series(area, consumer_type)
+def load_monitored_series(base_url: str, data_version: str, area: int, consumer_type: int, zone: str) -> dict:
+    return _client(base_url, data_version).monitoring_series(area, consumer_type, zone)
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=64)
-def series_chart(base_url: str, data_version: str, area: int, consumer_type: int) -> ChartData:
-    """The series' chart, built and serialised once per data version: choosing a series seen before
-    only sends it again."""
-    detail = series_frame(load_monitored_series(base_url, data_version, area, consumer_type))
-    return chart_data(series_figure(detail, (area, consumer_type)))
+def series_chart(
+    base_url: str, data_version: str, area: int, consumer_type: int, zone: str, language: str
+) -> ChartData:
+    """The series' chart in `zone` and `language`, built and serialised once per data version:
+    choosing a series seen before only sends it again."""
+    detail = series_frame(load_monitored_series(base_url, data_version, area, consumer_type, zone))
+    return chart_data(series_figure(detail, (area, consumer_type), language))

@@ -2,11 +2,16 @@
 
 The API sends fractions (0.05 = 5 %) and a ratio for MASE; people read percentages, so the
 conversion to display units happens here and everything downstream works in display units.
+`label` is the figure's English name and its key (widgets, link, catalogue message id); `name(_)`
+is what a viewer reads, in the page's language.
 """
 
 from dataclasses import dataclass
 
+from dashboard_common.i18n import ENGLISH, N_, Translate
+
 from monitoring.explanations import FIGURE_MEANINGS
+from monitoring.language import DASH, decimal, percent
 
 
 @dataclass(frozen=True)
@@ -14,18 +19,31 @@ class Measure:
     """One error figure; `rank_key` orders series worst first (higher key = worse)."""
 
     field: str  # name in the API's answers
-    label: str
+    label: str  # the English name: a key, and the message id of its translations
     percent: bool  # shown in percent (the API's fraction x 100); else a plain ratio
     signed: bool = False  # bias: the size of the value is what is bad, in either direction
     target: float | None = None  # coverage: the honest value; further below it is worse
 
     @property
     def unit_label(self) -> str:
+        """The English column name (tables keep it; a viewer reads `unit_name`)."""
         return f"{self.label} (%)" if self.percent else self.label
 
     @property
     def meaning(self) -> str:
         return FIGURE_MEANINGS[self.label]
+
+    def name(self, _: Translate = N_) -> str:
+        """The figure's name in the page's language."""
+        return _(self.label)
+
+    def unit_name(self, _: Translate = N_) -> str:
+        """The figure's name with its unit, in the page's language: 'Dækning 80 % (%)'."""
+        return f"{self.name(_)} (%)" if self.percent else self.name(_)
+
+    def meaning_in(self, _: Translate = N_) -> str:
+        """What the figure means, in the page's language."""
+        return _(self.meaning)
 
     def display(self, fraction: float | None) -> float | None:
         """The API's value in display units (None stays None)."""
@@ -41,21 +59,25 @@ class Measure:
             return self.target - shown
         return shown
 
-    def text(self, fraction: float | None) -> str:
-        shown = self.display(fraction)
-        if shown is None:
-            return "–"
+    def shown_text(self, shown: float | None, language: str = ENGLISH) -> str:
+        """A value in display units as the page writes it: '5,23 %' (da), '+1.20 %' (bias), '0.87' (MASE)."""
+        if shown is None or shown != shown:
+            return DASH
         if self.percent:
-            return f"{shown:+.2f} %" if self.signed else f"{shown:.2f} %"
-        return f"{shown:.2f}"
+            return percent(shown, language, signed=self.signed)
+        return decimal(shown, language)
+
+    def text(self, fraction: float | None, language: str = ENGLISH) -> str:
+        """The API's value as the page writes it, in the page's language's number format."""
+        return self.shown_text(self.display(fraction), language)
 
 
-MAPE = Measure("mape", "MAPE", percent=True)
-WAPE = Measure("wape", "WAPE", percent=True)
-BIAS = Measure("bias", "Bias", percent=True, signed=True)
-MASE = Measure("mase", "MASE", percent=False)
-COVERAGE_80 = Measure("coverage_80", "Coverage 80 %", percent=True, target=80.0)
-COVERAGE_95 = Measure("coverage_95", "Coverage 95 %", percent=True, target=95.0)
+MAPE = Measure("mape", N_("MAPE"), percent=True)
+WAPE = Measure("wape", N_("WAPE"), percent=True)
+BIAS = Measure("bias", N_("Bias"), percent=True, signed=True)
+MASE = Measure("mase", N_("MASE"), percent=False)
+COVERAGE_80 = Measure("coverage_80", N_("Coverage 80 %"), percent=True, target=80.0)
+COVERAGE_95 = Measure("coverage_95", N_("Coverage 95 %"), percent=True, target=95.0)
 
 ALL_MEASURES = (WAPE, MAPE, BIAS, MASE, COVERAGE_80, COVERAGE_95)
 HOURLY_MEASURES = (WAPE, MAPE, BIAS)  # what /monitoring/hourly has per hour

@@ -16,12 +16,21 @@ from datetime import datetime
 import pandas as pd
 import plotly.graph_objects as go
 from dashboard_common import theme
+from dashboard_common.i18n import ENGLISH, long_date
 
 from monitoring import breakdown, comparison
 from monitoring.aggregate import hourly_overview, trailing_day
+from monitoring.clock import hour_text
+from monitoring.descriptions import (
+    heatmap_description,
+    hour_of_day_description,
+    hourly_description,
+    series_description,
+)
 from monitoring.explanations import FIGURE_MEANINGS, WHEN_MAPE_MISLEADS
 from monitoring.figures import heatmap_figure, hour_of_day_figure, hourly_figure, series_figure
-from monitoring.measures import ALL_MEASURES
+from monitoring.language import decimal, percent, texts
+from monitoring.measures import ALL_MEASURES, BY_LABEL
 from monitoring.state import PAGE_TITLE, PageData, SeriesKey, ViewChoice, series_name
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
@@ -42,12 +51,14 @@ th {{ color: {theme.MUTED_TEXT}; }}
 
 @dataclass(frozen=True)
 class ReportSection:
-    """One heading of the report with what sits under it: text, a chart, a table (each optional)."""
+    """One heading of the report with what sits under it: text, a chart, a table (each optional);
+    `description` is the chart's text alternative (read by a screen reader, shown under the chart)."""
 
     heading: str
     text: str = ""
     figure: go.Figure | None = None
     table: pd.DataFrame | None = None
+    description: str = ""
 
 
 def _figures_html(key_figures: Mapping[str, str]) -> str:
@@ -71,15 +82,17 @@ def html_report(
     meanings: Mapping[str, str],
     caveat: str,
     sections: Sequence[ReportSection],
-    generated_at: datetime,
+    generated: str,
+    language: str = ENGLISH,
 ) -> bytes:
-    """The whole report as UTF-8 HTML; the first chart carries plotly.js for all of them."""
+    """The whole report as UTF-8 HTML in `language` (`<html lang>` too); the first chart carries
+    plotly.js for all of them. Each chart is a figure whose caption is its text alternative."""
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{html.escape(language)}"><head><meta charset="utf-8">',
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
-        f'<p class="caption">Generated {generated_at:%d %b %Y %H:%M %Z}</p>',
+        f'<p class="caption">{html.escape(generated)}</p>',
         *(f'<p class="caption">{html.escape(caption)}</p>' for caption in captions),
         _figures_html(key_figures),
         _meanings_html(meanings, caveat),
@@ -90,12 +103,16 @@ def html_report(
         if section.text:
             parts.append(f'<p class="caption">{html.escape(section.text)}</p>')
         if section.figure is not None:
-            parts.append(
-                section.figure.to_html(full_html=False, include_plotlyjs=not plotly_js_included, config=CHART_CONFIG)
+            chart = section.figure.to_html(
+                full_html=False, include_plotlyjs=not plotly_js_included, config=CHART_CONFIG
             )
+            caption = f'<figcaption class="caption">{html.escape(section.description)}</figcaption>'
+            parts.append(f"<figure>{chart}{caption if section.description else ''}</figure>")
             plotly_js_included = True
         if section.table is not None:
-            parts.append(section.table.to_html(index=False, na_rep="–", float_format=lambda value: f"{value:,.2f}"))
+            parts.append(
+                section.table.to_html(index=False, na_rep="–", float_format=lambda value: decimal(value, language))
+            )
     parts.append("</body></html>")
     return "\n".join(parts).encode("utf-8")
 
@@ -103,30 +120,42 @@ def html_report(
 def report_sections(
     page: PageData, choice: ViewChoice, series: SeriesKey, detail: pd.DataFrame, profile: pd.DataFrame | None
 ) -> list[ReportSection]:
-    """The three views' tables and charts for the chosen figures, threshold and series; a section
-    with nothing to show (no measured hour yet) is left out."""
+    """The three views' tables and charts for the chosen figures, threshold and series, each chart
+    with its text alternative, in the page's language; a section with nothing to show (no measured
+    hour yet) is left out."""
+    language = page.language
+    _ = texts(language)
     measure, threshold = choice.chart_measure, choice.threshold
     values = page.frame.get(measure.field)
-    measured = values is not None and hourly_overview(values, measure, threshold) is not None
+    overview = None if values is None else hourly_overview(values, measure, threshold)
     rolling = trailing_day(page.frame, measure)
     rank_measure = choice.rank_measure
+    matrix = breakdown.heatmap_matrix(choice.ranked, rank_measure)
+    table = choice.ranked.drop(columns=[breakdown.AREA, breakdown.CONSUMER_TYPE])
     sections = [
-        ReportSection("This week against last week", table=page.comparison_table),
+        ReportSection(_("This week against last week"), table=comparison.translated(page.comparison_table, language)),
         ReportSection(
-            "Aggregated error over time",
-            figure=hourly_figure(values, measure, threshold, rolling) if measured else None,
+            _("Aggregated error over time"),
+            figure=None if overview is None else hourly_figure(values, measure, threshold, rolling, language),
+            description="" if overview is None else hourly_description(values, measure, threshold, overview, language),
         ),
         ReportSection(
-            "Error by hour of day",
-            figure=hour_of_day_figure(profile) if measured and profile is not None else None,
+            _("Error by hour of day"),
+            figure=hour_of_day_figure(profile, page.zone, language) if overview and profile is not None else None,
+            description="" if profile is None else hour_of_day_description(profile, page.zone, language),
         ),
         ReportSection(
-            "Breakdown by series",
-            text=f"Worst {rank_measure.label} first.",
-            figure=heatmap_figure(breakdown.heatmap_matrix(choice.ranked, rank_measure), rank_measure, threshold),
-            table=choice.ranked.drop(columns=[breakdown.AREA, breakdown.CONSUMER_TYPE]),
+            _("Breakdown by series"),
+            text=_("Worst {figure} first.").format(figure=rank_measure.name(_)),
+            figure=heatmap_figure(matrix, rank_measure, threshold, language, breakdown.beyond_cells(choice.ranked)),
+            description=heatmap_description(matrix, rank_measure, language),
+            table=table.rename(columns=breakdown.headers(language)),
         ),
-        ReportSection(series_name(series), figure=series_figure(detail, series)),
+        ReportSection(
+            series_name(series, language),
+            figure=series_figure(detail, series, language),
+            description=series_description(detail, series, language),
+        ),
     ]
     return [section for section in sections if section.figure is not None or section.table is not None]
 
@@ -139,20 +168,30 @@ def page_report(
     profile: pd.DataFrame | None,
     now: datetime,
 ) -> bytes:
-    """All three views as one self-contained HTML file (built only when the button is pressed)."""
+    """All three views as one self-contained HTML file (built only when the button is pressed), in
+    the page's language and on its clock."""
+    language = page.language
+    _ = texts(language)
+    local_now = pd.Timestamp(now).tz_convert(page.zone)
     last_week = page.last_week
-    span = comparison.period_span(page.summary, "last_7d")
-    key_figures = {} if last_week is None else {m.label: m.text(last_week.get(m.field)) for m in ALL_MEASURES}
+    span = comparison.period_span(page.summary, "last_7d", page.zone, language)
+    key_figures = (
+        {} if last_week is None else {m.name(_): m.text(last_week.get(m.field), language) for m in ALL_MEASURES}
+    )
+    meanings = {BY_LABEL[name].name(_): _(line) for name, line in FIGURE_MEANINGS.items()}
     return html_report(
-        title=f"{PAGE_TITLE} · {now:%d %b %Y}",
+        title=f"{_(PAGE_TITLE)} · {long_date(local_now, language)}",
         captions=[
-            f"Data version {page.version} from {page.status.get('source', 'the API')}",
-            f"Headline figures: last 7 days ({span}), pooled over all series.",
-            f"Threshold {choice.threshold:g} %.",
+            _("Data version {version} from {source}").format(
+                version=page.version, source=page.status.get("source", _("the API"))
+            ),
+            _("Headline figures: last 7 days ({span}), pooled over all series.").format(span=span),
+            _("Threshold {threshold}.").format(threshold=percent(choice.threshold, language, decimals=1)),
         ],
         key_figures=key_figures,
-        meanings=FIGURE_MEANINGS,
-        caveat=WHEN_MAPE_MISLEADS,
+        meanings=meanings,
+        caveat=_(WHEN_MAPE_MISLEADS),
         sections=report_sections(page, choice, series, detail, profile),
-        generated_at=now,
+        generated=_("Generated {time}").format(time=hour_text(local_now, language)),
+        language=language,
     )

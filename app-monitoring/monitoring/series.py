@@ -9,7 +9,7 @@ percentage error are the API's too (`hours_compared`, ..., `absolute_percentage_
 
 import numpy as np
 import pandas as pd
-from dashboard_common.hours import every_hour, parse_times
+from dashboard_common.hours import UTC, every_hour, parse_times
 
 PREDICTION = "predicted_kwh"
 OBSERVATION = "observed_kwh"
@@ -24,7 +24,7 @@ VALUES = (PREDICTION, OBSERVATION, ERROR, *RANGES)
 def series_frame(monitored: dict) -> pd.DataFrame:
     """Every hour of the window as a row; hours the API does not list become rows of NaN (not awaiting)."""
     rows = monitored["hours"]
-    index = parse_times([row["time"] for row in rows], name="time")
+    index = parse_times([row["time"] for row in rows], monitored.get("tz") or UTC, name="time")
     columns = {column: [row.get(column) for row in rows] for column in VALUES}
     columns[APE] = [None if row.get(API_APE) is None else row[API_APE] * 100 for row in rows]
     frame = pd.DataFrame(columns, index=index, dtype="float64")
@@ -48,7 +48,9 @@ def compared_errors(frame: pd.DataFrame) -> pd.Series:
 
 
 def series_csv(frame: pd.DataFrame) -> bytes:
-    """The series as CSV with ISO UTC hours and explicit units in the column names."""
+    """The series as CSV with ISO UTC hours and explicit units in the column names: a data file for
+    a spreadsheet or a script, the same whatever the page's clock and language (its hours are
+    instants, its column names the API's)."""
     export = frame.copy()
-    export.index = export.index.strftime("%Y-%m-%dT%H:%M:%SZ")
+    export.index = export.index.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
     return export.to_csv(index_label="time").encode("utf-8")

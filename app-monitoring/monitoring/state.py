@@ -11,15 +11,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from dashboard_common.i18n import ENGLISH, N_
 from dashboard_common.labels import area_label, consumer_type_label
 from dashboard_common.links import LinkParam, LinkReading, read_link
 
 from monitoring import breakdown, comparison
 from monitoring.aggregate import hourly_frame
+from monitoring.clock import UTC
+from monitoring.language import texts
 from monitoring.links import SeriesKey, link_params
 from monitoring.measures import BY_LABEL, Measure
 
-PAGE_TITLE = "Forecast monitoring"
+PAGE_TITLE = N_("Forecast monitoring")
 # Widget keys (AppTest, the browser tests, the measure scripts and the load tool find widgets by them).
 SERIES_KEY = "series"
 THRESHOLD_KEY = "threshold"
@@ -27,6 +30,9 @@ TABLE_KEY = "breakdown_table"
 NOTICES_KEY = "link_notices"
 CHART_MEASURE_KEY = "chart_measure"
 RANK_MEASURE_KEY = "rank_measure"
+LANGUAGE_KEY = "language"  # the Dansk / English switch (the link's `lang`)
+VIEW_KEY = "view"  # the view chooser (the link's `view`)
+ZONE_KEY = "zone"  # the Danish time / UTC switch (the link's `tz`)
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class PageData:
     """The API's answers for one data version and what the page derives from them once per run."""
 
     api_url: str
+    language: str  # `da` or `en`: every text the views and the report write
+    zone: str  # the page's clock (`clock.DANISH_TIME` or `clock.UTC`): the API's answers are in it
     status: dict[str, Any]
     version: str
     summary: dict[str, Any]
@@ -47,16 +55,28 @@ class PageData:
     link: LinkReading
 
 
-def page_data(api_url: str, status: dict, version: str, summary: dict, hourly: dict, query: Any) -> PageData:
-    """Everything the views read, from the API's answers and the page's link (`st.query_params`)."""
-    table = breakdown.breakdown_table(summary)
-    params = link_params([breakdown.series_of_row(table, row) for row in range(len(table))])
+def page_data(
+    api_url: str,
+    status: dict,
+    version: str,
+    summary: dict,
+    hourly: dict,
+    query: Any,
+    language: str = ENGLISH,
+    zone: str = UTC,
+) -> PageData:
+    """Everything the views read, from the API's answers (asked in `zone`) and the page's link
+    (`st.query_params`), for a page in `language`."""
+    table = breakdown.breakdown_table(summary, language)
+    params = link_params([breakdown.series_of_row(table, row) for row in range(len(table))], texts(language))
     return PageData(
         api_url=api_url,
+        language=language,
+        zone=zone,
         status=status,
         version=version,
         summary=summary,
-        frame=hourly_frame(hourly),
+        frame=hourly_frame(hourly, zone),
         table=table,
         summary_by_series={(entry["area"], entry["consumer_type"]): entry for entry in summary["series"]},
         floors=breakdown.coverage_floors(summary),
@@ -93,7 +113,10 @@ def view_choice(page: PageData, threshold: float, chart_label: str, rank_label: 
     )
 
 
-def series_name(series: SeriesKey) -> str:
-    """'DK1 (west of the Great Belt) · consumer type 111 (...)': how the page names a series."""
+def series_name(series: SeriesKey, language: str = ENGLISH) -> str:
+    """'DK1 (west of the Great Belt) · consumer type 111': how the page names a series, in its language."""
+    _ = texts(language)
     area, consumer_type = series
-    return f"{area_label(area)} · consumer type {consumer_type_label(consumer_type)}"
+    return _("{area} · consumer type {consumer_type}").format(
+        area=area_label(area, _), consumer_type=consumer_type_label(consumer_type)
+    )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 from dashboard_common.charts import plotly_chart
 from dashboard_common.client import ApiError, SeriesNotFound
@@ -19,9 +20,17 @@ from dashboard_common.links import write_link
 
 from monitoring import breakdown
 from monitoring.aggregate import hour_of_day_frame, hourly_overview, trailing_day
+from monitoring.clock import hour_text, span_text
 from monitoring.data import load_hour_of_day, load_monitored_series, series_chart
+from monitoring.descriptions import (
+    heatmap_description,
+    hour_of_day_description,
+    hourly_description,
+    series_description,
+)
 from monitoring.figures import heatmap_figure, hour_of_day_figure, hourly_figure
-from monitoring.links import ONE_SERIES, VIEW_PARAM, VIEWS, SeriesKey, link_values
+from monitoring.language import percent, texts
+from monitoring.links import ONE_SERIES, VIEWS, SeriesKey, link_values
 from monitoring.measures import ALL_MEASURES, BY_LABEL, HOURLY_MEASURES, Measure
 from monitoring.report import page_report
 from monitoring.series import series_csv, series_frame
@@ -32,20 +41,33 @@ from monitoring.state import (
     SERIES_KEY,
     TABLE_KEY,
     THRESHOLD_KEY,
+    VIEW_KEY,
     PageData,
     ViewChoice,
     series_name,
     view_choice,
 )
 
-TIME_FORMAT = "%d %b %Y %H:%M UTC"
-VIEW_KEY = VIEW_PARAM  # the view chooser keeps the chosen view in the URL under its key
-FIGURE_FORMATS = {
-    measure.unit_label: st.column_config.NumberColumn(
-        measure.label + (" %" if measure.percent else ""), format="%.2f", width="small", help=measure.meaning
-    )
-    for measure in ALL_MEASURES
-}
+
+def figure_formats(language: str) -> dict:
+    """The table's figure columns: named in the page's language, two decimals in its number format
+    (the data grid's `localized` format follows the browser's locale, so the page formats them)."""
+    _ = texts(language)
+    return {
+        measure.unit_label: st.column_config.NumberColumn(
+            measure.name(_) + (" %" if measure.percent else ""),
+            format="%.2f" if language == "en" else "localized",
+            width="small",
+            help=measure.meaning_in(_),
+        )
+        for measure in ALL_MEASURES
+    }
+
+
+def chart_description(text: str) -> None:
+    """A chart's text alternative, right under it: what a screen reader reads for the chart (and a
+    summary anyone can read)."""
+    st.caption(text)
 
 
 def forget_link_notices() -> None:
@@ -62,69 +84,102 @@ def select_series_from_table(series_by_row: list[SeriesKey]) -> None:
         forget_link_notices()
 
 
-def measure_radio(label: str, measures: Sequence[Measure], key: str, help: str | None = None) -> Measure:
-    """A row of figures to choose from; the chosen one."""
+def measure_radio(label: str, measures: Sequence[Measure], key: str, language: str, help: str | None = None) -> Measure:
+    """A row of figures to choose from (the English labels are the options, shown translated); the chosen one."""
+    _ = texts(language)
     labels = [measure.label for measure in measures]
-    return BY_LABEL[st.radio(label, labels, key=key, on_change=forget_link_notices, horizontal=True, help=help)]
+    chosen = st.radio(
+        label,
+        labels,
+        key=key,
+        on_change=forget_link_notices,
+        horizontal=True,
+        help=help,
+        format_func=lambda label: BY_LABEL[label].name(_),
+    )
+    return BY_LABEL[chosen]
 
 
 def update_link(page: PageData, choice: ViewChoice, series: SeriesKey | None) -> None:
-    """The view's own parameters in the URL; the chosen view's (`view`) is the chooser's."""
-    chosen = link_values(series, st.session_state[THRESHOLD_KEY], choice.rank_measure, choice.chart_measure)
+    """The chosen view and its parameters in the URL."""
+    state = st.session_state
+    view = state.get(VIEW_KEY) or VIEWS[0]
+    chosen = link_values(series, state[THRESHOLD_KEY], choice.rank_measure, choice.chart_measure, view)
     write_link(st.query_params, page.params, chosen)
 
 
-def hour_of_day_profile(page: PageData):
-    """The API's hour-of-day profile in Danish time, or None when the API cannot give it now."""
+def hour_of_day_profile(page: PageData) -> pd.DataFrame | None:
+    """The API's hour-of-day profile on the page's clock, or None when the API cannot give it now."""
     try:
-        return hour_of_day_frame(load_hour_of_day(page.api_url, page.version))
+        return hour_of_day_frame(load_hour_of_day(page.api_url, page.version, page.zone))
     except ApiError as error:
-        render_api_unavailable(error, key="retry_profile")
+        render_api_unavailable(error, key="retry_profile", _=texts(page.language))
         return None
 
 
 def _overview_metrics(page: PageData, measure: Measure, overview, threshold: float) -> None:
     """Latest and worst hour, the whole window pooled by the API, and how often beyond the threshold."""
+    language = page.language
+    _ = texts(language)
     latest, window, worst, share = st.columns(4)
-    latest.metric(f"Latest {measure.label}", f"{overview.latest:.2f} %", help=f"{overview.latest_hour:{TIME_FORMAT}}")
-    window.metric(
-        "Whole window (pooled)",
-        measure.text(page.summary.get("overall", {}).get(measure.field)),
-        help=f"Pooled by the API over every compared series-hour of the window ({overview.hours_measured} hours).",
+    latest.metric(
+        _("Latest {figure}").format(figure=measure.name(_)),
+        measure.shown_text(overview.latest, language),
+        help=hour_text(overview.latest_hour, language),
     )
-    worst.metric("Worst hour", f"{overview.worst:.2f} %", help=f"{overview.worst_hour:{TIME_FORMAT}}")
+    window.metric(
+        _("Whole window (pooled)"),
+        measure.text(page.summary.get("overall", {}).get(measure.field), language),
+        help=_("Pooled by the API over every compared series-hour of the window ({hours} hours).").format(
+            hours=overview.hours_measured
+        ),
+    )
+    worst.metric(
+        _("Worst hour"), measure.shown_text(overview.worst, language), help=hour_text(overview.worst_hour, language)
+    )
     share.metric(
-        "Hours beyond threshold",
-        f"{overview.share_beyond_threshold:.0%}",
-        help=f"{overview.hours_beyond_threshold} of {overview.hours_measured} hours beyond {threshold:g} %",
+        _("Hours beyond threshold"),
+        percent(overview.share_beyond_threshold * 100, language, decimals=0),
+        help=_("{beyond} of {hours} hours beyond {threshold}").format(
+            beyond=overview.hours_beyond_threshold,
+            hours=overview.hours_measured,
+            threshold=percent(threshold, language, decimals=1),
+        ),
     )
 
 
 def over_time(page: PageData, choice: ViewChoice) -> None:
-    """The aggregated error per hour over the monitoring window, and by hour of day (Danish time)."""
-    st.header("Aggregated error over time")
+    """The aggregated error per hour over the monitoring window, and by hour of day (the page's clock)."""
+    language = page.language
+    _ = texts(language)
+    st.header(_("Aggregated error over time"))
     frame = page.frame
     if len(frame):
         st.caption(
-            f"Monitoring window {frame.index[0]:{TIME_FORMAT}} – {frame.index[-1]:{TIME_FORMAT}}: past predictions "
-            "compared with the observations that have arrived since, over all series."
+            _(
+                "Monitoring window {span}: past predictions compared with the observations that have arrived "
+                "since, over all series."
+            ).format(span=span_text(frame.index[0], frame.index[-1], language))
         )
-    measure = measure_radio("Figure per hour", HOURLY_MEASURES, CHART_MEASURE_KEY)
+    measure = measure_radio(_("Figure per hour"), HOURLY_MEASURES, CHART_MEASURE_KEY, language)
     values = frame.get(measure.field)
     overview = None if values is None else hourly_overview(values, measure, choice.threshold)
     if overview is None:
-        st.info("The monitoring window has no hour with a measured error yet.", icon=":material/hourglass_empty:")
+        st.info(_("The monitoring window has no hour with a measured error yet."), icon=":material/hourglass_empty:")
         return
     _overview_metrics(page, measure, overview, choice.threshold)
-    figure = hourly_figure(values, measure, choice.threshold, trailing_day(frame, measure))
+    figure = hourly_figure(values, measure, choice.threshold, trailing_day(frame, measure), language)
     plotly_chart(figure, key="hourly_chart")
+    chart_description(hourly_description(values, measure, choice.threshold, overview, language))
     profile = hour_of_day_profile(page)
     if profile is not None:
-        plotly_chart(hour_of_day_figure(profile), key="hour_of_day_chart")
+        plotly_chart(hour_of_day_figure(profile, page.zone, language), key="hour_of_day_chart")
+        chart_description(hour_of_day_description(profile, page.zone, language))
 
 
-def series_table(choice: ViewChoice) -> None:
+def series_table(choice: ViewChoice, language: str) -> None:
     """Every series with its figures, worst first; choosing a row picks the series shown below."""
+    _ = texts(language)
     st.dataframe(
         choice.ranked,
         key=TABLE_KEY,
@@ -141,16 +196,16 @@ def series_table(choice: ViewChoice) -> None:
             breakdown.BEYOND_THRESHOLD,
         ],
         column_config={
-            breakdown.AREA_LABEL: st.column_config.TextColumn(width="medium"),
-            breakdown.CONSUMER_TYPE_LABEL: st.column_config.TextColumn("Type", width="small"),
-            **FIGURE_FORMATS,
-            breakdown.HOURS_COMPARED: st.column_config.NumberColumn("Compared (h)", width="small"),
-            breakdown.BEYOND_THRESHOLD: st.column_config.CheckboxColumn("Beyond", width="small"),
+            breakdown.AREA_LABEL: st.column_config.TextColumn(_(breakdown.AREA_LABEL), width="medium"),
+            breakdown.CONSUMER_TYPE_LABEL: st.column_config.TextColumn(_("Type"), width="small"),
+            **figure_formats(language),
+            breakdown.HOURS_COMPARED: st.column_config.NumberColumn(_("Compared (h)"), width="small"),
+            breakdown.BEYOND_THRESHOLD: st.column_config.CheckboxColumn(_("Beyond"), width="small"),
         },
     )
     st.download_button(
-        "Download the table (CSV)",
-        partial(breakdown.breakdown_csv, choice.ranked),
+        _("Download the table (CSV)"),
+        partial(breakdown.breakdown_csv, choice.ranked, language),
         file_name="monitoring_breakdown.csv",
         mime="text/csv",
         on_click="ignore",
@@ -160,59 +215,76 @@ def series_table(choice: ViewChoice) -> None:
 
 def by_series(page: PageData, choice: ViewChoice) -> None:
     """Every series ranked by one figure: the table (a row opens that series) and the heatmap."""
-    st.header("Breakdown by series")
+    language = page.language
+    _ = texts(language)
+    st.header(_("Breakdown by series"))
     measure_radio(
-        "Rank and colour by",
+        _("Rank and colour by"),
         ALL_MEASURES,
         RANK_MEASURE_KEY,
-        help="Orders the table worst first and colours the heatmap. Click a column header to sort by any figure.",
+        language,
+        help=_("Orders the table worst first and colours the heatmap. Click a column header to sort by any figure."),
     )
     ranked, rank_measure = choice.ranked, choice.rank_measure
     st.caption(
-        f"{len(ranked)} series, worst {rank_measure.label} first; {int(ranked[breakdown.BEYOND_THRESHOLD].sum())} "
-        f"beyond the line for {rank_measure.label}. Choose a row to see that series in detail. Blank cells: "
-        "the figure cannot be computed (nothing compared, all observations zero, no week-earlier pairs)."
+        _(
+            "{count} series, worst {figure} first; {beyond} beyond the line for {figure}. Choose a row to see that "
+            "series in detail. Blank cells: the figure cannot be computed (nothing compared, all observations "
+            "zero, no week-earlier pairs)."
+        ).format(count=len(ranked), figure=rank_measure.name(_), beyond=int(ranked[breakdown.BEYOND_THRESHOLD].sum()))
     )
     table_column, heatmap_column = st.columns([3, 2])
     with table_column:
-        series_table(choice)
+        series_table(choice, language)
     with heatmap_column:
         matrix = breakdown.heatmap_matrix(ranked, rank_measure)
-        plotly_chart(heatmap_figure(matrix, rank_measure, choice.threshold), key="heatmap")
+        beyond = breakdown.beyond_cells(ranked)
+        plotly_chart(heatmap_figure(matrix, rank_measure, choice.threshold, language, beyond), key="heatmap")
+        chart_description(heatmap_description(matrix, rank_measure, language))
 
 
 def _series_counts(page: PageData, series: SeriesKey, monitored: dict) -> None:
     """The series' figures (the summary's) and its hour counts (the API's), or why there are none."""
+    language = page.language
+    _ = texts(language)
     compared = monitored.get("hours_compared", 0)
     awaiting = monitored.get("hours_awaiting_observation", 0)
     missing = monitored.get("hours_missing", 0)
     if compared == 0:
         st.info(
-            f"No observation to compare yet for this series ({awaiting} predicted hours await observations), "
-            "so there is no error to show.",
+            _(
+                "No observation to compare yet for this series ({awaiting} predicted hours await observations), "
+                "so there is no error to show."
+            ).format(awaiting=awaiting),
             icon=":material/hourglass_empty:",
         )
         return
     figures = page.summary_by_series.get(series, {})
     columns = st.columns(len(ALL_MEASURES) + 1)
     for column, measure in zip(columns[:-1], ALL_MEASURES, strict=True):
-        column.metric(measure.label, measure.text(figures.get(measure.field)), help=measure.meaning)
+        column.metric(measure.name(_), measure.text(figures.get(measure.field), language), help=measure.meaning_in(_))
     columns[-1].metric(
-        "Hours compared",
+        _("Hours compared"),
         compared,
-        help=f"{awaiting} hours await observations; {missing} hours inside the window have no observation",
+        help=_("{awaiting} hours await observations; {missing} hours inside the window have no observation").format(
+            awaiting=awaiting, missing=missing
+        ),
     )
     if missing:
-        st.caption(f"{missing} hours inside the window have no observation: drawn as gaps, not as awaited.")
+        st.caption(
+            _("{missing} hours inside the window have no observation: drawn as gaps, not as awaited.").format(
+                missing=missing
+            )
+        )
 
 
-def _series_downloads(page: PageData, choice: ViewChoice, series: SeriesKey, monitored: dict) -> None:
+def _series_downloads(page: PageData, choice: ViewChoice, series: SeriesKey, detail: pd.DataFrame) -> None:
     """The series as CSV, and all three views as one HTML report (each built only when pressed)."""
+    _ = texts(page.language)
     area, consumer_type = series
-    detail = series_frame(monitored)
     csv_column, report_column = st.columns(2)
     csv_column.download_button(
-        "Download this series (CSV)",
+        _("Download this series (CSV)"),
         partial(series_csv, detail),
         file_name=f"monitoring_{area}_{consumer_type}.csv",
         mime="text/csv",
@@ -220,19 +292,19 @@ def _series_downloads(page: PageData, choice: ViewChoice, series: SeriesKey, mon
         icon=":material/download:",
     )
     report_column.download_button(
-        "Download this view (HTML report)",
+        _("Download this view (HTML report)"),
         partial(_report, page, choice, series, detail),
         file_name=f"monitoring_report_{area}_{consumer_type}.html",
         mime="text/html",
         on_click="ignore",
         icon=":material/download:",
-        help="One file with the figures, tables and charts of all three views; the charts stay interactive offline.",
+        help=_("One file with the figures, tables and charts of all three views; the charts stay interactive offline."),
     )
 
 
-def _report(page: PageData, choice: ViewChoice, series: SeriesKey, detail) -> bytes:
+def _report(page: PageData, choice: ViewChoice, series: SeriesKey, detail: pd.DataFrame) -> bytes:
     try:
-        profile = hour_of_day_frame(load_hour_of_day(page.api_url, page.version))
+        profile = hour_of_day_frame(load_hour_of_day(page.api_url, page.version, page.zone))
     except ApiError:
         profile = None  # the report leaves the hour-of-day section out
     return page_report(page, choice, series, detail, profile, datetime.now(UTC))
@@ -244,53 +316,63 @@ def series_detail(page: PageData, choice: ViewChoice) -> None:
 
     A fragment, so choosing another series in the selectbox reruns only this part.
     """
+    language = page.language
+    _ = texts(language)
     if not choice.series_by_row:
-        st.info("The monitoring data lists no series yet.", icon=":material/hourglass_empty:")
+        st.info(_("The monitoring data lists no series yet."), icon=":material/hourglass_empty:")
         return
     series = st.selectbox(
-        f"Series (worst {choice.rank_measure.label} first)",
+        _("Series (worst {figure} first)").format(figure=choice.rank_measure.name(_)),
         choice.series_by_row,
-        format_func=series_name,
+        format_func=lambda series: series_name(series, language),
         key=SERIES_KEY,
         on_change=forget_link_notices,
     )
     update_link(page, choice, series)
     area, consumer_type = series
     try:
-        monitored = load_monitored_series(page.api_url, page.version, area, consumer_type)
+        monitored = load_monitored_series(page.api_url, page.version, area, consumer_type, page.zone)
     except SeriesNotFound:
-        st.info(f"The API has no monitoring data for {series_name(series)}.", icon=":material/search_off:")
+        st.info(
+            _("The API has no monitoring data for {series}.").format(series=series_name(series, language)),
+            icon=":material/search_off:",
+        )
         return
     except ApiError as error:
-        render_api_unavailable(error, key="retry_series")
+        render_api_unavailable(error, key="retry_series", _=_)
         return
     _series_counts(page, series, monitored)
-    plotly_chart(series_chart(page.api_url, page.version, area, consumer_type), key="series_chart")
-    _series_downloads(page, choice, series, monitored)
+    plotly_chart(series_chart(page.api_url, page.version, area, consumer_type, page.zone, language), key="series_chart")
+    detail = series_frame(monitored)
+    chart_description(series_description(detail, series, language))
+    _series_downloads(page, choice, series, detail)
 
 
 def one_series(page: PageData, choice: ViewChoice) -> None:
-    st.header("One series")
+    _ = texts(page.language)
+    st.header(_(ONE_SERIES))
     series_detail(page, choice)
 
 
-def _threshold() -> float:
-    threshold_column, _ = st.columns([1, 3])
+def _threshold(language: str) -> float:
+    _ = texts(language)
+    threshold_column, _unused = st.columns([1, 3])
     return threshold_column.number_input(
-        "Threshold (%)",
+        _("Threshold (%)"),
         min_value=0.1,
         max_value=1000.0,
         step=0.5,
         format="%.1f",
         key=THRESHOLD_KEY,
         on_change=forget_link_notices,
-        help="Hours and series whose MAPE, WAPE or |bias| is beyond this are highlighted, in every view below.",
+        help=_("Hours and series whose MAPE, WAPE or |bias| is beyond this are highlighted, in every view below."),
     )
 
 
 @st.fragment
 def views(page: PageData) -> None:
     """The threshold and the view chooser, then the open view (see the module's docstring)."""
+    _ = texts(page.language)
     # The closed views' widgets are not drawn, and Streamlit forgets the state of widgets a run does
     # not draw: writing the values back keeps the choices made in another view.
     for widget_key in (CHART_MEASURE_KEY, RANK_MEASURE_KEY, SERIES_KEY):
@@ -298,16 +380,17 @@ def views(page: PageData) -> None:
             st.session_state[widget_key] = st.session_state[widget_key]
     for notice in st.session_state[NOTICES_KEY]:
         st.warning(notice, icon=":material/link_off:")
-    threshold = _threshold()
+    threshold = _threshold(page.language)
     # One view at a time: only the chosen view runs and is drawn, so a page load draws one or two
-    # charts rather than four and a data grid. The chosen view is in the link (`view=`).
+    # charts rather than four and a data grid. The chosen view is in the link (`view=`), by its
+    # English name in either language (the chooser shows it translated; `update_link` writes it:
+    # a chooser bound to the URL would write the translated name).
     open_view = st.segmented_control(
-        "View",
+        _("View"),
         list(VIEWS),
-        default=VIEWS[0],
+        format_func=_,
         required=True,
         key=VIEW_KEY,
-        bind="query-params",
         on_change=forget_link_notices,
         label_visibility="collapsed",
     )

@@ -13,6 +13,8 @@ from streamlit import dataframe_util
 
 from monitoring import breakdown, comparison
 from monitoring.aggregate import hour_of_day_frame, hourly_frame, hourly_overview, trailing_day
+from monitoring.clock import DANISH_TIME
+from monitoring.descriptions import heatmap_description, hour_of_day_description, hourly_description, series_description
 from monitoring.figures import heatmap_figure, hour_of_day_figure, hourly_figure, series_figure
 from monitoring.measures import ALL_MEASURES, BIAS, WAPE
 from monitoring.report import ReportSection
@@ -72,25 +74,35 @@ def sample_monitored_series() -> dict[str, Any]:
 
 
 def warm_up() -> None:
-    """Build every table and figure of the page once from the samples, and serialise them."""
+    """Build every table, figure and text alternative of the page once from the samples, in both
+    languages (Babel reads each locale's CLDR data and each catalogue at first use), and serialise them."""
     apply_theme()
     summary = sample_summary()
-    frame = hourly_frame(sample_hourly())
-    hourly_overview(frame[WAPE.field], WAPE, 10.0)
+    frame = hourly_frame(sample_hourly(), DANISH_TIME)
+    overview = hourly_overview(frame[WAPE.field], WAPE, 10.0)
     floors = breakdown.coverage_floors(summary)
-    table = breakdown.rank(breakdown.breakdown_table(summary), WAPE)
-    table = breakdown.flag_beyond_threshold(table, WAPE, 10.0, floors)
     detail = series_frame(sample_monitored_series())
-    figures = [
-        hourly_figure(frame[BIAS.field], BIAS, 10.0, trailing_day(frame, BIAS)),
-        hour_of_day_figure(hour_of_day_frame(sample_hour_of_day())),
-        heatmap_figure(breakdown.heatmap_matrix(table, ALL_MEASURES[0]), ALL_MEASURES[0], 10.0),
-        series_figure(detail, (1, 111)),
-    ]
-    for figure in figures:
-        figure_json(figure)  # what plotly_chart sends
+    profile = hour_of_day_frame(sample_hour_of_day())
+    for language in ("da", "en"):
+        table = breakdown.rank(breakdown.breakdown_table(summary, language), WAPE)
+        table = breakdown.flag_beyond_threshold(table, WAPE, 10.0, floors)
+        matrix = breakdown.heatmap_matrix(table, ALL_MEASURES[0])
+        figures = [
+            hourly_figure(frame[BIAS.field], BIAS, 10.0, trailing_day(frame, BIAS), language),
+            hour_of_day_figure(profile, DANISH_TIME, language),
+            heatmap_figure(matrix, ALL_MEASURES[0], 10.0, language, breakdown.beyond_cells(table)[:1] or [(1, 111)]),
+            series_figure(detail, (1, 111), language),
+        ]
+        for figure in figures:
+            figure_json(figure)  # what plotly_chart sends
+        if overview is not None:
+            hourly_description(frame[WAPE.field], WAPE, 10.0, overview, language)
+        hour_of_day_description(profile, DANISH_TIME, language)
+        heatmap_description(matrix, ALL_MEASURES[0], language)
+        series_description(detail, (1, 111), language)
+        comparison.formatted(comparison.comparison_table(summary), language)
+        breakdown.breakdown_csv(table, language)
     for data in (table, comparison.comparison_table(summary)):
         dataframe_util.convert_pandas_df_to_arrow_bytes(data)  # what st.dataframe sends
-    breakdown.breakdown_csv(table)
     series_csv(detail)
     ReportSection("warm-up")

@@ -52,6 +52,13 @@ VIEWS |= {
     ),
     "forecast-past-utc-da": ("frontend", "/?area=2&consumer_type=all&past=1&tz=utc&lang=da"),
 }
+# The monitoring views in Danish too (issue 25), one of them on UTC; <html lang> is checked in
+# tests/monitoring/test_monitoring_browser.py.
+VIEWS |= {
+    "monitoring-over-time-da": ("monitoring", "/?lang=da"),
+    "monitoring-by-series-da": ("monitoring", "/?lang=da&view=By+series"),
+    "monitoring-one-series-da-utc": ("monitoring", "/?lang=da&tz=utc&view=One+series&area=1&consumer_type=111"),
+}
 WIDTHS = {
     "desktop": {"viewport": {"width": 1400, "height": 1000}},
     "390px": {"viewport": {"width": 390, "height": 2200}, "device_scale_factor": 2, "is_mobile": True},

@@ -136,12 +136,12 @@ def test_the_monitoring_page_also_keeps_newer_data(api_and_folder, monkeypatch):
     new_version = served_version(api_url)
     app = AppTest.from_file(str(MONITORING), default_timeout=30).run()
     assert not app.exception
-    # The monitoring page writes its times in UTC.
-    assert "Forecast for Fri 16 Jun 00:00 UTC" in captions(app) and LAG_CAPTION not in captions(app)
+    # The monitoring page writes its times on Danish clocks by default, as the forecast page (issue 25).
+    assert "Forecast for Fri 16 Jun 02:00 CEST" in captions(app) and LAG_CAPTION not in captions(app)
 
     serve_version(api_url, folder, shift_hours=0, old_version=new_version)
     load_status.clear()
     app.run()
     assert not app.exception
-    assert "Forecast for Fri 16 Jun 00:00 UTC" in captions(app) and "Forecast for Thu 15 Jun" not in captions(app)
+    assert "Forecast for Fri 16 Jun 02:00 CEST" in captions(app) and "Forecast for Thu 15 Jun" not in captions(app)
     assert LAG_CAPTION in captions(app)

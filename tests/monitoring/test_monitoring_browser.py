@@ -83,7 +83,7 @@ def screenshot():
 def test_each_view_draws_its_charts_and_the_page_explains_the_figures(page, dashboard, worst_first, screenshot):
     open_page(page, f"{dashboard}/?threshold=3")
     expect(page.get_by_role("heading", name="Forecast monitoring")).to_be_visible()
-    assert chart_titles(page) == ["WAPE over all series, per hour", "Error by hour of day (pooled over the window)"]
+    assert chart_titles(page) == ["WAPE over all series, per hour", "Error by hour of day"]
     expect(page.get_by_text("threshold 3 %").first).to_be_visible()
     expect(page.get_by_text("When MAPE misleads: a small consumer type")).to_be_visible()
     headline = page.locator('[data-testid="stMetric"]').first
@@ -218,3 +218,81 @@ def test_link_values_with_links_images_and_html_show_as_text_in_the_notices(page
     ):
         assert literal in shown, literal
     screenshot(page, "monitoring-hostile-link.png")
+
+
+DOCUMENT_LANGUAGE = "() => document.documentElement.lang"
+PHONE = {"viewport": {"width": 390, "height": 2200}, "device_scale_factor": 2, "is_mobile": True}
+
+
+def choose(page, option: str) -> None:
+    """Click an option of a Streamlit radio by its label (its input sits hidden under the label)."""
+    page.locator('[data-testid="stRadioGroup"] label').filter(has_text=option).first.click()
+
+
+def caption_texts(page) -> str:
+    return "\n".join(page.locator('[data-testid="stCaptionContainer"]').all_inner_texts())
+
+
+@pytest.mark.parametrize(("locale", "query"), [("en-US", "?lang=da"), ("da-DK", "")])
+def test_the_page_in_danish_says_so_to_the_browser_and_reads_in_danish(browser, dashboard, locale, query):
+    """From the link, or from a Danish browser without `lang`: Danish texts and numbers, <html lang="da">."""
+    context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        open_page(page, dashboard + "/" + query)
+        page.wait_for_function(f"() => ({DOCUMENT_LANGUAGE})() === 'da'", timeout=10_000)
+        expect(page.get_by_role("heading", name="Overvågning af prognoser", level=1)).to_be_visible()
+        assert chart_titles(page)[:2] == [
+            "WAPE for alle serier, pr. time",
+            "Fejl efter time på døgnet",
+        ]
+        texts = caption_texts(page)
+        assert "Graf over WAPE for alle serier time for time" in texts
+        assert "Graf over WAPE, MAPE og bias for hver time på døgnet (Dansk tid)" in texts
+        # Danish number format in the headline figures: a decimal comma.
+        wape = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+        assert wape.endswith(" %") and "," in wape and "." not in wape, wape
+        page.screenshot(path=str(ARTIFACTS / f"monitoring-da-{locale}.png"))
+    finally:
+        context.close()
+
+
+def test_switching_to_english_and_utc_on_the_page_follows_in_the_document_and_link(page, dashboard, screenshot):
+    open_page(page, dashboard + "/?lang=da")
+    choose(page, "English")
+    page.wait_for_function(f"() => ({DOCUMENT_LANGUAGE})() === 'en'", timeout=30_000)
+    expect(page.get_by_role("heading", name="Forecast monitoring", level=1)).to_be_visible()
+    choose(page, "UTC")
+    page.wait_for_url("**tz=utc**", timeout=30_000)
+    page.wait_for_function(CHARTS_DRAWN, arg=VIEW_CHARTS["Over time"], timeout=60_000, polling=100)
+    assert "lang=" not in page.url  # English is this browser's language: nothing to keep in the link
+    axis_titles = page.locator(".js-plotly-plot .xtitle").evaluate_all("titles => titles.map(t => t.textContent)")
+    assert "Hour of day (UTC)" in axis_titles
+    screenshot(page, "monitoring-en-utc.png")
+
+
+@pytest.mark.parametrize("view", ["Over time", "One series"])
+def test_the_danish_page_on_a_phone(browser, dashboard, worst_first, api_on_fixture_bucket, view):
+    """390 px wide: the Danish page with its switches, charts and text alternatives, for a person to look at."""
+    context = browser.new_context(locale="da-DK", **PHONE)
+    page = context.new_page()
+    try:
+        query = "" if view == "Over time" else "?view=One+series&area={}&consumer_type={}".format(*worst_first[0])
+        open_page(page, dashboard + "/" + query, view)
+        assert page.evaluate(DOCUMENT_LANGUAGE) == "da"
+        assert "Graf over" in caption_texts(page)
+        if view == "One series":
+            # The error panel's axis spans the API's errors (it once autoranged to the histogram's
+            # counts, 0-4, when the time axis had a fixed range).
+            v2 = api_on_fixture_bucket.removesuffix("/api/v1") + "/api/v2"
+            area, consumer_type = worst_first[0]
+            hours = httpx.get(f"{v2}/monitoring/series/{area}/{consumer_type}", timeout=10).json()["hours"]
+            errors = [hour["error_kwh"] for hour in hours if hour["error_kwh"] is not None]
+            low, high = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.yaxis2.range")
+            assert low <= min(errors) and high >= max(errors), (low, high, min(errors), max(errors))
+        height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 4000")
+        page.set_viewport_size({"width": 390, "height": min(height + 200, 12_000)})
+        page.wait_for_timeout(800)
+    finally:
+        page.screenshot(path=str(ARTIFACTS / f"monitoring-da-phone-{view.replace(' ', '-').lower()}.png"))
+        context.close()

@@ -6,6 +6,7 @@ import pytest
 from buckets import ALL_ZERO, WITH_GAP
 from monitoring.aggregate import hour_of_day_frame, hourly_frame, trailing_day
 from monitoring.breakdown import breakdown_table, heatmap_matrix
+from monitoring.clock import instants
 from monitoring.figures import (
     AWAITING_LABEL,
     heatmap_figure,
@@ -49,7 +50,8 @@ def test_bias_chart_has_a_line_each_side_of_zero_and_a_symmetric_axis(frame):
     hours = pd.date_range("2023-06-01", periods=4, freq="h", tz="UTC")
     literal = hourly_figure(pd.Series([-1.5, 0.5, 1.0, 2.0], index=hours), BIAS, 1.0)
     marked = traces_by_name(literal)["beyond ±1 %"]
-    assert list(marked.y) == [-1.5, 2.0] and list(marked.x) == [hours[0], hours[3]]  # both signs; 1.0 is not beyond
+    # Both signs; 1.0 is not beyond. Hours are drawn at their UTC instants (monitoring.clock).
+    assert list(marked.y) == [-1.5, 2.0] and list(marked.x) == list(instants(hours[[0, 3]]))
 
 
 def test_the_apis_24_hour_line_is_offered_hidden_in_the_legend(frame):
@@ -89,7 +91,7 @@ def test_series_chart_shades_the_apis_awaiting_hours_and_leaves_the_gap_unshaded
     assert {rect.yref for rect in rects} == {"y domain", "y2 domain"}
     assert len(rects) == 2  # one awaited span, drawn in both panels; the gap is not one
     first_awaited = detail.index[detail["awaiting_observation"]][0]
-    assert pd.Timestamp(rects[0].x0) == first_awaited - pd.Timedelta(minutes=30)
+    assert pd.Timestamp(rects[0].x0) == instants(pd.DatetimeIndex([first_awaited]))[0] - pd.Timedelta(minutes=30)
     assert [a.text for a in figure.layout.annotations if a.text == AWAITING_LABEL] == [AWAITING_LABEL]
     assert "24 h awaiting observations" in figure.layout.title.text
 

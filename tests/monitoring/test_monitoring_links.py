@@ -2,6 +2,7 @@
 what happened, and written back with only what changed."""
 
 import pytest
+from dashboard_common.i18n import N_
 from dashboard_common.links import read_link, write_link
 from monitoring.aggregate import DEFAULT_THRESHOLD_PERCENT
 from monitoring.links import VIEWS, link_params, link_values, parse_threshold
@@ -70,7 +71,7 @@ def test_unknown_series_falls_back_with_a_notice_naming_it():
 
 @pytest.mark.parametrize("raw", ["abc", "-3", "0", "nan", "inf", "5000"])
 def test_unusable_threshold_falls_back_to_default_with_a_notice(raw):
-    threshold, notices = parse_threshold((raw,))
+    threshold, notices = parse_threshold(N_, (raw,))
     assert threshold is None
     assert parse_link({"threshold": raw}).values["threshold"] == DEFAULT_THRESHOLD_PERCENT
     (notice,) = notices
@@ -114,7 +115,7 @@ def test_an_unknown_view_gives_a_notice_naming_the_views():
     assert "`by series`" in notice and "Over time, By series, One series" in notice
 
 
-def test_writing_the_link_changes_only_what_differs_and_leaves_the_open_view_alone():
+def test_writing_the_link_changes_only_what_differs():
     changed: list[str] = []
 
     class Recording(dict):
@@ -123,7 +124,7 @@ def test_writing_the_link_changes_only_what_differs_and_leaves_the_open_view_alo
             super().__setitem__(key, value)
 
     query = Recording({"view": "One series", "threshold": "10", "area": "1", "consumer_type": "111", "rank": "bias"})
-    write_link(query, params(), link_values((1, 462), 10.0, WAPE, WAPE))
+    write_link(query, params(), link_values((1, 462), 10.0, WAPE, WAPE, "One series"))
     assert query == {"view": "One series", "threshold": "10", "area": "1", "consumer_type": "462"}
     assert changed == ["consumer_type"]
 

@@ -194,7 +194,7 @@ def test_threshold_from_the_url_sets_the_input_the_line_and_the_share_beyond(app
     assert not page.exception
     assert page.number_input(key="threshold").value == threshold
     share = dict(metrics(page))["Hours beyond threshold"]
-    assert share == f"{(wape > threshold).mean():.0%}"
+    assert share == f"{(wape > threshold).mean() * 100:.0f} %"
     chart = chart_titled(page, "WAPE over all series")
     assert [(shape["y0"], shape["y1"]) for shape in chart["layout"]["shapes"]] == [(threshold, threshold)]
     assert not page.warning
