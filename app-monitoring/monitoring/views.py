@@ -19,7 +19,7 @@ from dashboard_common.freshness import render_api_unavailable
 from dashboard_common.links import write_link
 
 from monitoring import breakdown
-from monitoring.aggregate import hour_of_day_frame, hourly_overview, trailing_day
+from monitoring.aggregate import HourlyOverview, hour_of_day_frame, hourly_overview, trailing_day
 from monitoring.clock import hour_text, span_text
 from monitoring.data import MONITORING_TTL_SECONDS, load_hour_of_day, load_monitored_series, series_chart
 from monitoring.descriptions import (
@@ -113,7 +113,14 @@ SHARED_CHARTS = 256
 zone, language) a page offers with room to spare (the thresholds are typed by viewers)."""
 
 
-def build_hourly_chart(values: pd.Series, measure: Measure, threshold: float, trailing, overview, language: str):
+def build_hourly_chart(
+    values: pd.Series,
+    measure: Measure,
+    threshold: float,
+    trailing: pd.Series | None,
+    overview: HourlyOverview,
+    language: str,
+) -> tuple[ChartData, str]:
     """The hourly chart's JSON and its text alternative, built directly (what `shared_hourly_chart` keeps)."""
     figure = hourly_figure(values, measure, threshold, trailing, language)
     return chart_data(figure), hourly_description(values, measure, threshold, overview, language)
