@@ -74,7 +74,7 @@ from devtools.dashboard_load import (
     warm_up,
 )
 from devtools.paths import ARTIFACTS, REPO_ROOT
-from devtools.processes import free_port, running, streamlit_command
+from devtools.processes import dashboard_command, free_port, running, streamlit_command
 from devtools.streamlit_viewer import Viewer, Widget
 from playwright.async_api import Page, async_playwright
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -133,12 +133,12 @@ def start_servers(
     api_url = f"{api.url}/api/v1"
     commands = {
         "forecast": (
-            lambda port: streamlit_command("frontend/main.py", port, module="frontend"),
+            lambda port: dashboard_command("frontend", port),
             REPO_ROOT / "app-frontend",
             {"APP_FRONTEND_API_URL": api_url},
         ),
         "monitoring": (
-            lambda port: streamlit_command("monitoring/main.py", port, module="monitoring"),
+            lambda port: dashboard_command("monitoring", port),
             REPO_ROOT / "app-monitoring",
             {"APP_MONITORING_API_URL": api_url},
         ),

@@ -5,6 +5,7 @@ Rows keep the API's instants (ISO 8601 with offsets) on the shared hourly axis
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -26,8 +27,10 @@ class SeriesView:
     forecast_total: dict[str, Any]
     """The API's total of the forecast hours with its own ranges (`forecast_total`)."""
 
-    @property
+    @cached_property
     def has_ranges(self) -> bool:
+        """Whether any forecast hour has a range. Computed once per view (a pandas pass over the bounds
+        that every run asked for two or three times: BENCHMARKS.md, "Capacity"); a view is read-only."""
         return bool(len(self.forecast)) and bool(self.forecast[list(BOUNDS)].notna().any().any())
 
 

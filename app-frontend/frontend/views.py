@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from babel.dates import format_datetime
 from babel.numbers import format_percent
-from dashboard_common.charts import plotly_chart
+from dashboard_common.charts import ChartData, chart_data, plotly_chart
 from dashboard_common.client import ApiError
 from dashboard_common.freshness import render_api_unavailable
 from dashboard_common.hours import time_label
@@ -76,6 +76,68 @@ class PageContext:
     def series(self, area: str, consumer_type: str, zone: str) -> dict[str, Any] | None:
         return data.series(self.api_url, area, consumer_type, zone, self.data_version)
 
+    def view(self, area: str, consumer_type: str, zone: str) -> SeriesView | None:
+        """The series as hourly pandas data, shared by every session (`shared_view`); None: no such series."""
+        return shared_view(self.api_url, area, consumer_type, zone, self.data_version)
+
+
+SHARED_ENTRIES = 1024
+"""Entries kept per process by the caches below, per data version and choices: every series of the
+demo and the real bucket (3 areas x ~39 consumer types x 2 zones = ~234 views; charts x 2 languages
+x past on/off = ~936), so a viewer stepping through the choices never cycles an LRU. A forecast
+chart's JSON is ~60-130 KB: at most ~100 MB if every variant is drawn within the hour's TTL."""
+
+
+@st.cache_resource(ttl=data.DATA_TTL_SECONDS, max_entries=SHARED_ENTRIES, show_spinner=False)
+def shared_view(api_url: str, area: str, consumer_type: str, zone: str, data_version: str) -> SeriesView | None:
+    """`series_view` of a series once per data version for the whole process, not per run (ISO
+    parsing and the hourly reindex were ~5 % of a view's server time: BENCHMARKS.md, "Capacity").
+    The same object is handed to every session without a copy, so nothing may change it in place
+    (no page code does: every table and figure is built from new frames)."""
+    body = data.series(api_url, area, consumer_type, zone, data_version)
+    return None if body is None else series_view(body)
+
+
+@dataclass(frozen=True)
+class ForecastChart:
+    """What the single-series chart sends and says: its JSON, its text alternative, the holidays noted."""
+
+    chart: ChartData
+    text: str
+    holidays: tuple[Holiday, ...]
+
+
+def build_forecast_chart(
+    view: SeriesView, area: str, consumer_type: str, zone: str, language: str, past: pd.Series | None
+) -> ForecastChart:
+    """The chart of one series built directly (what `shared_forecast_chart` keeps)."""
+    _ = translator(language, "frontend")
+    holidays = _holidays(view, language)
+    title = chart_title(area, consumer_type, _)
+    figure = forecast_figure(
+        view, title, zone_label(zone, _), holidays=holidays, past_forecast=past, _=_, language=language
+    )
+    return ForecastChart(chart_data(figure), forecast_chart_text(view, title, _, language), tuple(holidays))
+
+
+@st.cache_data(ttl=data.DATA_TTL_SECONDS, max_entries=SHARED_ENTRIES, show_spinner=False)
+def shared_forecast_chart(
+    api_url: str,
+    area: str,
+    consumer_type: str,
+    zone: str,
+    data_version: str,
+    language: str,
+    with_past: bool,
+    _view: SeriesView,
+    _past: pd.Series | None,
+) -> ForecastChart:
+    """`build_forecast_chart` once per (series, zone, data version, language, past forecasts shown or
+    not) for the whole process: building the figure and its JSON were ~35-45 % of a view's server
+    time. `_view` and `_past` (not hashed) are what the key names: the view of that series and
+    version, and its past forecasts when `with_past`. Cached as a string, so a hit copies only that."""
+    return build_forecast_chart(_view, area, consumer_type, zone, language, _past if with_past else None)
+
 
 def series_title(area: str, consumer_type: str, _: Translate) -> str:
     return f"{area_choice_label(area, _)} · {consumer_type_choice_label(consumer_type, _)}"
@@ -85,16 +147,48 @@ def chart_title(area: str, consumer_type: str, _: Translate) -> str:
     return f"{area_short_label(area, _)} · {consumer_type_choice_label(consumer_type, _)}"
 
 
-def _monitoring(context: PageContext, area: str, consumer_type: str, zone: str) -> tuple[dict | None, str | None]:
+@dataclass(frozen=True)
+class PastForecasts:
+    """What the page uses of a series' past predictions: them on an hourly axis, and last week's bias."""
+
+    predicted: pd.Series
+    bias: float | None
+
+
+@st.cache_resource(ttl=data.DATA_TTL_SECONDS, max_entries=SHARED_ENTRIES, show_spinner=False)
+def shared_past_forecasts(
+    api_url: str, area: str, consumer_type: str, zone: str, data_version: str
+) -> PastForecasts | None:
+    """`past_forecast` and `recent_bias` of a series once per data version for the whole process (the
+    body's copy out of `st.cache_data` and these passes over it ran on every view); None when the
+    API has none. Errors are raised, not cached. Shared without a copy: read-only."""
+    body = data.monitoring_series(api_url, area, consumer_type, zone, data_version)
+    if body is None or not body.get("hours"):
+        return None
+    return PastForecasts(past_forecast(body, zone), recent_bias(body))
+
+
+@st.cache_resource(ttl=data.DATA_TTL_SECONDS, max_entries=SHARED_ENTRIES, show_spinner=False)
+def shared_key_figures(
+    api_url: str, area: str, consumer_type: str, zone: str, data_version: str, _view: SeriesView
+) -> ForecastKeyFigures:
+    """`key_figures` of the series' view (`_view`, not hashed: the view of the key's series and version),
+    once per data version for the whole process."""
+    return key_figures(_view.forecast, _view.forecast_total)
+
+
+def _monitoring(
+    context: PageContext, area: str, consumer_type: str, zone: str
+) -> tuple[PastForecasts | None, str | None]:
     """Past predictions of the series, or None and why there are none (the page goes on without)."""
     _ = context._
     try:
-        body = data.monitoring_series(context.api_url, area, consumer_type, zone, context.data_version)
+        past = shared_past_forecasts(context.api_url, area, consumer_type, zone, context.data_version)
     except ApiError as error:
         return None, _("Past forecasts are not available: {reason}.").format(reason=error.message)
-    if body is None or not body.get("hours"):
+    if past is None:
         return None, _("The API has no past forecasts for this series yet.")
-    return body, None
+    return past, None
 
 
 def percent(fraction: float, language: str, decimals: int = 0) -> str:
@@ -221,22 +315,23 @@ def _holidays(view: SeriesView, language: str) -> list[Holiday]:
 def forecast_chart(
     context: PageContext,
     view: SeriesView,
-    title: str,
+    area: str,
+    consumer_type: str,
     zone: str,
-    monitoring: dict | None,
+    monitoring: PastForecasts | None,
     monitoring_note: str | None,
 ) -> None:
     """The chart with its text alternative right below it, then its notes: how far the ranges held,
     the holidays in the window, past forecasts."""
     _, language = context._, context.language
-    holidays = _holidays(view, language)
-    past = past_forecast(monitoring, zone) if monitoring is not None else None
-    figure = forecast_figure(
-        view, title, zone_label(zone, _), holidays=holidays, past_forecast=past, _=_, language=language
+    past = monitoring.predicted if monitoring is not None else None
+    chart = shared_forecast_chart(
+        context.api_url, area, consumer_type, zone, context.data_version, language, past is not None, view, past
     )
-    plotly_chart(figure, key="forecast_chart")
+    holidays = chart.holidays
+    plotly_chart(chart.chart, key="forecast_chart")
     with st.container(key="forecast_chart_text"):  # the chart's text alternative, right below it
-        st.caption(forecast_chart_text(view, title, _, language))
+        st.caption(chart.text)
     notes = [
         coverage_text(view.interval, _, language) if view.has_ranges else _("The API gives no range for this forecast.")
     ]
@@ -294,11 +389,11 @@ def single_series(context: PageContext, area: str, consumer_type: str, zone: str
     forecasts if asked) and the data behind it."""
     _, language = context._, context.language
     try:
-        body = context.series(area, consumer_type, zone)
+        view = context.view(area, consumer_type, zone)
     except ApiError as error:
         render_api_unavailable(error, key="retry_series", _=_)
         return
-    if body is None:
+    if view is None:
         st.info(
             _("No observations for {series}: this combination has no data to show. Pick another one above.").format(
                 series=series_title(area, consumer_type, _)
@@ -306,17 +401,16 @@ def single_series(context: PageContext, area: str, consumer_type: str, zone: str
             icon=":material/search_off:",
         )
         return
-    view = series_view(body)
     # Past forecasts give last week's bias (cached like the series); drawn only when asked for.
     monitoring, monitoring_note = _monitoring(context, area, consumer_type, zone)
-    figures = key_figures(view.forecast, view.forecast_total)
+    figures = shared_key_figures(context.api_url, area, consumer_type, zone, context.data_version, view)
     key_figures_row(figures, zone, _, language)
-    warning = bias_warning(figures, recent_bias(monitoring))
+    warning = bias_warning(figures, None if monitoring is None else monitoring.bias)
     if warning is not None:
         st.warning(bias_text(warning, figures, _, language), icon=":material/trending_flat:")
     if not show_past:
         monitoring, monitoring_note = None, None
-    forecast_chart(context, view, chart_title(area, consumer_type, _), zone, monitoring, monitoring_note)
+    forecast_chart(context, view, area, consumer_type, zone, monitoring, monitoring_note)
     data_table(view, area, consumer_type, zone, _, language)
 
 
@@ -359,14 +453,13 @@ def compared_series(context: PageContext, area: str, consumer_type: str, zone: s
     for member_area, member_type in members:
         label = area_choice_label(member_area, _) if by_area else consumer_type_choice_label(member_type, _)
         try:
-            body = context.series(member_area, member_type, zone)
+            view = context.view(member_area, member_type, zone)
         except ApiError as error:
             render_api_unavailable(error, key="retry_compare", _=_)
             return
-        if body is None:
+        if view is None:
             missing.append(label)
             continue
-        view = series_view(body)
         compared.append(CompareMember(label, view.observed, view.forecast["kwh"]))
     if missing:
         st.info(_("No data for {series}; left out of the comparison.").format(series=", ".join(missing)))
@@ -377,15 +470,54 @@ def compared_series(context: PageContext, area: str, consumer_type: str, zone: s
         if by_area
         else _("{area} · {count} consumer types").format(area=area_short_label(area, _), count=len(compared))
     )
+    chart, text = shared_compare_chart(
+        context.api_url,
+        context.data_version,
+        language,
+        zone,
+        tuple(members),
+        by_area,
+        title,
+        as_share,
+        small_multiples,
+        compared,
+    )
+    plotly_chart(chart, key="compare_chart")
+    with st.container(key="compare_chart_text"):  # the chart's text alternative, right below it
+        st.caption(text)
+    if as_share:
+        st.caption(_("100 % is each series' own mean over its latest observed week."))
+
+
+def build_compare_chart(
+    compared: list[CompareMember], title: str, zone: str, as_share: bool, small_multiples: bool, language: str
+) -> tuple[ChartData, str]:
+    """The compare chart built directly (what `shared_compare_chart` keeps): its JSON and text alternative."""
+    _ = translator(language, "frontend")
     figure = compare_figure(
         compared, title, zone_label(zone, _), as_share=as_share, small_multiples=small_multiples, _=_, language=language
     )
-    plotly_chart(figure, key="compare_chart")
     labels = [member.label for member in compared]
     forecasts = [member.forecast for member in compared]
     if as_share:
         forecasts = [share_of_weekly_mean(member.observed, member.forecast)[1] for member in compared]
-    with st.container(key="compare_chart_text"):  # the chart's text alternative, right below it
-        st.caption(compare_chart_text(labels, forecasts, title, as_share, _, language))
-    if as_share:
-        st.caption(_("100 % is each series' own mean over its latest observed week."))
+    return chart_data(figure), compare_chart_text(labels, forecasts, title, as_share, _, language)
+
+
+@st.cache_data(ttl=data.DATA_TTL_SECONDS, max_entries=SHARED_ENTRIES, show_spinner=False)
+def shared_compare_chart(
+    api_url: str,
+    data_version: str,
+    language: str,
+    zone: str,
+    members: tuple[tuple[str, str], ...],
+    by_area: bool,
+    title: str,
+    as_share: bool,
+    small_multiples: bool,
+    _compared: list[CompareMember],
+) -> tuple[ChartData, str]:
+    """`build_compare_chart` once per (compared series, data version, language, zone, title, share,
+    layout) for the whole process. `_compared` (not hashed) is what the key names: the members'
+    views of that version, labelled as `by_area` and `language` say."""
+    return build_compare_chart(_compared, title, zone, as_share, small_multiples, language)

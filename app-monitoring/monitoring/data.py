@@ -54,12 +54,19 @@ def load_hour_of_day(base_url: str, data_version: str, zone: str) -> dict:
     return _client(base_url, data_version).monitoring_hour_of_day(zone)
 
 
-@st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=256)
+SERIES_ENTRIES = 1024
+"""Entries of the per-series caches below: every series of a data version in both zones and both
+languages (the demo has 76 series, the real bucket 2 areas x ~38 types plus totals: ~320 charts).
+An LRU smaller than the set a viewer steps through misses on every step (64 entries did: a change
+cost 99 ms instead of 16, BENCHMARKS.md, "Capacity"). A chart's JSON is ~50-100 KB: ~30 MB for all."""
+
+
+@st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=SERIES_ENTRIES)
 def load_monitored_series(base_url: str, data_version: str, area: int, consumer_type: int, zone: str) -> dict:
     return _client(base_url, data_version).monitoring_series(area, consumer_type, zone)
 
 
-@st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=64)
+@st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=SERIES_ENTRIES)
 def series_chart(
     base_url: str, data_version: str, area: int, consumer_type: int, zone: str, language: str
 ) -> ChartData:

@@ -68,7 +68,7 @@ def page_data(
     """Everything the views read, from the API's answers (asked in `zone`) and the page's link
     (`st.query_params`), for a page in `language`."""
     table = breakdown.breakdown_table(summary, language)
-    params = link_params([breakdown.series_of_row(table, row) for row in range(len(table))], texts(language))
+    params = link_params(breakdown.series_of_rows(table), texts(language))
     return PageData(
         api_url=api_url,
         language=language,
@@ -109,7 +109,7 @@ def view_choice(page: PageData, threshold: float, chart_label: str, rank_label: 
         chart_measure=BY_LABEL[chart_label],
         rank_measure=rank_measure,
         ranked=ranked,
-        series_by_row=[breakdown.series_of_row(ranked, row) for row in range(len(ranked))],
+        series_by_row=breakdown.series_of_rows(ranked),
     )
 
 

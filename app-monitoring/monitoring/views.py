@@ -13,15 +13,15 @@ from functools import partial
 
 import pandas as pd
 import streamlit as st
-from dashboard_common.charts import plotly_chart
+from dashboard_common.charts import ChartData, chart_data, plotly_chart
 from dashboard_common.client import ApiError, SeriesNotFound
 from dashboard_common.freshness import render_api_unavailable
 from dashboard_common.links import write_link
 
 from monitoring import breakdown
-from monitoring.aggregate import hour_of_day_frame, hourly_overview, trailing_day
+from monitoring.aggregate import HourlyOverview, hour_of_day_frame, hourly_overview, trailing_day
 from monitoring.clock import hour_text, span_text
-from monitoring.data import load_hour_of_day, load_monitored_series, series_chart
+from monitoring.data import MONITORING_TTL_SECONDS, load_hour_of_day, load_monitored_series, series_chart
 from monitoring.descriptions import (
     heatmap_description,
     hour_of_day_description,
@@ -108,6 +108,69 @@ def update_link(page: PageData, choice: ViewChoice, series: SeriesKey | None) ->
     write_link(st.query_params, page.params, chosen)
 
 
+SHARED_CHARTS = 256
+"""Entries kept per process by the chart caches below, per data version: every (figure, threshold,
+zone, language) a page offers with room to spare (the thresholds are typed by viewers)."""
+
+
+def build_hourly_chart(
+    values: pd.Series,
+    measure: Measure,
+    threshold: float,
+    trailing: pd.Series | None,
+    overview: HourlyOverview,
+    language: str,
+) -> tuple[ChartData, str]:
+    """The hourly chart's JSON and its text alternative, built directly (what `shared_hourly_chart` keeps)."""
+    figure = hourly_figure(values, measure, threshold, trailing, language)
+    return chart_data(figure), hourly_description(values, measure, threshold, overview, language)
+
+
+@st.cache_data(ttl=MONITORING_TTL_SECONDS, max_entries=SHARED_CHARTS, show_spinner=False)
+def shared_hourly_chart(
+    api_url: str, version: str, zone: str, language: str, measure_label: str, threshold: float, _page: PageData
+) -> tuple[ChartData, str]:
+    """`build_hourly_chart` once per (data version, zone, language, figure, threshold) for the whole
+    process: the figure and its JSON were ~40 % of an Over time view's server time (BENCHMARKS.md,
+    "Capacity"). `_page` (not hashed) is the page data of that version, zone and language."""
+    measure = BY_LABEL[measure_label]
+    values = _page.frame[measure.field]
+    overview = hourly_overview(values, measure, threshold)
+    return build_hourly_chart(values, measure, threshold, trailing_day(_page.frame, measure), overview, language)
+
+
+def build_hour_of_day_chart(profile: pd.DataFrame, zone: str, language: str) -> tuple[ChartData, str]:
+    """The hour-of-day chart's JSON and its text alternative, built directly."""
+    return chart_data(hour_of_day_figure(profile, zone, language)), hour_of_day_description(profile, zone, language)
+
+
+@st.cache_data(ttl=MONITORING_TTL_SECONDS, max_entries=SHARED_CHARTS, show_spinner=False)
+def shared_hour_of_day_chart(
+    api_url: str, version: str, zone: str, language: str, _profile: pd.DataFrame
+) -> tuple[ChartData, str]:
+    """`build_hour_of_day_chart` once per (data version, zone, language); `_profile` is that version's."""
+    return build_hour_of_day_chart(_profile, zone, language)
+
+
+def build_heatmap_chart(
+    ranked: pd.DataFrame, rank_measure: Measure, threshold: float, language: str
+) -> tuple[ChartData, str]:
+    """The heatmap's JSON and its text alternative, built directly from the ranked table."""
+    matrix = breakdown.heatmap_matrix(ranked, rank_measure)
+    beyond = breakdown.beyond_cells(ranked)
+    figure = heatmap_figure(matrix, rank_measure, threshold, language, beyond)
+    return chart_data(figure), heatmap_description(matrix, rank_measure, language)
+
+
+@st.cache_data(ttl=MONITORING_TTL_SECONDS, max_entries=SHARED_CHARTS, show_spinner=False)
+def shared_heatmap_chart(
+    api_url: str, version: str, zone: str, language: str, rank_label: str, threshold: float, _ranked: pd.DataFrame
+) -> tuple[ChartData, str]:
+    """`build_heatmap_chart` once per (data version, zone, language, ranking figure, threshold);
+    `_ranked` is the table ranked and flagged by them."""
+    return build_heatmap_chart(_ranked, BY_LABEL[rank_label], threshold, language)
+
+
 def hour_of_day_profile(page: PageData) -> pd.DataFrame | None:
     """The API's hour-of-day profile on the page's clock, or None when the API cannot give it now."""
     try:
@@ -168,13 +231,16 @@ def over_time(page: PageData, choice: ViewChoice) -> None:
         st.info(_("The monitoring window has no hour with a measured error yet."), icon=":material/hourglass_empty:")
         return
     _overview_metrics(page, measure, overview, choice.threshold)
-    figure = hourly_figure(values, measure, choice.threshold, trailing_day(frame, measure), language)
-    plotly_chart(figure, key="hourly_chart")
-    chart_description(hourly_description(values, measure, choice.threshold, overview, language))
+    chart, text = shared_hourly_chart(
+        page.api_url, page.version, page.zone, language, measure.label, choice.threshold, page
+    )
+    plotly_chart(chart, key="hourly_chart")
+    chart_description(text)
     profile = hour_of_day_profile(page)
     if profile is not None:
-        plotly_chart(hour_of_day_figure(profile, page.zone, language), key="hour_of_day_chart")
-        chart_description(hour_of_day_description(profile, page.zone, language))
+        chart, text = shared_hour_of_day_chart(page.api_url, page.version, page.zone, language, profile)
+        plotly_chart(chart, key="hour_of_day_chart")
+        chart_description(text)
 
 
 def series_table(choice: ViewChoice, language: str) -> None:
@@ -237,10 +303,11 @@ def by_series(page: PageData, choice: ViewChoice) -> None:
     with table_column:
         series_table(choice, language)
     with heatmap_column:
-        matrix = breakdown.heatmap_matrix(ranked, rank_measure)
-        beyond = breakdown.beyond_cells(ranked)
-        plotly_chart(heatmap_figure(matrix, rank_measure, choice.threshold, language, beyond), key="heatmap")
-        chart_description(heatmap_description(matrix, rank_measure, language))
+        chart, text = shared_heatmap_chart(
+            page.api_url, page.version, page.zone, language, rank_measure.label, choice.threshold, ranked
+        )
+        plotly_chart(chart, key="heatmap")
+        chart_description(text)
 
 
 def _series_counts(page: PageData, series: SeriesKey, monitored: dict) -> None:

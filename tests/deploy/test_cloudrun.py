@@ -56,6 +56,10 @@ def test_the_dashboards_are_sticky_with_a_websocket_timeout_and_bounded():
         assert annotations["run.googleapis.com/sessionAffinity"] == "true"
         assert template["spec"]["timeoutSeconds"] == 3600  # Cloud Run's maximum: WebSockets stay open
         assert 1 <= int(annotations["autoscaling.knative.dev/maxScale"]) <= 100
+        # A viewer holds one WebSocket, one concurrent request, for the whole visit: the instance's
+        # viewers (deploy/README.md, "Capacity"), on the one core a Streamlit process can use.
+        assert 1 <= template["spec"]["containerConcurrency"] <= 1000
+        assert template["spec"]["containers"][0]["resources"]["limits"]["cpu"] == "1"
         (container,) = template["spec"]["containers"]
         assert container["startupProbe"]["httpGet"]["path"] == "/_stcore/health"
         env = {e["name"]: e["value"] for e in container["env"]}

@@ -108,6 +108,17 @@ def test_services_budgets_autoscaler_and_labels(rendered):
     assert hpa["spec"]["scaleTargetRef"]["name"] == "energy-forecast-api"
     assert hpa["spec"]["metrics"][0]["resource"]["name"] == "cpu"
     assert hpa["spec"]["minReplicas"] >= 2
+    deployments = of_kind(docs, "Deployment")
+    for dashboard in ("frontend", "monitoring"):
+        # deploy/README.md, "Capacity": a Streamlit process uses one core at most, so a pod requests
+        # that core, and an HPA on CPU (against that request) adds pods for new viewers.
+        resources = deployments[dashboard]["spec"]["template"]["spec"]["containers"][0]["resources"]
+        assert resources["requests"]["cpu"] == resources["limits"]["cpu"] == "1"
+        hpa = of_kind(docs, "HorizontalPodAutoscaler")[dashboard]
+        assert hpa["spec"]["scaleTargetRef"]["name"] == f"energy-forecast-{dashboard}"
+        assert hpa["spec"]["minReplicas"] >= 2
+        (metric,) = hpa["spec"]["metrics"]
+        assert metric["resource"]["name"] == "cpu" and 0 < metric["resource"]["target"]["averageUtilization"] < 100
     for doc in docs:
         if doc["kind"] == "Namespace":
             continue

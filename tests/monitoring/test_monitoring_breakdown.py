@@ -16,6 +16,7 @@ from monitoring.breakdown import (
     rank,
     row_of_series,
     series_of_row,
+    series_of_rows,
 )
 from monitoring.measures import ALL_MEASURES, BIAS, COVERAGE_80, COVERAGE_95, MAPE, MASE, WAPE
 
@@ -123,6 +124,14 @@ def test_area_labels_and_the_row_of_a_series(summary):
     assert row_of_series(table, series) == 3
     assert table[AREA_LABEL].iloc[3].startswith("DK")
     assert row_of_series(table, (9, 999)) is None
+
+
+def test_the_series_of_all_rows_at_once_are_those_of_each_row(summary, edge_summary):
+    for source in (summary, edge_summary):
+        table = rank(breakdown_table(source), WAPE)
+        every = series_of_rows(table)
+        assert every == [series_of_row(table, row) for row in range(len(table))]
+        assert len(every) == len(table) > 1 and all(type(a) is int and type(c) is int for a, c in every)
 
 
 def test_heatmap_has_consumer_types_as_rows_areas_as_columns_and_blanks_for_missing(summary, edge_summary):
