@@ -24,7 +24,7 @@ from pathlib import Path
 
 from devtools.bench import Run, Server, latencies, paired, peak_rss_mb, report_pairs, serve, tree_rss_mb, wrk
 from devtools.paths import BUCKET_PANDAS15
-from devtools.processes import free_port
+from devtools.processes import free_port, servers_apart_from_generator
 
 ENDPOINTS = [
     "/api/v1/health",
@@ -77,9 +77,22 @@ def main() -> None:
         default="off",
         help="API log level info with this log format (default off: level warning, no access lines)",
     )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="the servers on the first CPU, wrk on the others (so wrk does not take the servers' CPU)",
+    )
     arguments = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
+    if arguments.pin and max(arguments.workers) > 1:
+        parser.error("--pin puts the servers on one CPU: one worker only")
+    cpus = None
+    if arguments.pin:
+        try:
+            cpus = servers_apart_from_generator()
+        except ValueError as error:
+            parser.error(f"--pin: {error}")
 
     env = {**os.environ, "APP_API_LOG_LEVEL": "warning"}
     api_env = dict(env)
@@ -89,7 +102,7 @@ def main() -> None:
     python = sys.executable
     print(
         f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; wrk -t2, {arguments.duration} s per run;"
-        f" API access log {arguments.access_log}"
+        f" API access log {arguments.access_log}" + (f"; servers on CPU {cpus}, wrk on the others" if cpus else "")
     )
 
     floors: dict[int, Server] = {}
@@ -101,7 +114,7 @@ def main() -> None:
                 python, "-m", "uvicorn", "floor_app:app", "--app-dir", "scripts", "--port", str(port),
                 "--log-level", "warning", "--no-access-log", "--workers", str(workers),
             ]  # fmt: skip
-            floors[workers] = stack.enter_context(serve(floor_command, env, port, "/constant"))
+            floors[workers] = stack.enter_context(serve(floor_command, env, port, "/constant", cpus))
         floor = floors[arguments.workers[0]]
         buckets: list[tuple[str, str | Path]] = [("fixture bucket (bucket-pandas15)", BUCKET_PANDAS15)]
         if not arguments.quick:
@@ -120,7 +133,7 @@ def main() -> None:
                     "APP_API_HOST": "127.0.0.1",
                     "APP_API_WORKERS_COUNT": str(workers),
                 }
-                with serve([python, "-m", "api"], run_env, port, "/api/v1/ready") as api:
+                with serve([python, "-m", "api"], run_env, port, "/api/v1/ready", cpus) as api:
                     if workers == arguments.workers[0] and not arguments.quick:
                         p50 = table(f"{name}, {workers} worker", api, ENDPOINTS, arguments.duration)[PREDICTIONS][0]
                     else:

@@ -26,7 +26,7 @@ import httpx
 from devtools.bench import latencies, paired, peak_rss_mb, report_pairs, serve, wrk
 from devtools.forecast_coverage import forecast_coverage
 from devtools.paths import BUCKET_PANDAS15
-from devtools.processes import free_port
+from devtools.processes import free_port, servers_apart_from_generator
 
 SERIES = "/api/v2/series/1/111"
 COVERAGE_BUCKETS = [(seed, datetime(2026, month, 14, 13, tzinfo=UTC)) for seed, month in ((1, 3), (2, 6), (3, 10))]
@@ -51,14 +51,25 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="only the paired floor / series runs, at 16 and 64 connections"
     )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="the servers on the first CPU, wrk on the others (so wrk does not take the servers' CPU)",
+    )
     arguments = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
+    cpus = None
+    if arguments.pin:
+        try:
+            cpus = servers_apart_from_generator()
+        except ValueError as error:
+            parser.error(f"--pin: {error}")
     env = {**os.environ, "APP_API_LOG_LEVEL": "warning"}
     python = sys.executable
     print(
         f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; wrk {arguments.duration} s runs;"
-        f" API access log {arguments.access_log}"
+        f" API access log {arguments.access_log}" + (f"; servers on CPU {cpus}, wrk on the others" if cpus else "")
     )
 
     port = free_port()
@@ -66,13 +77,13 @@ def main() -> None:
         python, "-m", "uvicorn", "floor_app:app", "--app-dir", "scripts", "--port", str(port),
         "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
-    with serve(floor_command, env, port, "/constant") as floor:
+    with serve(floor_command, env, port, "/constant", cpus) as floor:
         port = free_port()
         api_env = {**env, "APP_API_GCP_BUCKET": str(BUCKET_PANDAS15), "APP_API_PORT": str(port)}
         if arguments.access_log != "off":
             # The API's log goes to the server log file in test-artifacts/, one access line per request.
             api_env |= {"APP_API_LOG_LEVEL": "info", "APP_API_LOG_FORMAT": arguments.access_log}
-        with serve([python, "-m", "api"], api_env, port, "/api/v1/ready") as api:
+        with serve([python, "-m", "api"], api_env, port, "/api/v1/ready", cpus) as api:
             if arguments.quick:
                 print(f"\n## fixture bucket: {SERIES} (default form), paired with the floor")
                 report_pairs(paired(floor.base + "/constant", api.base + SERIES, arguments.rounds, arguments.duration))

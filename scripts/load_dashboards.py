@@ -74,7 +74,14 @@ from devtools.dashboard_load import (
     warm_up,
 )
 from devtools.paths import ARTIFACTS, REPO_ROOT
-from devtools.processes import dashboard_command, free_port, running, streamlit_command
+from devtools.processes import (
+    dashboard_command,
+    free_port,
+    pinned,
+    running,
+    servers_apart_from_generator,
+    streamlit_command,
+)
 from devtools.streamlit_viewer import Viewer, Widget
 from playwright.async_api import Page, async_playwright
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -104,8 +111,7 @@ def server(
     url = f"http://127.0.0.1:{port}"
     log_path = ARTIFACTS / f"load-{name}-{port}.log"
     log_path.unlink(missing_ok=True)
-    pinned = ["taskset", "--cpu-list", cpus, *command] if cpus else command  # taskset execs: same pid
-    with running(pinned, cwd, {**os.environ, **env}, url + ready_path, log_path, timeout=180) as process:
+    with running(pinned(command, cpus), cwd, {**os.environ, **env}, url + ready_path, log_path, timeout=180) as process:
         yield ServerProcess(name, url, process.pid)
 
 
@@ -512,11 +518,10 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     server_cpus = None
     if arguments.pin:
-        first, *others = sorted(os.sched_getaffinity(0))
-        if not others:
-            parser.error("--pin needs two CPUs or more")
-        server_cpus = str(first)
-        os.sched_setaffinity(0, others)  # this process (the viewers) and the threads it starts
+        try:
+            server_cpus = servers_apart_from_generator()  # the viewers' threads run on the other CPUs
+        except ValueError as error:
+            parser.error(f"--pin: {error}")
     with tempfile.TemporaryDirectory(prefix="demo-bucket-") as demo_dir, ExitStack() as stack:
         api, servers = start_servers(stack, demo_dir, pages, server_cpus)
         if arguments.browser_check:

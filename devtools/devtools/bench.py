@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from devtools.paths import ARTIFACTS, REPO_ROOT
-from devtools.processes import start_process, stop_process
+from devtools.processes import pinned, start_process, stop_process
 from devtools.stats import percentile
 from devtools.waiting import wait_for_http
 
@@ -26,12 +26,14 @@ def peak_rss_mb(pid: int) -> float:
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
 
 
-def start(command: list[str], env: dict[str, str], ready_url: str, cwd: Path) -> tuple[subprocess.Popen, float]:
-    """Start a server; the process and the seconds until `ready_url` answered (polled every 50 ms)."""
+def start(
+    command: list[str], env: dict[str, str], ready_url: str, cwd: Path, cpus: str | None = None
+) -> tuple[subprocess.Popen, float]:
+    """Start a server (on `cpus` if given); the process and the seconds until `ready_url` answered (50 ms polls)."""
     started = time.perf_counter()
     log_path = ARTIFACTS / f"bench-server-{ready_url.split(':')[2].split('/')[0]}.log"
     log_path.unlink(missing_ok=True)
-    process = start_process(command, cwd, env, log_path)
+    process = start_process(pinned(command, cpus), cwd, env, log_path)
     try:
         wait_for_http(ready_url, timeout=120, process=process, interval=0.05)
     except Exception as error:
@@ -101,9 +103,12 @@ class Server:
 
 
 @contextmanager
-def serve(command: list[str], env: dict[str, str], port: int, ready_path: str) -> Iterator[Server]:
+def serve(
+    command: list[str], env: dict[str, str], port: int, ready_path: str, cpus: str | None = None
+) -> Iterator[Server]:
+    """A server on a free loopback port (on `cpus` when given: see `processes.servers_apart_from_generator`)."""
     base = f"http://127.0.0.1:{port}"
-    process, cold_start = start(command, env, base + ready_path, REPO_ROOT)
+    process, cold_start = start(command, env, base + ready_path, REPO_ROOT, cpus)
     try:
         yield Server(base, process, cold_start)
     finally:

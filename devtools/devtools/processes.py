@@ -23,6 +23,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def servers_apart_from_generator() -> str:
+    """Split the CPUs between servers and load generator: the first CPU for the servers, the others for us.
+
+    Moves this process (and every thread and child it starts afterwards, such as `wrk`) to the other
+    CPUs and returns the first CPU's number for `pinned`. A load generator sharing the servers' cores
+    takes their CPU and adds its own scheduling to their tail latencies; apart, a run measures the
+    servers. Raises `ValueError` on a one-CPU machine, where there is nothing to split.
+    """
+    first, *others = sorted(os.sched_getaffinity(0))
+    if not others:
+        raise ValueError("pinning needs two CPUs or more")
+    os.sched_setaffinity(0, others)
+    return str(first)
+
+
+def pinned(command: Sequence[str], cpus: str | None) -> list[str]:
+    """`command` run on `cpus` (taskset's list form) when given; taskset execs it, so the pid stays the same."""
+    return ["taskset", "--cpu-list", cpus, *command] if cpus else list(command)
+
+
 def start_process(
     command: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None, log_path: Path | None = None
 ) -> subprocess.Popen:

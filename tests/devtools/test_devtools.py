@@ -1,12 +1,14 @@
 """The shared tooling itself: waiting, processes, percentiles and the metrics parser do what they say."""
 
+import json
+import os
 import subprocess
 import sys
 
 import devtools.waiting
 import pytest
 from devtools.paths import REPO_ROOT
-from devtools.processes import free_port, running, stop_process
+from devtools.processes import free_port, pinned, running, stop_process
 from devtools.prometheus import sample_labels, sample_value, samples
 from devtools.stats import percentile
 from devtools.waiting import WaitTimeout, wait_for_http, wait_until
@@ -122,3 +124,38 @@ def test_stop_process_kills_what_ignores_sigterm():
 
 def test_the_repository_root_is_found_from_the_installed_package():
     assert (REPO_ROOT / "pyproject.toml").is_file() and (REPO_ROOT / "devtools" / "devtools").is_dir()
+
+
+PIN_PROBE = """
+import json, os, subprocess, sys
+from devtools.processes import pinned, servers_apart_from_generator
+server_cpus = servers_apart_from_generator()
+child = subprocess.run(
+    pinned([sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"], server_cpus),
+    capture_output=True, text=True, check=True,
+).stdout
+inherited = subprocess.run(
+    [sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"],
+    capture_output=True, text=True, check=True,
+).stdout
+print(json.dumps({"server_cpus": server_cpus, "ours": sorted(os.sched_getaffinity(0)),
+                  "server": json.loads(child), "generator_child": json.loads(inherited)}))
+"""
+
+
+def test_pinning_puts_servers_on_the_first_cpu_and_the_generator_and_its_children_on_the_others():
+    """The benchmarks' `--pin`: checked in a child process, since it moves the process that calls it."""
+    cpus = sorted(os.sched_getaffinity(0))
+    probe = subprocess.run([sys.executable, "-c", PIN_PROBE], capture_output=True, text=True, cwd=REPO_ROOT)
+    if len(cpus) < 2:
+        assert probe.returncode != 0 and "two CPUs or more" in probe.stderr
+        return
+    assert probe.returncode == 0, probe.stderr
+    placed = json.loads(probe.stdout)
+    assert placed == {
+        "server_cpus": str(cpus[0]),
+        "ours": cpus[1:],
+        "server": [cpus[0]],
+        "generator_child": cpus[1:],
+    }
+    assert pinned(["wrk", "-c1"], None) == ["wrk", "-c1"]
