@@ -22,17 +22,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from babel.dates import format_date
 from dashboard_common import theme
 from dashboard_common.charts import HOVER_TITLE_META
 from dashboard_common.figures import LEGEND_BELOW, band, figure, rgba, scatter, span, title
-from dashboard_common.hours import time_label
-from dashboard_common.i18n import DANISH, ENGLISH, LOCALES, N_, Translate, number
+from dashboard_common.hours import HALF_HOUR, hour_axis, instants, time_label
+from dashboard_common.i18n import DANISH, ENGLISH, N_, Translate, number
 
 from frontend.calendar_days import Holiday
 from frontend.series import SeriesView
 
-HALF_HOUR = pd.Timedelta(minutes=30)
 ONE_WEEK_HOURS = 168
 RANGE_80_TEXT = N_("80 % range: 80 % of past errors fall inside")
 RANGE_95_TEXT = N_("95 % range: 95 % of past errors fall inside")
@@ -46,34 +44,8 @@ SEPARATORS = {DANISH: ",.", ENGLISH: ".,"}
 """Plotly's decimal and thousands signs per language: hover values and axis ticks read 1.234.567 in Danish."""
 
 
-def instants(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
-    """Where Plotly draws each hour: its UTC instant, without zone (so no hour folds or goes missing)."""
-    return pd.DatetimeIndex(index).tz_convert("UTC").tz_localize(None)
-
-
 def _labels(index: pd.DatetimeIndex, language: str | None = None) -> np.ndarray:
     return np.asarray([time_label(hour, language) for hour in index], dtype=object)
-
-
-def _day_text(midnight: pd.Timestamp, with_month: bool, language: str) -> str:
-    """'Tue<br>28 Mar' / 'tir.<br>28. mar.' (the month only where asked), Babel's names per language."""
-    day = "d. MMM" if language == DANISH else "d MMM"
-    pattern = day if with_month else ("d." if language == DANISH else "d")
-    locale = LOCALES[language]
-    # Danish abbreviations ("tirs.") crowd a phone's week: the short form ("ti.") there.
-    weekday = "EEEEEE" if language == DANISH else "EEE"
-    return f"{format_date(midnight, weekday, locale=locale)}<br>{format_date(midnight, pattern, locale=locale)}"
-
-
-def day_ticks(first: pd.Timestamp, last: pd.Timestamp, language: str = ENGLISH) -> tuple[list[pd.Timestamp], list[str]]:
-    """Ticks at each local midnight between two tz-aware hours, labelled with the local day."""
-    zone = first.tz
-    days = pd.date_range(first.tz_localize(None).normalize(), last.tz_localize(None).normalize(), freq="D")
-    midnights = [day.tz_localize(zone) for day in days]
-    midnights = [midnight for midnight in midnights if first - HALF_HOUR <= midnight <= last + HALF_HOUR]
-    # Short labels so a week fits a phone's width; the month is named on the first tick and on the 1st.
-    texts = [_day_text(m, i == 0 or m.day == 1, language) for i, m in enumerate(midnights)]
-    return [instants(pd.DatetimeIndex([m]))[0] for m in midnights], texts
 
 
 def _title(text: str, zone_name: str, _: Translate = N_) -> dict:
@@ -85,17 +57,7 @@ def _time_axis(index: pd.DatetimeIndex, zone_name: str, language: str = ENGLISH)
     # The hover box's title can only format x (a UTC instant here); the chart component replaces it
     # with the hour in the page's zone and language from `_time_row` (HOVER_TITLE_META). If the
     # script cannot, the title still says which hour it is, in UTC and saying so.
-    axis = {"unifiedhovertitle": {"text": "%{x|%a %d %b %H:%M} UTC"}, "tickangle": 0}
-    if len(index):
-        tickvals, ticktext = day_ticks(index[0], index[-1], language)
-        drawn = instants(index)
-        axis |= {
-            "tickmode": "array",
-            "tickvals": tickvals,
-            "ticktext": ticktext,
-            "range": [drawn[0] - HALF_HOUR, drawn[-1] + HALF_HOUR],
-        }
-    return axis
+    return {"unifiedhovertitle": {"text": "%{x|%a %d %b %H:%M} UTC"}, "tickangle": 0} | hour_axis(index, language)
 
 
 def _holiday_marks(holidays: list[Holiday], y_top: float = 1.0, _: Translate = N_) -> tuple[list[dict], list[dict]]:

@@ -11,12 +11,10 @@ day, and the hover box's first line is the hour on the zone's clock (`clock_trac
 format a unified hover title only from x, which is the UTC instant.
 """
 
-import math
-
 import numpy as np
 import pandas as pd
-from babel.dates import format_date
-from dashboard_common.i18n import DANISH, LOCALES, N_, Translate, short_datetime
+from dashboard_common.hours import hour_axis, instants
+from dashboard_common.i18n import N_, Translate, short_datetime
 from dashboard_common.links import LinkParam, Parsed, Raw
 from dashboard_common.linktext import quoted
 
@@ -29,7 +27,6 @@ ZONE_NAMES = {DANISH_TIME: N_("Danish time"), UTC: N_("UTC")}
 # The link's short names for the two zones (the forecast page's); IANA names are accepted too.
 ZONE_BY_LINK_VALUE = {"dk": DANISH_TIME, "europe/copenhagen": DANISH_TIME, "utc": UTC}
 LINK_VALUE_BY_ZONE = {DANISH_TIME: "dk", UTC: "utc"}
-HALF_HOUR = pd.Timedelta(minutes=30)
 MAX_DAY_TICKS = 5  # a phone's width (390 px) holds this many day labels
 
 
@@ -72,35 +69,6 @@ def span_text(first: pd.Timestamp, last: pd.Timestamp, language: str) -> str:
     return f"{hour_text(first, language)} – {hour_text(last, language)}"
 
 
-def instants(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
-    """Where Plotly draws each hour: its UTC instant without zone (no hour folds or goes missing)."""
-    return pd.DatetimeIndex(index).tz_convert(UTC).tz_localize(None)
-
-
-def day_ticks(index: pd.DatetimeIndex, language: str) -> tuple[list[pd.Timestamp], list[str]]:
-    """Ticks at the zone's midnights within the hours (every few days when the window is long),
-    labelled with the zone's weekday and date in the page's language."""
-    if not len(index):
-        return [], []
-    first, last = index[0], index[-1]
-    zone = first.tz
-    days = pd.date_range(first.tz_localize(None).normalize(), last.tz_localize(None).normalize(), freq="D")
-    midnights = [day.tz_localize(zone) for day in days]
-    midnights = [midnight for midnight in midnights if first - HALF_HOUR <= midnight <= last + HALF_HOUR]
-    step = max(1, math.ceil(len(midnights) / MAX_DAY_TICKS))
-    midnights = midnights[::step]
-    # Short labels so the ticks fit a phone's width: the month only on the first tick and on the 1st.
-    with_month, day_only = ("d. MMM", "d.") if language == DANISH else ("d MMM", "d")
-    locale = LOCALES[language]
-    labels = [
-        format_date(midnight, "EEE", locale=locale)
-        + "<br>"
-        + format_date(midnight, with_month if index == 0 or midnight.day == 1 else day_only, locale=locale)
-        for index, midnight in enumerate(midnights)
-    ]
-    return list(instants(pd.DatetimeIndex(midnights))), labels
-
-
 def time_axis(index: pd.DatetimeIndex, zone: str, language: str, with_title: bool = True) -> dict:
     """An x axis of hours on the zone's clock: day ticks, the title naming the zone, and the unified
     hover box's title naming the zone (its first line, `clock_trace`, gives the hour)."""
@@ -108,16 +76,7 @@ def time_axis(index: pd.DatetimeIndex, zone: str, language: str, with_title: boo
     axis: dict = {"unifiedhovertitle": {"text": zone_name(zone, _)}, "tickangle": 0}
     if with_title:
         axis["title"] = {"text": _("Hour ({zone})").format(zone=zone_name(zone, _))}
-    if len(index):
-        tickvals, ticktext = day_ticks(index, language)
-        drawn = instants(index)
-        axis |= {
-            "tickmode": "array",
-            "tickvals": tickvals,
-            "ticktext": ticktext,
-            "range": [drawn[0] - HALF_HOUR, drawn[-1] + HALF_HOUR],
-        }
-    return axis
+    return axis | hour_axis(index, language, MAX_DAY_TICKS)
 
 
 def clock_trace(index: pd.DatetimeIndex, y: np.ndarray, language: str, **axes: str) -> dict:

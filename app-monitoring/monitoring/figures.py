@@ -18,11 +18,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from dashboard_common import theme
 from dashboard_common.figures import band, figure, heatmap, histogram, hline, scatter, span
+from dashboard_common.hours import instants
 from dashboard_common.i18n import ENGLISH, N_
 from dashboard_common.labels import area_label, consumer_type_label
 
 from monitoring.aggregate import beyond_threshold
-from monitoring.clock import DANISH_TIME, clock_trace, instants, time_axis, zone_name
+from monitoring.clock import DANISH_TIME, clock_trace, time_axis, zone_name
 from monitoring.language import separators, texts
 from monitoring.measures import HOURLY_MEASURES, THRESHOLDED, Measure
 from monitoring.series import APE, AWAITING, ERROR, OBSERVATION, PREDICTION, awaiting_spans, compared_errors

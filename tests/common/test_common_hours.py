@@ -5,7 +5,7 @@ import math
 
 import pandas as pd
 import pytest
-from dashboard_common.hours import every_hour, moment, parse_times, time_label
+from dashboard_common.hours import day_ticks, every_hour, hour_axis, instants, moment, parse_times, time_label
 
 DK = "Europe/Copenhagen"
 
@@ -97,3 +97,32 @@ def test_time_labels_in_either_language_name_the_zone_with_babel_weekdays_and_mo
     hour = pd.Timestamp("2023-10-29T00:30Z").floor("h").tz_convert(DK)
     assert time_label(hour, "da") == "søn. 29. okt. 02:00 CEST"
     assert time_label(hour, "en") == time_label(hour) == "Sun 29 Oct 02:00 CEST"
+
+
+def test_day_ticks_sit_at_the_zones_midnights_on_daylight_saving_days_and_name_the_month_where_it_starts():
+    # 28 Oct - 1 Nov 2023 in Danish time: 29 Oct has 25 hours; midnights are 22:00 UTC before, 23:00 after.
+    index = pd.date_range("2023-10-28T00:00", "2023-11-01T23:00", freq="h", tz=DK)
+    values, texts = day_ticks(index, "da")
+    assert [f"{value:%d %H}" for value in values] == ["27 22", "28 22", "29 23", "30 23", "31 23"]
+    assert texts == ["lø.<br>28. okt.", "sø.<br>29.", "ma.<br>30.", "ti.<br>31.", "on.<br>1. nov."]
+    assert day_ticks(index, "en")[1] == ["Sat<br>28 Oct", "Sun<br>29", "Mon<br>30", "Tue<br>31", "Wed<br>1 Nov"]
+
+
+def test_day_ticks_thin_out_to_at_most_the_ticks_asked_for_and_the_axis_spans_every_hour_whole():
+    month = pd.date_range("2023-06-01T00:00", "2023-06-30T23:00", freq="h", tz="UTC")
+    all_days, _ = day_ticks(month, "en")
+    thinned, texts = day_ticks(month, "en", max_ticks=5)
+    assert len(all_days) == 30 and len(thinned) == 5 and thinned == all_days[::6]
+    assert texts[0] == "Thu<br>1 Jun" and texts[1] == "Wed<br>7"
+    axis = hour_axis(month, "en", max_ticks=5)
+    assert axis["tickvals"] == thinned and axis["ticktext"] == texts
+    assert axis["range"] == [pd.Timestamp("2023-05-31T23:30"), pd.Timestamp("2023-06-30T23:30")]
+    assert hour_axis(month[:0], "en") == {} and day_ticks(month[:0], "da") == ([], [])
+    # Hours within one day, no midnight among them: no ticks, and still the range.
+    afternoon = pd.date_range("2023-06-01T12:00", "2023-06-01T17:00", freq="h", tz=DK)
+    assert day_ticks(afternoon, "da") == ([], [])
+    assert hour_axis(afternoon, "da")["range"] == [pd.Timestamp("2023-06-01T09:30"), pd.Timestamp("2023-06-01T15:30")]
+    assert list(instants(month[:2].tz_convert(DK))) == [
+        pd.Timestamp("2023-06-01T00:00"),
+        pd.Timestamp("2023-06-01T01:00"),
+    ]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from dashboard_common import theme
 from dashboard_common.charts import HOVER_TITLE_META
-from dashboard_common.hours import time_label
+from dashboard_common.hours import day_ticks, time_label
 from dashboard_common.links import read_link, write_link
 from frontend.calendar_days import holidays_between
 from frontend.choices import DANISH_TIME, UTC, area_short_label, choices
@@ -16,7 +16,6 @@ from frontend.figures import (
     RANGE_95_TEXT,
     CompareMember,
     compare_figure,
-    day_ticks,
     forecast_figure,
     share_of_weekly_mean,
 )
@@ -450,7 +449,7 @@ def test_figure_places_a_fall_back_day_on_25_evenly_spaced_hours_labelled_in_dan
 
 def test_day_ticks_in_utc_are_utc_midnights() -> None:
     index = hours("2023-06-08T00:00Z", 48)
-    values, texts = day_ticks(index[0], index[-1])
+    values, texts = day_ticks(index, "en")
     assert [pd.Timestamp(v) for v in values] == [pd.Timestamp("2023-06-08"), pd.Timestamp("2023-06-09")]
     assert texts == ["Thu<br>8 Jun", "Fri<br>9"]
 

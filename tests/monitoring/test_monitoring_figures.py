@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from buckets import ALL_ZERO, WITH_GAP
+from dashboard_common.hours import instants
 from monitoring.aggregate import hour_of_day_frame, hourly_frame, trailing_day
 from monitoring.breakdown import breakdown_table, heatmap_matrix
-from monitoring.clock import instants
 from monitoring.figures import (
     AWAITING_LABEL,
     heatmap_figure,
