@@ -13,8 +13,9 @@ from typing import Any
 
 import streamlit as st
 from dashboard_common.charts import ChartData, chart_data
-from dashboard_common.client import ApiClient, configured_api_root
-from dashboard_common.status import newest_status, shared_client
+from dashboard_common.client import ApiClient, ApiError, configured_api_root
+from dashboard_common.status import data_version, newest_status, shared_client
+from dashboard_common.status import load_status as cached_status
 
 from monitoring.figures import series_figure
 from monitoring.series import series_frame
@@ -36,6 +37,27 @@ def _client(base_url: str, data_version: str) -> ApiClient:
 def load_status(base_url: str) -> dict[str, Any]:
     """The API's status (newest seen by this session), with the `data_version` the caches are keyed on."""
     return newest_status(base_url, API_TIMEOUT_SECONDS)
+
+
+def follow_new_data(base_url: str, shown_version: str, ask_again: bool = False) -> None:
+    """Rerun the whole page when the API's data is no longer the version a fragment shows.
+
+    A fragment rerun (a view, figure, threshold or series chosen) gets the page data of the full
+    run that drew it, with that run's data version; after the API loaded new data, its requests
+    pinned to the old version are refused (`DataVersionMismatch`) and it would say the API's
+    replicas are switching, until a full rerun. So a fragment starts here: on newer data the page
+    reruns whole (`st.rerun`), headline and all, on the new version. `ask_again` (after a
+    `DataVersionMismatch`) asks the API for its status instead of the briefly cached one. A status
+    the API cannot give changes nothing here: the fragment's own requests say what failed.
+    """
+    if ask_again:
+        cached_status.clear()
+    try:
+        current = data_version(load_status(base_url))
+    except ApiError:
+        return
+    if current != shown_version:
+        st.rerun()
 
 
 @st.cache_data(ttl=MONITORING_TTL_SECONDS, show_spinner=False)

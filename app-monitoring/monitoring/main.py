@@ -36,7 +36,7 @@ from monitoring.state import (
     THRESHOLD_KEY,
     VIEW_KEY,
     ZONE_KEY,
-    page_data,
+    shared_page_data,
 )
 from monitoring.views import views
 
@@ -103,7 +103,7 @@ try:
 except ApiError as error:
     render_monitoring_unavailable(error, _)
     st.stop()
-page = page_data(api_url, status, version, summary, hourly, st.query_params, language, zone)
+page = shared_page_data(api_url, status, version, summary, hourly, st.query_params, language, zone)
 
 # The URL holds the view: it initialises whatever the session does not know yet (first visit, or
 # state dropped while the API was away); its notices are shown until the user changes the view.

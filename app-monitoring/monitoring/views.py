@@ -14,14 +14,20 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 from dashboard_common.charts import ChartData, chart_data, plotly_chart
-from dashboard_common.client import ApiError, SeriesNotFound
+from dashboard_common.client import ApiError, DataVersionMismatch, SeriesNotFound
 from dashboard_common.freshness import render_api_unavailable
 from dashboard_common.links import write_link
 
 from monitoring import breakdown
 from monitoring.aggregate import HourlyOverview, hour_of_day_frame, hourly_overview, trailing_day
 from monitoring.clock import hour_text, span_text
-from monitoring.data import MONITORING_TTL_SECONDS, load_hour_of_day, load_monitored_series, series_chart
+from monitoring.data import (
+    MONITORING_TTL_SECONDS,
+    follow_new_data,
+    load_hour_of_day,
+    load_monitored_series,
+    series_chart,
+)
 from monitoring.descriptions import (
     heatmap_description,
     hour_of_day_description,
@@ -45,7 +51,7 @@ from monitoring.state import (
     PageData,
     ViewChoice,
     series_name,
-    view_choice,
+    shared_view_choice,
 )
 
 
@@ -176,6 +182,8 @@ def hour_of_day_profile(page: PageData) -> pd.DataFrame | None:
     try:
         return hour_of_day_frame(load_hour_of_day(page.api_url, page.version, page.zone))
     except ApiError as error:
+        if isinstance(error, DataVersionMismatch):
+            follow_new_data(page.api_url, page.version, ask_again=True)
         render_api_unavailable(error, key="retry_profile", _=texts(page.language))
         return None
 
@@ -381,8 +389,10 @@ def _report(page: PageData, choice: ViewChoice, series: SeriesKey, detail: pd.Da
 def series_detail(page: PageData, choice: ViewChoice) -> None:
     """One series in detail: the one chosen in the selectbox or in the breakdown table.
 
-    A fragment, so choosing another series in the selectbox reruns only this part.
+    A fragment, so choosing another series in the selectbox reruns only this part (the whole page
+    when the API's data changed since: `follow_new_data`).
     """
+    follow_new_data(page.api_url, page.version)
     language = page.language
     _ = texts(language)
     if not choice.series_by_row:
@@ -406,6 +416,8 @@ def series_detail(page: PageData, choice: ViewChoice) -> None:
         )
         return
     except ApiError as error:
+        if isinstance(error, DataVersionMismatch):
+            follow_new_data(page.api_url, page.version, ask_again=True)
         render_api_unavailable(error, key="retry_series", _=_)
         return
     _series_counts(page, series, monitored)
@@ -438,7 +450,9 @@ def _threshold(language: str) -> float:
 
 @st.fragment
 def views(page: PageData) -> None:
-    """The threshold and the view chooser, then the open view (see the module's docstring)."""
+    """The threshold and the view chooser, then the open view (see the module's docstring); the
+    whole page instead when the API's data changed since the run that drew it (`follow_new_data`)."""
+    follow_new_data(page.api_url, page.version)
     _ = texts(page.language)
     # The closed views' widgets are not drawn, and Streamlit forgets the state of widgets a run does
     # not draw: writing the values back keeps the choices made in another view.
@@ -462,7 +476,7 @@ def views(page: PageData) -> None:
         label_visibility="collapsed",
     )
     state = st.session_state
-    choice = view_choice(page, threshold, state[CHART_MEASURE_KEY], state[RANK_MEASURE_KEY])
+    choice = shared_view_choice(page, threshold, state[CHART_MEASURE_KEY], state[RANK_MEASURE_KEY])
     if choice.series_by_row and state.get(SERIES_KEY) not in choice.series_by_row:
         linked = page.link.values["series"]
         state[SERIES_KEY] = linked if linked is not None else choice.series_by_row[0]
