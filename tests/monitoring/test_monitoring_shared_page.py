@@ -1,0 +1,103 @@
+"""What the monitoring page shares across sessions once per data version (issue 24) is what it
+derived per run before: page data, headline, ranked tables, on the real API's answers.
+
+The direct path is the page's code before the sharing (`page_data`, `headline`, `view_choice`);
+the shared one is what the page now runs (`shared_page_data`, `shared_headline`, `shared_view_choice`).
+Each is checked on its first call and on a cache hit, and the cache keys on every choice: a shared
+result asked with other choices right after is still the directly built one for those choices.
+"""
+
+from dataclasses import fields
+
+import pandas as pd
+import pytest
+import streamlit as st
+from dashboard_common.i18n import DANISH, ENGLISH
+from monitoring.clock import DANISH_TIME, UTC
+from monitoring.headline import headline, shared_headline
+from monitoring.measures import BIAS, COVERAGE_80, MAPE, WAPE
+from monitoring.state import PageData, page_data, shared_page_data, shared_view_choice, view_choice
+
+URL = "http://api"
+CHOICES = [(language, zone) for language in (ENGLISH, DANISH) for zone in (UTC, DANISH_TIME)]
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def answers(api, zone: str) -> tuple[dict, dict, dict]:
+    query = "" if zone == UTC else "?tz=Europe/Copenhagen"
+    status = api.answer("/api/v2/status")[1]
+    summary = api.answer(f"/api/v2/monitoring/summary{query}")[1]
+    return status, summary, api.answer(f"/api/v2/monitoring/hourly{query}")[1]
+
+
+def pages(api, language: str, zone: str, query: dict | None = None) -> tuple[PageData, PageData]:
+    """(directly derived, shared) page data for the same answers and link."""
+    status, summary, hourly = answers(api, zone)
+    arguments = (URL, status, status["data_version"], summary, hourly, query or {}, language, zone)
+    return page_data(*arguments), shared_page_data(*arguments)
+
+
+def assert_same(left: object, right: object) -> None:
+    if isinstance(left, pd.DataFrame):
+        pd.testing.assert_frame_equal(left, right)
+    else:
+        assert left == right
+
+
+def assert_same_page(direct: PageData, shared: PageData) -> None:
+    for field in fields(PageData):
+        if field.name == "params":  # their parsers are closures, equal only in what they do
+            described = [[(p.key, p.names, p.default, p.always) for p in page.params] for page in (direct, shared)]
+            assert described[0] == described[1]
+            continue
+        assert_same(getattr(direct, field.name), getattr(shared, field.name))
+
+
+def test_shared_page_data_is_the_directly_derived_one_for_every_language_and_zone(fixture_api) -> None:
+    for _round in range(2):  # derived, then from the cache
+        for language, zone in CHOICES:  # one after another: a key missing the language or zone would hit
+            direct, shared = pages(fixture_api, language, zone, {"view": "By series", "threshold": "12"})
+            assert_same_page(direct, shared)
+            assert shared.link.values["threshold"] == 12.0
+
+
+def test_shared_page_data_is_one_object_per_version_with_each_sessions_own_link(fixture_api) -> None:
+    _direct, first = pages(fixture_api, ENGLISH, UTC, {"view": "One series"})
+    _direct, second = pages(fixture_api, ENGLISH, UTC, {"view": "By series", "threshold": "oops"})
+    assert first.table is second.table and first.frame is second.frame  # no copy per run
+    assert first.link.values["view"] == "One series" and second.link.values["view"] == "By series"
+    assert second.link.notices_for() and not first.link.notices_for()
+
+
+def test_shared_headline_is_the_directly_built_one(fixture_api) -> None:
+    for _round in range(2):
+        for language, zone in CHOICES:
+            direct_page, shared_page = pages(fixture_api, language, zone)
+            direct = headline(direct_page)
+            shared = shared_headline(URL, shared_page.version, language, zone, shared_page)
+            texts = (shared.caption, shared.figures, shared.meanings)
+            assert texts == (direct.caption, direct.figures, direct.meanings)
+            assert direct.figures and direct.caption
+            pd.testing.assert_frame_equal(shared.comparison, direct.comparison)
+
+
+def test_shared_view_choice_is_the_directly_built_one_and_keys_on_every_choice(fixture_api) -> None:
+    choices = [(7.5, MAPE), (20.0, MAPE), (7.5, BIAS), (7.5, COVERAGE_80)]
+    seen = set()
+    for _round in range(2):
+        for language, zone in CHOICES:
+            page = pages(fixture_api, language, zone)[1]
+            for threshold, rank in choices:
+                direct = view_choice(page, threshold, WAPE.label, rank.label)
+                shared = shared_view_choice(page, threshold, WAPE.label, rank.label)
+                pd.testing.assert_frame_equal(shared.ranked, direct.ranked)
+                assert shared.series_by_row == direct.series_by_row
+                assert (shared.threshold, shared.rank_measure, shared.chart_measure) == (threshold, rank, WAPE)
+                seen.add(shared.ranked.to_csv())
+    assert len(seen) == len(choices) * 2  # the choices give different tables; the zone does not change one
