@@ -17,6 +17,7 @@ from dashboard_common.client import ApiClient, ApiError, configured_api_root
 from dashboard_common.status import data_version, newest_status, shared_client
 from dashboard_common.status import load_status as cached_status
 
+from monitoring.descriptions import series_description
 from monitoring.figures import series_figure
 from monitoring.series import series_frame
 
@@ -96,3 +97,23 @@ def series_chart(
     choosing a series seen before only sends it again."""
     detail = series_frame(load_monitored_series(base_url, data_version, area, consumer_type, zone))
     return chart_data(series_figure(detail, (area, consumer_type), language))
+
+
+@st.cache_resource(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=SERIES_ENTRIES)
+def shared_series(
+    base_url: str, data_version: str, area: int, consumer_type: int, zone: str
+) -> tuple[dict[str, Any], Any]:
+    """The API's answer for the series and its hourly frame (`series_frame`), once per data version
+    and zone for the process, read-only: the frame was ~17 % of a One series change, and a hit of
+    `load_monitored_series` copies (unpickles) the whole answer on every run."""
+    monitored = load_monitored_series(base_url, data_version, area, consumer_type, zone)
+    return monitored, series_frame(monitored)
+
+
+@st.cache_resource(ttl=MONITORING_TTL_SECONDS, show_spinner=False, max_entries=SERIES_ENTRIES)
+def shared_series_description(
+    base_url: str, data_version: str, area: int, consumer_type: int, zone: str, language: str
+) -> str:
+    """The series chart's text alternative (`series_description`) once per data version, zone and language."""
+    detail = shared_series(base_url, data_version, area, consumer_type, zone)[1]
+    return series_description(detail, (area, consumer_type), language)

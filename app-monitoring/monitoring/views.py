@@ -25,21 +25,21 @@ from monitoring.data import (
     MONITORING_TTL_SECONDS,
     follow_new_data,
     load_hour_of_day,
-    load_monitored_series,
     series_chart,
+    shared_series,
+    shared_series_description,
 )
 from monitoring.descriptions import (
     heatmap_description,
     hour_of_day_description,
     hourly_description,
-    series_description,
 )
 from monitoring.figures import heatmap_figure, hour_of_day_figure, hourly_figure
 from monitoring.language import percent, texts
 from monitoring.links import ONE_SERIES, VIEWS, SeriesKey, link_values
 from monitoring.measures import ALL_MEASURES, BY_LABEL, HOURLY_MEASURES, Measure
 from monitoring.report import page_report
-from monitoring.series import series_csv, series_frame
+from monitoring.series import series_csv
 from monitoring.state import (
     CHART_MEASURE_KEY,
     NOTICES_KEY,
@@ -408,7 +408,7 @@ def series_detail(page: PageData, choice: ViewChoice) -> None:
     update_link(page, choice, series)
     area, consumer_type = series
     try:
-        monitored = load_monitored_series(page.api_url, page.version, area, consumer_type, page.zone)
+        monitored, detail = shared_series(page.api_url, page.version, area, consumer_type, page.zone)
     except SeriesNotFound:
         st.info(
             _("The API has no monitoring data for {series}.").format(series=series_name(series, language)),
@@ -422,8 +422,7 @@ def series_detail(page: PageData, choice: ViewChoice) -> None:
         return
     _series_counts(page, series, monitored)
     plotly_chart(series_chart(page.api_url, page.version, area, consumer_type, page.zone, language), key="series_chart")
-    detail = series_frame(monitored)
-    chart_description(series_description(detail, series, language))
+    chart_description(shared_series_description(page.api_url, page.version, area, consumer_type, page.zone, language))
     _series_downloads(page, choice, series, detail)
 
 

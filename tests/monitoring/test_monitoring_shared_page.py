@@ -2,7 +2,8 @@
 derived per run before: page data, headline, ranked tables, on the real API's answers.
 
 The direct path is the page's code before the sharing (`page_data`, `headline`, `view_choice`);
-the shared one is what the page now runs (`shared_page_data`, `shared_headline`, `shared_view_choice`).
+the shared one is what the page now runs (`shared_page_data`, `shared_headline`, `shared_view_choice`,
+`shared_series`, `shared_series_description`).
 Each is checked on its first call and on a cache hit, and the cache keys on every choice: a shared
 result asked with other choices right after is still the directly built one for those choices.
 """
@@ -13,9 +14,13 @@ import pandas as pd
 import pytest
 import streamlit as st
 from dashboard_common.i18n import DANISH, ENGLISH
+from inprocess_api import API_URL
 from monitoring.clock import DANISH_TIME, UTC
+from monitoring.data import shared_series, shared_series_description
+from monitoring.descriptions import series_description
 from monitoring.headline import headline, shared_headline
 from monitoring.measures import BIAS, COVERAGE_80, MAPE, WAPE
+from monitoring.series import series_frame
 from monitoring.state import PageData, page_data, shared_page_data, shared_view_choice, view_choice
 
 URL = "http://api"
@@ -24,8 +29,10 @@ CHOICES = [(language, zone) for language in (ENGLISH, DANISH) for zone in (UTC, 
 
 @pytest.fixture(autouse=True)
 def empty_caches():
+    st.cache_data.clear()
     st.cache_resource.clear()
     yield
+    st.cache_data.clear()
     st.cache_resource.clear()
 
 
@@ -101,3 +108,26 @@ def test_shared_view_choice_is_the_directly_built_one_and_keys_on_every_choice(f
                 assert (shared.threshold, shared.rank_measure, shared.chart_measure) == (threshold, rank, WAPE)
                 seen.add(shared.ranked.to_csv())
     assert len(seen) == len(choices) * 2  # the choices give different tables; the zone does not change one
+
+
+def test_shared_series_and_its_description_are_the_directly_built_ones(page_api) -> None:
+    """Through the page's real client (routed to the in-process API): each series in each zone and
+    language, asked one after another, so a key missing any of them would answer another's."""
+    status = page_api.answer("/api/v2/status")[1]
+    version = status["data_version"]
+    summary = page_api.answer("/api/v2/monitoring/summary")[1]
+    several = [(entry["area"], entry["consumer_type"]) for entry in summary["series"][:3]]
+    texts = set()
+    for _round in range(2):
+        for language, zone in CHOICES:
+            query = "" if zone == UTC else "?tz=Europe/Copenhagen"
+            for area, consumer_type in several:
+                body = page_api.answer(f"/api/v2/monitoring/series/{area}/{consumer_type}{query}")[1]
+                direct = series_frame(body)
+                monitored, detail = shared_series(API_URL, version, area, consumer_type, zone)
+                assert monitored == body
+                pd.testing.assert_frame_equal(detail, direct)
+                text = shared_series_description(API_URL, version, area, consumer_type, zone, language)
+                assert text == series_description(direct, (area, consumer_type), language)
+                texts.add(text)
+    assert len(texts) == len(several) * len(CHOICES)
