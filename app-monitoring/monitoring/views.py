@@ -255,7 +255,7 @@ def series_table(choice: ViewChoice, language: str) -> None:
     """Every series with its figures, worst first; choosing a row picks the series shown below."""
     _ = texts(language)
     st.dataframe(
-        choice.ranked,
+        choice.ranked if choice.ranked_arrow is None else choice.ranked_arrow,
         key=TABLE_KEY,
         on_select=partial(select_series_from_table, choice.series_by_row),
         selection_mode="single-row",

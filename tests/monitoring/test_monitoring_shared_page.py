@@ -22,6 +22,7 @@ from monitoring.headline import headline, shared_headline
 from monitoring.measures import BIAS, COVERAGE_80, MAPE, WAPE
 from monitoring.series import series_frame
 from monitoring.state import PageData, page_data, shared_page_data, shared_view_choice, view_choice
+from streamlit import dataframe_util
 
 URL = "http://api"
 CHOICES = [(language, zone) for language in (ENGLISH, DANISH) for zone in (UTC, DANISH_TIME)]
@@ -131,3 +132,15 @@ def test_shared_series_and_its_description_are_the_directly_built_ones(page_api)
                 assert text == series_description(direct, (area, consumer_type), language)
                 texts.add(text)
     assert len(texts) == len(several) * len(CHOICES)
+
+
+def test_the_shared_arrow_table_gives_the_data_grid_the_bytes_of_the_ranked_frame(fixture_api) -> None:
+    """The data grid gets the same Arrow bytes from the shared table as from the frame it converted
+    on every run (Streamlit's own conversion of a DataFrame)."""
+    for language, zone in CHOICES:
+        page = pages(fixture_api, language, zone)[1]
+        for threshold, rank in ((7.5, MAPE), (20.0, COVERAGE_80)):
+            choice = shared_view_choice(page, threshold, WAPE.label, rank.label)
+            from_frame = dataframe_util.convert_pandas_df_to_arrow_bytes(choice.ranked)
+            assert dataframe_util.convert_arrow_table_to_arrow_bytes(choice.ranked_arrow) == from_frame
+            pd.testing.assert_frame_equal(choice.ranked_arrow.to_pandas(), choice.ranked)
