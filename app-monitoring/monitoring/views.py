@@ -8,6 +8,7 @@ detail is a nested fragment, so choosing another series reruns only that.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
@@ -23,6 +24,7 @@ from monitoring.aggregate import HourlyOverview, hour_of_day_frame, hourly_overv
 from monitoring.clock import hour_text, span_text
 from monitoring.data import (
     MONITORING_TTL_SECONDS,
+    SERIES_ENTRIES,
     follow_new_data,
     load_hour_of_day,
     series_chart,
@@ -318,7 +320,19 @@ def by_series(page: PageData, choice: ViewChoice) -> None:
         chart_description(text)
 
 
-def _series_counts(page: PageData, series: SeriesKey, monitored: dict) -> None:
+@dataclass(frozen=True)
+class SeriesCounts:
+    """What the One series view writes above its chart, as text: a notice when nothing is compared
+    yet, else one metric per figure (name, value, meaning), the hour counts and a caption on gaps."""
+
+    notice: str | None
+    metrics: tuple[tuple[str, str, str], ...]
+    compared: int
+    counts_help: str
+    missing_caption: str | None
+
+
+def series_counts(page: PageData, series: SeriesKey, monitored: dict) -> SeriesCounts:
     """The series' figures (the summary's) and its hour counts (the API's), or why there are none."""
     language = page.language
     _ = texts(language)
@@ -326,31 +340,51 @@ def _series_counts(page: PageData, series: SeriesKey, monitored: dict) -> None:
     awaiting = monitored.get("hours_awaiting_observation", 0)
     missing = monitored.get("hours_missing", 0)
     if compared == 0:
-        st.info(
-            _(
-                "No observation to compare yet for this series ({awaiting} predicted hours await observations), "
-                "so there is no error to show."
-            ).format(awaiting=awaiting),
-            icon=":material/hourglass_empty:",
-        )
-        return
+        notice = _(
+            "No observation to compare yet for this series ({awaiting} predicted hours await observations), "
+            "so there is no error to show."
+        ).format(awaiting=awaiting)
+        return SeriesCounts(notice, (), compared, "", None)
     figures = page.summary_by_series.get(series, {})
-    columns = st.columns(len(ALL_MEASURES) + 1)
-    for column, measure in zip(columns[:-1], ALL_MEASURES, strict=True):
-        column.metric(measure.name(_), measure.text(figures.get(measure.field), language), help=measure.meaning_in(_))
-    columns[-1].metric(
-        _("Hours compared"),
-        compared,
-        help=_("{awaiting} hours await observations; {missing} hours inside the window have no observation").format(
-            awaiting=awaiting, missing=missing
-        ),
+    metrics = tuple(
+        (measure.name(_), measure.text(figures.get(measure.field), language), measure.meaning_in(_))
+        for measure in ALL_MEASURES
     )
-    if missing:
-        st.caption(
-            _("{missing} hours inside the window have no observation: drawn as gaps, not as awaited.").format(
-                missing=missing
-            )
+    counts_help = _(
+        "{awaiting} hours await observations; {missing} hours inside the window have no observation"
+    ).format(awaiting=awaiting, missing=missing)
+    caption = (
+        _("{missing} hours inside the window have no observation: drawn as gaps, not as awaited.").format(
+            missing=missing
         )
+        if missing
+        else None
+    )
+    return SeriesCounts(None, metrics, compared, counts_help, caption)
+
+
+@st.cache_resource(ttl=MONITORING_TTL_SECONDS, max_entries=SERIES_ENTRIES, show_spinner=False)
+def shared_series_counts(
+    api_url: str, version: str, zone: str, language: str, series: SeriesKey, _page: PageData, _monitored: dict
+) -> SeriesCounts:
+    """`series_counts` once per (data version, zone, language, series); `_page` and `_monitored`
+    (not hashed) are that version's page data and the API's answer for the series."""
+    return series_counts(_page, series, _monitored)
+
+
+def _series_counts(page: PageData, series: SeriesKey, monitored: dict) -> None:
+    """The series' figures and hour counts (`shared_series_counts`), or why there are none."""
+    _ = texts(page.language)
+    shown = shared_series_counts(page.api_url, page.version, page.zone, page.language, series, page, monitored)
+    if shown.notice is not None:
+        st.info(shown.notice, icon=":material/hourglass_empty:")
+        return
+    columns = st.columns(len(shown.metrics) + 1)
+    for column, (name, value, meaning) in zip(columns[:-1], shown.metrics, strict=True):
+        column.metric(name, value, help=meaning)
+    columns[-1].metric(_("Hours compared"), shown.compared, help=shown.counts_help)
+    if shown.missing_caption:
+        st.caption(shown.missing_caption)
 
 
 def _series_downloads(page: PageData, choice: ViewChoice, series: SeriesKey, detail: pd.DataFrame) -> None:

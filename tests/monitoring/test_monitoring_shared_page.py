@@ -3,7 +3,7 @@ derived per run before: page data, headline, ranked tables, on the real API's an
 
 The direct path is the page's code before the sharing (`page_data`, `headline`, `view_choice`);
 the shared one is what the page now runs (`shared_page_data`, `shared_headline`, `shared_view_choice`,
-`shared_series`, `shared_series_description`).
+`shared_series`, `shared_series_description`, `shared_series_counts`).
 Each is checked on its first call and on a cache hit, and the cache keys on every choice: a shared
 result asked with other choices right after is still the directly built one for those choices.
 """
@@ -22,6 +22,7 @@ from monitoring.headline import headline, shared_headline
 from monitoring.measures import BIAS, COVERAGE_80, MAPE, WAPE
 from monitoring.series import series_frame
 from monitoring.state import PageData, page_data, shared_page_data, shared_view_choice, view_choice
+from monitoring.views import series_counts, shared_series_counts
 from streamlit import dataframe_util
 
 URL = "http://api"
@@ -118,7 +119,7 @@ def test_shared_series_and_its_description_are_the_directly_built_ones(page_api)
     version = status["data_version"]
     summary = page_api.answer("/api/v2/monitoring/summary")[1]
     several = [(entry["area"], entry["consumer_type"]) for entry in summary["series"][:3]]
-    texts = set()
+    texts, shown_counts = set(), set()
     for _round in range(2):
         for language, zone in CHOICES:
             query = "" if zone == UTC else "?tz=Europe/Copenhagen"
@@ -131,7 +132,13 @@ def test_shared_series_and_its_description_are_the_directly_built_ones(page_api)
                 text = shared_series_description(API_URL, version, area, consumer_type, zone, language)
                 assert text == series_description(direct, (area, consumer_type), language)
                 texts.add(text)
+                page = pages(page_api, language, zone)[0]
+                counts = shared_series_counts(API_URL, version, zone, language, (area, consumer_type), page, monitored)
+                assert counts == series_counts(page, (area, consumer_type), body)
+                assert counts.metrics and counts.notice is None
+                shown_counts.add(repr(counts))
     assert len(texts) == len(several) * len(CHOICES)
+    assert len(shown_counts) == len(several) * 2  # the counts name no hour: the same in both zones
 
 
 def test_the_shared_arrow_table_gives_the_data_grid_the_bytes_of_the_ranked_frame(fixture_api) -> None:
