@@ -17,9 +17,11 @@ from dashboard_common.client import ApiClient, ApiError, configured_api_root
 from dashboard_common.status import data_version, newest_status, shared_client
 from dashboard_common.status import load_status as cached_status
 
+from monitoring.aggregate import hour_of_day_frame
 from monitoring.descriptions import series_description
 from monitoring.figures import series_figure
 from monitoring.series import series_frame
+from monitoring.state import SHARED_VERSIONS, VersionData, version_data
 
 API_URL_VARIABLE = "APP_MONITORING_API_URL"
 API_TIMEOUT_SECONDS = 5.0
@@ -75,6 +77,23 @@ def load_hourly(base_url: str, data_version: str, zone: str) -> dict:
 def load_hour_of_day(base_url: str, data_version: str, zone: str) -> dict:
     """The error per hour of the day on the clocks of `zone`, pooled by the API."""
     return _client(base_url, data_version).monitoring_hour_of_day(zone)
+
+
+@st.cache_resource(ttl=MONITORING_TTL_SECONDS, max_entries=SHARED_VERSIONS, show_spinner=False)
+def shared_version_data(base_url: str, data_version: str, language: str, zone: str) -> VersionData:
+    """The page data every viewer of (data version, language, zone) shares (`state.version_data`),
+    loaded and derived once for the process, read-only: deriving it per run was ~45 % of a By series
+    open, and each run's cache hits of the summary and the hourly answer unpickled copies of them.
+    Raises the client's `ApiError` (never cached) when the API cannot answer."""
+    summary = load_summary(base_url, data_version, zone)
+    return version_data(summary, load_hourly(base_url, data_version, zone), language, zone)
+
+
+@st.cache_resource(ttl=MONITORING_TTL_SECONDS, max_entries=SHARED_VERSIONS, show_spinner=False)
+def shared_hour_of_day(base_url: str, data_version: str, zone: str) -> Any:
+    """The hour-of-day profile's frame (`aggregate.hour_of_day_frame`) once per data version and
+    zone, read-only (was built per Over time run only to find its shared chart)."""
+    return hour_of_day_frame(load_hour_of_day(base_url, data_version, zone))
 
 
 SERIES_ENTRIES = 1024

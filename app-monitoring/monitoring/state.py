@@ -7,10 +7,10 @@ breakdown table, the link's reading); `ViewChoice` is what the widgets above the
 rerun gets the `PageData` of the run that drew it (Streamlit keeps a fragment's call arguments).
 
 Most of a `PageData` is the same for every viewer of a data version in a zone and a language (the
-frames, the tables, the link's parameters): `shared_page_data` derives it once per process for
-them (`st.cache_resource`: one read-only object, no copy per run) and adds what is the session's
-own (the status it shows, the reading of its link). `shared_view_choice` does the same for the
-ranked table of a (ranking figure, threshold). These derivations were ~45 % of a By series open
+frames, the tables, the link's parameters): `data.shared_version_data` loads and derives it once
+per process for them (`st.cache_resource`: one read-only object, no copy per run) and `page_from`
+adds what is the session's own (the status it shows, the reading of its link). `shared_view_choice`
+does the same for the ranked table of a (ranking figure, threshold). These derivations were ~45 % of a By series open
 (BENCHMARKS.md, "Capacity"). Nothing here or in the views writes into these frames.
 """
 
@@ -94,25 +94,18 @@ def version_data(summary: dict, hourly: dict, language: str = ENGLISH, zone: str
 
 
 SHARED_VERSIONS = 16
-"""Entries of the per-process caches below: a data version's 2 zones x 2 languages, with room for
-the version before (sessions still showing it) and replicas briefly out of step."""
+"""Entries of the per-process caches of a data version's page data and headline: its 2 zones x 2
+languages, with room for the version before (sessions still showing it) and replicas briefly out
+of step."""
 SHARED_CHOICES = 512
 """Ranked tables kept: 7 ranking figures x a few thresholds x 2 zones x 2 languages per data version
 (thresholds are typed by viewers, so with room to spare); each is a copy of a ~76-row table."""
 
 
-@st.cache_resource(max_entries=SHARED_VERSIONS, show_spinner=False)
-def _shared_version_data(
-    api_url: str, version: str, language: str, zone: str, _summary: dict, _hourly: dict
-) -> VersionData:
-    """`version_data` once per (API, data version, language, zone) for the process; `_summary` and
-    `_hourly` (not hashed) are the API's answers of that version in that zone."""
-    return version_data(_summary, _hourly, language, zone)
-
-
-def _page_data(
+def page_from(
     api_url: str, status: dict, version: str, query: Any, language: str, zone: str, derived: VersionData
 ) -> PageData:
+    """The page data of a run: `derived` (the version's, shared) with the session's status and link."""
     return PageData(
         api_url=api_url,
         language=language,
@@ -143,24 +136,7 @@ def page_data(
 ) -> PageData:
     """Everything the views read, from the API's answers (asked in `zone`) and the page's link
     (`st.query_params`), for a page in `language`: derived directly."""
-    derived = version_data(summary, hourly, language, zone)
-    return _page_data(api_url, status, version, query, language, zone, derived)
-
-
-def shared_page_data(
-    api_url: str,
-    status: dict,
-    version: str,
-    summary: dict,
-    hourly: dict,
-    query: Any,
-    language: str = ENGLISH,
-    zone: str = UTC,
-) -> PageData:
-    """`page_data`, with the part shared by every viewer of (`version`, `language`, `zone`) derived
-    once per process (read-only); the status and the link's reading stay the session's."""
-    derived = _shared_version_data(api_url, version, language, zone, summary, hourly)
-    return _page_data(api_url, status, version, query, language, zone, derived)
+    return page_from(api_url, status, version, query, language, zone, version_data(summary, hourly, language, zone))
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from monitoring.data import (
     follow_new_data,
     load_hour_of_day,
     series_chart,
+    shared_hour_of_day,
     shared_series,
     shared_series_description,
 )
@@ -182,7 +183,7 @@ def shared_heatmap_chart(
 def hour_of_day_profile(page: PageData) -> pd.DataFrame | None:
     """The API's hour-of-day profile on the page's clock, or None when the API cannot give it now."""
     try:
-        return hour_of_day_frame(load_hour_of_day(page.api_url, page.version, page.zone))
+        return shared_hour_of_day(page.api_url, page.version, page.zone)
     except ApiError as error:
         if isinstance(error, DataVersionMismatch):
             follow_new_data(page.api_url, page.version, ask_again=True)
