@@ -24,7 +24,7 @@ from dashboard_common.status import data_version
 from dashboard_common.theme import apply_theme
 
 from monitoring.clock import ZONES, zone_name, zone_param
-from monitoring.data import api_root, load_hourly, load_status, load_summary
+from monitoring.data import api_root, load_status, shared_version_data
 from monitoring.headline import render_headline
 from monitoring.language import texts
 from monitoring.state import (
@@ -36,7 +36,7 @@ from monitoring.state import (
     THRESHOLD_KEY,
     VIEW_KEY,
     ZONE_KEY,
-    page_data,
+    page_from,
 )
 from monitoring.views import views
 
@@ -98,12 +98,11 @@ render_status(status, zone, _=_, language=language)
 
 version = data_version(status)
 try:
-    summary = load_summary(api_url, version, zone)
-    hourly = load_hourly(api_url, version, zone)
+    shared = shared_version_data(api_url, version, language, zone)  # the same for every viewer of it
 except ApiError as error:
     render_monitoring_unavailable(error, _)
     st.stop()
-page = page_data(api_url, status, version, summary, hourly, st.query_params, language, zone)
+page = page_from(api_url, status, version, st.query_params, language, zone, shared)
 
 # The URL holds the view: it initialises whatever the session does not know yet (first visit, or
 # state dropped while the API was away); its notices are shown until the user changes the view.

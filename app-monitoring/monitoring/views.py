@@ -8,32 +8,41 @@ detail is a nested fragment, so choosing another series reruns only that.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 from dashboard_common.charts import ChartData, chart_data, plotly_chart
-from dashboard_common.client import ApiError, SeriesNotFound
+from dashboard_common.client import ApiError, DataVersionMismatch, SeriesNotFound
 from dashboard_common.freshness import render_api_unavailable
 from dashboard_common.links import write_link
 
 from monitoring import breakdown
 from monitoring.aggregate import HourlyOverview, hour_of_day_frame, hourly_overview, trailing_day
 from monitoring.clock import hour_text, span_text
-from monitoring.data import MONITORING_TTL_SECONDS, load_hour_of_day, load_monitored_series, series_chart
+from monitoring.data import (
+    MONITORING_TTL_SECONDS,
+    SERIES_ENTRIES,
+    follow_new_data,
+    load_hour_of_day,
+    series_chart,
+    shared_hour_of_day,
+    shared_series,
+    shared_series_description,
+)
 from monitoring.descriptions import (
     heatmap_description,
     hour_of_day_description,
     hourly_description,
-    series_description,
 )
 from monitoring.figures import heatmap_figure, hour_of_day_figure, hourly_figure
 from monitoring.language import percent, texts
 from monitoring.links import ONE_SERIES, VIEWS, SeriesKey, link_values
 from monitoring.measures import ALL_MEASURES, BY_LABEL, HOURLY_MEASURES, Measure
 from monitoring.report import page_report
-from monitoring.series import series_csv, series_frame
+from monitoring.series import series_csv
 from monitoring.state import (
     CHART_MEASURE_KEY,
     NOTICES_KEY,
@@ -45,7 +54,7 @@ from monitoring.state import (
     PageData,
     ViewChoice,
     series_name,
-    view_choice,
+    shared_view_choice,
 )
 
 
@@ -174,8 +183,10 @@ def shared_heatmap_chart(
 def hour_of_day_profile(page: PageData) -> pd.DataFrame | None:
     """The API's hour-of-day profile on the page's clock, or None when the API cannot give it now."""
     try:
-        return hour_of_day_frame(load_hour_of_day(page.api_url, page.version, page.zone))
+        return shared_hour_of_day(page.api_url, page.version, page.zone)
     except ApiError as error:
+        if isinstance(error, DataVersionMismatch):
+            follow_new_data(page.api_url, page.version, ask_again=True)
         render_api_unavailable(error, key="retry_profile", _=texts(page.language))
         return None
 
@@ -247,7 +258,7 @@ def series_table(choice: ViewChoice, language: str) -> None:
     """Every series with its figures, worst first; choosing a row picks the series shown below."""
     _ = texts(language)
     st.dataframe(
-        choice.ranked,
+        choice.ranked if choice.ranked_arrow is None else choice.ranked_arrow,
         key=TABLE_KEY,
         on_select=partial(select_series_from_table, choice.series_by_row),
         selection_mode="single-row",
@@ -310,7 +321,19 @@ def by_series(page: PageData, choice: ViewChoice) -> None:
         chart_description(text)
 
 
-def _series_counts(page: PageData, series: SeriesKey, monitored: dict) -> None:
+@dataclass(frozen=True)
+class SeriesCounts:
+    """What the One series view writes above its chart, as text: a notice when nothing is compared
+    yet, else one metric per figure (name, value, meaning), the hour counts and a caption on gaps."""
+
+    notice: str | None
+    metrics: tuple[tuple[str, str, str], ...]
+    compared: int
+    counts_help: str
+    missing_caption: str | None
+
+
+def series_counts(page: PageData, series: SeriesKey, monitored: dict) -> SeriesCounts:
     """The series' figures (the summary's) and its hour counts (the API's), or why there are none."""
     language = page.language
     _ = texts(language)
@@ -318,31 +341,51 @@ def _series_counts(page: PageData, series: SeriesKey, monitored: dict) -> None:
     awaiting = monitored.get("hours_awaiting_observation", 0)
     missing = monitored.get("hours_missing", 0)
     if compared == 0:
-        st.info(
-            _(
-                "No observation to compare yet for this series ({awaiting} predicted hours await observations), "
-                "so there is no error to show."
-            ).format(awaiting=awaiting),
-            icon=":material/hourglass_empty:",
-        )
-        return
+        notice = _(
+            "No observation to compare yet for this series ({awaiting} predicted hours await observations), "
+            "so there is no error to show."
+        ).format(awaiting=awaiting)
+        return SeriesCounts(notice, (), compared, "", None)
     figures = page.summary_by_series.get(series, {})
-    columns = st.columns(len(ALL_MEASURES) + 1)
-    for column, measure in zip(columns[:-1], ALL_MEASURES, strict=True):
-        column.metric(measure.name(_), measure.text(figures.get(measure.field), language), help=measure.meaning_in(_))
-    columns[-1].metric(
-        _("Hours compared"),
-        compared,
-        help=_("{awaiting} hours await observations; {missing} hours inside the window have no observation").format(
-            awaiting=awaiting, missing=missing
-        ),
+    metrics = tuple(
+        (measure.name(_), measure.text(figures.get(measure.field), language), measure.meaning_in(_))
+        for measure in ALL_MEASURES
     )
-    if missing:
-        st.caption(
-            _("{missing} hours inside the window have no observation: drawn as gaps, not as awaited.").format(
-                missing=missing
-            )
+    counts_help = _(
+        "{awaiting} hours await observations; {missing} hours inside the window have no observation"
+    ).format(awaiting=awaiting, missing=missing)
+    caption = (
+        _("{missing} hours inside the window have no observation: drawn as gaps, not as awaited.").format(
+            missing=missing
         )
+        if missing
+        else None
+    )
+    return SeriesCounts(None, metrics, compared, counts_help, caption)
+
+
+@st.cache_resource(ttl=MONITORING_TTL_SECONDS, max_entries=SERIES_ENTRIES, show_spinner=False)
+def shared_series_counts(
+    api_url: str, version: str, zone: str, language: str, series: SeriesKey, _page: PageData, _monitored: dict
+) -> SeriesCounts:
+    """`series_counts` once per (data version, zone, language, series); `_page` and `_monitored`
+    (not hashed) are that version's page data and the API's answer for the series."""
+    return series_counts(_page, series, _monitored)
+
+
+def _series_counts(page: PageData, series: SeriesKey, monitored: dict) -> None:
+    """The series' figures and hour counts (`shared_series_counts`), or why there are none."""
+    _ = texts(page.language)
+    shown = shared_series_counts(page.api_url, page.version, page.zone, page.language, series, page, monitored)
+    if shown.notice is not None:
+        st.info(shown.notice, icon=":material/hourglass_empty:")
+        return
+    columns = st.columns(len(shown.metrics) + 1)
+    for column, (name, value, meaning) in zip(columns[:-1], shown.metrics, strict=True):
+        column.metric(name, value, help=meaning)
+    columns[-1].metric(_("Hours compared"), shown.compared, help=shown.counts_help)
+    if shown.missing_caption:
+        st.caption(shown.missing_caption)
 
 
 def _series_downloads(page: PageData, choice: ViewChoice, series: SeriesKey, detail: pd.DataFrame) -> None:
@@ -381,8 +424,10 @@ def _report(page: PageData, choice: ViewChoice, series: SeriesKey, detail: pd.Da
 def series_detail(page: PageData, choice: ViewChoice) -> None:
     """One series in detail: the one chosen in the selectbox or in the breakdown table.
 
-    A fragment, so choosing another series in the selectbox reruns only this part.
+    A fragment, so choosing another series in the selectbox reruns only this part (the whole page
+    when the API's data changed since: `follow_new_data`).
     """
+    follow_new_data(page.api_url, page.version)
     language = page.language
     _ = texts(language)
     if not choice.series_by_row:
@@ -398,7 +443,7 @@ def series_detail(page: PageData, choice: ViewChoice) -> None:
     update_link(page, choice, series)
     area, consumer_type = series
     try:
-        monitored = load_monitored_series(page.api_url, page.version, area, consumer_type, page.zone)
+        monitored, detail = shared_series(page.api_url, page.version, area, consumer_type, page.zone)
     except SeriesNotFound:
         st.info(
             _("The API has no monitoring data for {series}.").format(series=series_name(series, language)),
@@ -406,12 +451,13 @@ def series_detail(page: PageData, choice: ViewChoice) -> None:
         )
         return
     except ApiError as error:
+        if isinstance(error, DataVersionMismatch):
+            follow_new_data(page.api_url, page.version, ask_again=True)
         render_api_unavailable(error, key="retry_series", _=_)
         return
     _series_counts(page, series, monitored)
     plotly_chart(series_chart(page.api_url, page.version, area, consumer_type, page.zone, language), key="series_chart")
-    detail = series_frame(monitored)
-    chart_description(series_description(detail, series, language))
+    chart_description(shared_series_description(page.api_url, page.version, area, consumer_type, page.zone, language))
     _series_downloads(page, choice, series, detail)
 
 
@@ -438,7 +484,9 @@ def _threshold(language: str) -> float:
 
 @st.fragment
 def views(page: PageData) -> None:
-    """The threshold and the view chooser, then the open view (see the module's docstring)."""
+    """The threshold and the view chooser, then the open view (see the module's docstring); the
+    whole page instead when the API's data changed since the run that drew it (`follow_new_data`)."""
+    follow_new_data(page.api_url, page.version)
     _ = texts(page.language)
     # The closed views' widgets are not drawn, and Streamlit forgets the state of widgets a run does
     # not draw: writing the values back keeps the choices made in another view.
@@ -462,7 +510,7 @@ def views(page: PageData) -> None:
         label_visibility="collapsed",
     )
     state = st.session_state
-    choice = view_choice(page, threshold, state[CHART_MEASURE_KEY], state[RANK_MEASURE_KEY])
+    choice = shared_view_choice(page, threshold, state[CHART_MEASURE_KEY], state[RANK_MEASURE_KEY])
     if choice.series_by_row and state.get(SERIES_KEY) not in choice.series_by_row:
         linked = page.link.values["series"]
         state[SERIES_KEY] = linked if linked is not None else choice.series_by_row[0]
