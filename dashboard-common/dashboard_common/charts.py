@@ -60,7 +60,9 @@ export default async function (component) {
     chart.className = 'energy-forecast-chart';
     parentElement.appendChild(chart);
   }
-  const figure = typeof data === 'string' ? JSON.parse(data) : data;
+  // The figure's JSON comes as UTF-8 bytes (see `plotly_chart`); a string or an object is read too.
+  const text = data instanceof Uint8Array || data instanceof ArrayBuffer ? new TextDecoder().decode(data) : data;
+  const figure = typeof text === 'string' ? JSON.parse(text) : text;
   try {
     const Plotly = await loadPlotly();
     await Plotly.react(chart, figure.data || [], figure.layout || {}, CONFIG);
@@ -113,4 +115,7 @@ def plotly_chart(figure: go.Figure | ChartData, *, key: str) -> None:
     jump when the chart appears.
     """
     data = figure if isinstance(figure, ChartData) else chart_data(figure)
-    _component(data=data.json, key=key, height=data.height or "content")
+    # As bytes, the JSON goes into the message as it is. A `str` is JSON-encoded again by Streamlit
+    # (every quote escaped) and encoded once more, sorted, for the element's identity: two passes over
+    # 40-130 KB per chart and per view, on the one core a dashboard process has (BENCHMARKS.md, "Capacity").
+    _component(data=data.json.encode(), key=key, height=data.height or "content")

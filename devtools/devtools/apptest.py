@@ -9,7 +9,7 @@ from dashboard_common.charts import COMPONENT_NAME
 def plotly_figures(app_test: Any) -> list[dict]:
     """The figures the page drew with `dashboard_common.charts.plotly_chart`, in page order, as plotly.js reads them."""
     return [
-        json.loads(json.loads(element.proto.json))
+        json.loads(element.proto.bytes)  # `plotly_chart` sends the JSON as UTF-8 bytes
         for element in app_test.get("bidi_component")
         if element.proto.component_name == COMPONENT_NAME
     ]
