@@ -13,7 +13,7 @@ import streamlit as st
 from babel.dates import format_datetime
 from babel.numbers import format_percent
 from dashboard_common.charts import ChartData, chart_data, plotly_chart
-from dashboard_common.client import ApiError
+from dashboard_common.client import ApiError, DataVersionMismatch
 from dashboard_common.freshness import render_api_unavailable
 from dashboard_common.hours import time_label
 from dashboard_common.i18n import ENGLISH, LOCALES, N_, Translate, long_date, number, translator
@@ -77,8 +77,21 @@ class PageContext:
         return data.series(self.api_url, area, consumer_type, zone, self.data_version)
 
     def view(self, area: str, consumer_type: str, zone: str) -> SeriesView | None:
-        """The series as hourly pandas data, shared by every session (`shared_view`); None: no such series."""
-        return shared_view(self.api_url, area, consumer_type, zone, self.data_version)
+        """The series as hourly pandas data, shared by every session (`shared_view`); None: no such series.
+        Should the API have moved on to new data since the page's last full run, the page reruns on it."""
+        try:
+            return shared_view(self.api_url, area, consumer_type, zone, self.data_version)
+        except DataVersionMismatch:
+            data.follow_new_version(self.api_url, self.data_version)
+            raise
+
+    def past_forecasts(self, area: str, consumer_type: str, zone: str) -> "PastForecasts | None":
+        """`shared_past_forecasts` of the series; reruns the page on new data as `view` does."""
+        try:
+            return shared_past_forecasts(self.api_url, area, consumer_type, zone, self.data_version)
+        except DataVersionMismatch:
+            data.follow_new_version(self.api_url, self.data_version)
+            raise
 
 
 SHARED_ENTRIES = 1024
@@ -183,7 +196,7 @@ def _monitoring(
     """Past predictions of the series, or None and why there are none (the page goes on without)."""
     _ = context._
     try:
-        past = shared_past_forecasts(context.api_url, area, consumer_type, zone, context.data_version)
+        past = context.past_forecasts(area, consumer_type, zone)
     except ApiError as error:
         return None, _("Past forecasts are not available: {reason}.").format(reason=error.message)
     if past is None:
