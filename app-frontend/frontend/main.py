@@ -132,7 +132,7 @@ api_url = data.api_root()
 try:
     status = data.status(api_url)  # never older data after newer, whichever replica answers
     version = data_version(status)
-    listed = data.series_list(api_url, version)
+    listed = data.series_list(api_url=api_url, data_version=version)
 except ApiError as error:
     if isinstance(error, DataVersionMismatch):
         data.follow_new_version(api_url, version)

@@ -91,7 +91,8 @@ def keep_newest(answered: dict[str, Any], state: MutableMapping[str, Any] | None
 def newest_status(api_root: str, timeout: float) -> dict[str, Any]:
     """What a page run starts from: the API's status, never older data after newer whichever replica
     answered (raises the client's `ApiError` when the API cannot answer)."""
-    return keep_newest(load_status(api_root, timeout))
+    # Keyword arguments: Streamlit's cache looks up a positional argument's name with `inspect` per call.
+    return keep_newest(load_status(api_root=api_root, timeout=timeout))
 
 
 def follow_new_data(
