@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 from dashboard_common.client import ApiClient, SeriesNotFound, configured_api_root
-from dashboard_common.status import newest_status, shared_client
+from dashboard_common.status import follow_new_data, newest_status, shared_client
 
 API_URL_VARIABLE = "APP_FRONTEND_API_URL"
 REQUEST_TIMEOUT_SECONDS = 5.0
@@ -31,6 +31,11 @@ def _client(api_url: str, data_version: str) -> ApiClient:
 def status(api_url: str) -> dict[str, Any]:
     """The API's status (newest seen by this session), with the `data_version` the caches are keyed on."""
     return newest_status(api_url, REQUEST_TIMEOUT_SECONDS)
+
+
+def follow_new_version(api_url: str, data_version: str) -> None:
+    """Rerun the page on the API's new data after a `DataVersionMismatch` (`follow_new_data`)."""
+    follow_new_data(api_url, REQUEST_TIMEOUT_SECONDS, data_version)
 
 
 @st.cache_data(ttl=DATA_TTL_SECONDS, show_spinner=False)

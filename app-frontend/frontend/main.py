@@ -14,7 +14,7 @@ language), switched at the top of the page; every text comes through the page's 
 from functools import partial
 
 import streamlit as st
-from dashboard_common.client import ApiError
+from dashboard_common.client import ApiError, DataVersionMismatch
 from dashboard_common.freshness import render_api_unavailable, render_status
 from dashboard_common.i18n import language_param, preferred_language, translator
 from dashboard_common.language import language_switch, set_document_language
@@ -132,8 +132,10 @@ api_url = data.api_root()
 try:
     status = data.status(api_url)  # never older data after newer, whichever replica answers
     version = data_version(status)
-    listed = data.series_list(api_url, version)
+    listed = data.series_list(api_url=api_url, data_version=version)
 except ApiError as error:
+    if isinstance(error, DataVersionMismatch):
+        data.follow_new_version(api_url, version)
     render_api_unavailable(error, _=_)
     st.stop()
 

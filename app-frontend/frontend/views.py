@@ -13,7 +13,7 @@ import streamlit as st
 from babel.dates import format_datetime
 from babel.numbers import format_percent
 from dashboard_common.charts import ChartData, chart_data, plotly_chart
-from dashboard_common.client import ApiError
+from dashboard_common.client import ApiError, DataVersionMismatch
 from dashboard_common.freshness import render_api_unavailable
 from dashboard_common.hours import time_label
 from dashboard_common.i18n import ENGLISH, LOCALES, N_, Translate, long_date, number, translator
@@ -77,8 +77,25 @@ class PageContext:
         return data.series(self.api_url, area, consumer_type, zone, self.data_version)
 
     def view(self, area: str, consumer_type: str, zone: str) -> SeriesView | None:
-        """The series as hourly pandas data, shared by every session (`shared_view`); None: no such series."""
-        return shared_view(self.api_url, area, consumer_type, zone, self.data_version)
+        """The series as hourly pandas data, shared by every session (`shared_view`); None: no such series.
+        Should the API have moved on to new data since the page's last full run, the page reruns on it."""
+        try:
+            return shared_view(
+                api_url=self.api_url, area=area, consumer_type=consumer_type, zone=zone, data_version=self.data_version
+            )
+        except DataVersionMismatch:
+            data.follow_new_version(self.api_url, self.data_version)
+            raise
+
+    def past_forecasts(self, area: str, consumer_type: str, zone: str) -> "PastForecasts | None":
+        """`shared_past_forecasts` of the series; reruns the page on new data as `view` does."""
+        try:
+            return shared_past_forecasts(
+                api_url=self.api_url, area=area, consumer_type=consumer_type, zone=zone, data_version=self.data_version
+            )
+        except DataVersionMismatch:
+            data.follow_new_version(self.api_url, self.data_version)
+            raise
 
 
 SHARED_ENTRIES = 1024
@@ -100,11 +117,13 @@ def shared_view(api_url: str, area: str, consumer_type: str, zone: str, data_ver
 
 @dataclass(frozen=True)
 class ForecastChart:
-    """What the single-series chart sends and says: its JSON, its text alternative, the holidays noted."""
+    """What the single-series chart sends and says: its JSON, its text alternative, the holidays noted,
+    and the notes below it (how far the ranges held, the holidays in the window)."""
 
     chart: ChartData
     text: str
     holidays: tuple[Holiday, ...]
+    notes: str = ""
 
 
 def build_forecast_chart(
@@ -117,10 +136,18 @@ def build_forecast_chart(
     figure = forecast_figure(
         view, title, zone_label(zone, _), holidays=holidays, past_forecast=past, _=_, language=language
     )
-    return ForecastChart(chart_data(figure), forecast_chart_text(view, title, _, language), tuple(holidays))
+    notes = [
+        coverage_text(view.interval, _, language) if view.has_ranges else _("The API gives no range for this forecast.")
+    ]
+    if holidays:
+        days = ", ".join(f"{h.name} ({long_date(h.start, language)})" for h in holidays)
+        notes.append(_("Public holidays in this window: {days}.").format(days=days))
+    return ForecastChart(
+        chart_data(figure), forecast_chart_text(view, title, _, language), tuple(holidays), " ".join(notes)
+    )
 
 
-@st.cache_data(ttl=data.DATA_TTL_SECONDS, max_entries=SHARED_ENTRIES, show_spinner=False)
+@st.cache_resource(ttl=data.DATA_TTL_SECONDS, max_entries=SHARED_ENTRIES, show_spinner=False)
 def shared_forecast_chart(
     api_url: str,
     area: str,
@@ -135,7 +162,8 @@ def shared_forecast_chart(
     """`build_forecast_chart` once per (series, zone, data version, language, past forecasts shown or
     not) for the whole process: building the figure and its JSON were ~35-45 % of a view's server
     time. `_view` and `_past` (not hashed) are what the key names: the view of that series and
-    version, and its past forecasts when `with_past`. Cached as a string, so a hit copies only that."""
+    version, and its past forecasts when `with_past`. Kept as one immutable object handed to every
+    session (`st.cache_resource`): a hit copies nothing (`st.cache_data` unpickled it on every run)."""
     return build_forecast_chart(_view, area, consumer_type, zone, language, _past if with_past else None)
 
 
@@ -170,11 +198,12 @@ def shared_past_forecasts(
 
 @st.cache_resource(ttl=data.DATA_TTL_SECONDS, max_entries=SHARED_ENTRIES, show_spinner=False)
 def shared_key_figures(
-    api_url: str, area: str, consumer_type: str, zone: str, data_version: str, _view: SeriesView
-) -> ForecastKeyFigures:
-    """`key_figures` of the series' view (`_view`, not hashed: the view of the key's series and version),
-    once per data version for the whole process."""
-    return key_figures(_view.forecast, _view.forecast_total)
+    api_url: str, area: str, consumer_type: str, zone: str, data_version: str, language: str, _view: SeriesView
+) -> "tuple[ForecastKeyFigures, KeyFigureTexts]":
+    """`key_figures` of the series' view (`_view`, not hashed: the view of the key's series and version)
+    and their texts in `language`, once per data version for the whole process."""
+    figures = key_figures(_view.forecast, _view.forecast_total)
+    return figures, key_figure_texts(figures, zone, translator(language, "frontend"), language)
 
 
 def _monitoring(
@@ -183,7 +212,7 @@ def _monitoring(
     """Past predictions of the series, or None and why there are none (the page goes on without)."""
     _ = context._
     try:
-        past = shared_past_forecasts(context.api_url, area, consumer_type, zone, context.data_version)
+        past = context.past_forecasts(area, consumer_type, zone)
     except ApiError as error:
         return None, _("Past forecasts are not available: {reason}.").format(reason=error.message)
     if past is None:
@@ -271,40 +300,85 @@ def bias_text(warning: BiasWarning, figures: ForecastKeyFigures, _: Translate, l
     return text
 
 
-def key_figures_row(figures: ForecastKeyFigures, zone: str, _: Translate = str, language: str = ENGLISH) -> None:
-    """The forecast's total, peak hour, peak and week-earlier change, with their ranges."""
-    total, peak_hour, peak, change = st.columns(4)
-    total.metric(_("Forecast, next 24 h"), format_kwh(figures.total_kwh, language))
+@dataclass(frozen=True)
+class KeyFigureTexts:
+    """Every text of the key figures row, in the page's language and zone (None: that caption or help
+    is not drawn). Formatting them (Babel) was ~5 % of a change's server time; they depend only on
+    the series, its data version, the zone and the language, so they are made once (`shared_key_figures`)."""
+
+    total_label: str
+    total_value: str
+    total_caption: str | None
+    total_caption_help: str | None
+    peak_hour_label: str
+    peak_hour_value: str
+    peak_hour_help: str | None
+    peak_label: str
+    peak_value: str
+    peak_caption: str | None
+    change_label: str
+    change_value: str
+    change_help: str
+
+
+def key_figure_texts(
+    figures: ForecastKeyFigures, zone: str, _: Translate = str, language: str = ENGLISH
+) -> KeyFigureTexts:
+    """The texts `key_figures_row` draws for `figures`."""
+    total_caption, total_caption_help = None, None
     if figures.total_range_80 is not None:
-        total.caption(
-            _ranges_text(figures.total_range_80, figures.total_range_95, _, language),
-            help=_(
-                "The API's range for the 24-hour sum, learnt from how far the model's sums over as many "
-                "hours were from what was observed in {windows} past windows (not the sum "
-                "of the hourly ranges, which would be far too wide)."
-            ).format(windows=figures.total_range_windows),
-        )
+        total_caption = _ranges_text(figures.total_range_80, figures.total_range_95, _, language)
+        total_caption_help = _(
+            "The API's range for the 24-hour sum, learnt from how far the model's sums over as many "
+            "hours were from what was observed in {windows} past windows (not the sum "
+            "of the hourly ranges, which would be far too wide)."
+        ).format(windows=figures.total_range_windows)
     elif figures.total_kwh is not None:
-        total.caption(_("The API gives no range for this total (too little history)."))
+        total_caption = _("The API gives no range for this total (too little history).")
     peak_text = "—"
     if figures.peak_hour is not None:
         peak_text = f"{format_datetime(figures.peak_hour, 'EEE HH:mm', locale=LOCALES[language])} "
         peak_text += str(figures.peak_hour.tzname())
-    peak_hour.metric(
-        _("Peak hour ({zone})").format(zone=zone_label(zone, _)),
-        peak_text,
-        help=None if figures.peak_hour is None else time_label(figures.peak_hour, language),
-    )
-    peak.metric(_("Peak consumption"), format_kwh(figures.peak_kwh, language))
-    if figures.peak_range_80 is not None:
-        peak.caption(_ranges_text(figures.peak_range_80, figures.peak_range_95, _, language))
-    change.metric(
-        _("Change vs same hours a week earlier"),
-        format_change(figures.change_vs_week_before, language),
-        help=_("Forecast against {observed} observed in the same {hours} hours one week earlier.").format(
+    return KeyFigureTexts(
+        total_label=_("Forecast, next 24 h"),
+        total_value=format_kwh(figures.total_kwh, language),
+        total_caption=total_caption,
+        total_caption_help=total_caption_help,
+        peak_hour_label=_("Peak hour ({zone})").format(zone=zone_label(zone, _)),
+        peak_hour_value=peak_text,
+        peak_hour_help=None if figures.peak_hour is None else time_label(figures.peak_hour, language),
+        peak_label=_("Peak consumption"),
+        peak_value=format_kwh(figures.peak_kwh, language),
+        peak_caption=None
+        if figures.peak_range_80 is None
+        else _ranges_text(figures.peak_range_80, figures.peak_range_95, _, language),
+        change_label=_("Change vs same hours a week earlier"),
+        change_value=format_change(figures.change_vs_week_before, language),
+        change_help=_("Forecast against {observed} observed in the same {hours} hours one week earlier.").format(
             observed=format_kwh(figures.week_before_total_kwh, language), hours=figures.hours_compared
         ),
     )
+
+
+def key_figures_row(
+    figures: ForecastKeyFigures,
+    zone: str,
+    _: Translate = str,
+    language: str = ENGLISH,
+    texts: KeyFigureTexts | None = None,
+) -> None:
+    """The forecast's total, peak hour, peak and week-earlier change, with their ranges (`texts`: those
+    of `figures` made already, as `key_figure_texts` makes them)."""
+    texts = texts or key_figure_texts(figures, zone, _, language)
+    total, peak_hour, peak, change = st.columns(4)
+    total.metric(texts.total_label, texts.total_value)
+    if texts.total_caption is not None:
+        total.caption(texts.total_caption, help=texts.total_caption_help)
+    peak_hour.metric(texts.peak_hour_label, texts.peak_hour_value, help=texts.peak_hour_help)
+    peak.metric(texts.peak_label, texts.peak_value)
+    if texts.peak_caption is not None:
+        peak.caption(texts.peak_caption)
+    change.metric(texts.change_label, texts.change_value, help=texts.change_help)
 
 
 def _holidays(view: SeriesView, language: str) -> list[Holiday]:
@@ -326,19 +400,20 @@ def forecast_chart(
     _, language = context._, context.language
     past = monitoring.predicted if monitoring is not None else None
     chart = shared_forecast_chart(
-        context.api_url, area, consumer_type, zone, context.data_version, language, past is not None, view, past
+        api_url=context.api_url,
+        area=area,
+        consumer_type=consumer_type,
+        zone=zone,
+        data_version=context.data_version,
+        language=language,
+        with_past=past is not None,
+        _view=view,
+        _past=past,
     )
-    holidays = chart.holidays
     plotly_chart(chart.chart, key="forecast_chart")
     with st.container(key="forecast_chart_text"):  # the chart's text alternative, right below it
         st.caption(chart.text)
-    notes = [
-        coverage_text(view.interval, _, language) if view.has_ranges else _("The API gives no range for this forecast.")
-    ]
-    if holidays:
-        days = ", ".join(f"{h.name} ({long_date(h.start, language)})" for h in holidays)
-        notes.append(_("Public holidays in this window: {days}.").format(days=days))
-    st.caption(" ".join(notes))
+    st.caption(chart.notes)
     if monitoring_note:
         st.info(monitoring_note, icon=":material/history:")
 
@@ -403,8 +478,16 @@ def single_series(context: PageContext, area: str, consumer_type: str, zone: str
         return
     # Past forecasts give last week's bias (cached like the series); drawn only when asked for.
     monitoring, monitoring_note = _monitoring(context, area, consumer_type, zone)
-    figures = shared_key_figures(context.api_url, area, consumer_type, zone, context.data_version, view)
-    key_figures_row(figures, zone, _, language)
+    figures, texts = shared_key_figures(
+        api_url=context.api_url,
+        area=area,
+        consumer_type=consumer_type,
+        zone=zone,
+        data_version=context.data_version,
+        language=language,
+        _view=view,
+    )
+    key_figures_row(figures, zone, _, language, texts)
     warning = bias_warning(figures, None if monitoring is None else monitoring.bias)
     if warning is not None:
         st.warning(bias_text(warning, figures, _, language), icon=":material/trending_flat:")
@@ -471,16 +554,16 @@ def compared_series(context: PageContext, area: str, consumer_type: str, zone: s
         else _("{area} · {count} consumer types").format(area=area_short_label(area, _), count=len(compared))
     )
     chart, text = shared_compare_chart(
-        context.api_url,
-        context.data_version,
-        language,
-        zone,
-        tuple(members),
-        by_area,
-        title,
-        as_share,
-        small_multiples,
-        compared,
+        api_url=context.api_url,
+        data_version=context.data_version,
+        language=language,
+        zone=zone,
+        members=tuple(members),
+        by_area=by_area,
+        title=title,
+        as_share=as_share,
+        small_multiples=small_multiples,
+        _compared=compared,
     )
     plotly_chart(chart, key="compare_chart")
     with st.container(key="compare_chart_text"):  # the chart's text alternative, right below it
@@ -504,7 +587,7 @@ def build_compare_chart(
     return chart_data(figure), compare_chart_text(labels, forecasts, title, as_share, _, language)
 
 
-@st.cache_data(ttl=data.DATA_TTL_SECONDS, max_entries=SHARED_ENTRIES, show_spinner=False)
+@st.cache_resource(ttl=data.DATA_TTL_SECONDS, max_entries=SHARED_ENTRIES, show_spinner=False)
 def shared_compare_chart(
     api_url: str,
     data_version: str,
@@ -519,5 +602,6 @@ def shared_compare_chart(
 ) -> tuple[ChartData, str]:
     """`build_compare_chart` once per (compared series, data version, language, zone, title, share,
     layout) for the whole process. `_compared` (not hashed) is what the key names: the members'
-    views of that version, labelled as `by_area` and `language` say."""
+    views of that version, labelled as `by_area` and `language` say. Immutable, so shared without a
+    copy (`st.cache_resource`)."""
     return build_compare_chart(_compared, title, zone, as_share, small_multiples, language)

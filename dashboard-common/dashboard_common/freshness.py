@@ -9,6 +9,7 @@ is hostile input: it is shown as plain text, never as Markdown.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -45,7 +46,17 @@ def window_text(
 ) -> str | None:
     """'Forecast for Thu 15 Jun 02:00 CEST – Fri 16 Jun 01:00 CEST', in `zone` and the page's
     language (`_`, `language`; None: the English default formats); None without a window."""
-    first, last = moment(status.get("forecast_from")), moment(status.get("forecast_to"))
+    forecast_from, forecast_to = status.get("forecast_from"), status.get("forecast_to")
+    if not isinstance(forecast_from, str) or not isinstance(forecast_to, str):
+        return None  # not a time (`moment`), and the cache below takes only hashable keys
+    return _window_text(forecast_from, forecast_to, zone, _, language)
+
+
+@lru_cache(maxsize=256)
+def _window_text(forecast_from: str, forecast_to: str, zone: str, _: Translate, language: str | None) -> str | None:
+    """`window_text` once per window, zone and language for the process (Babel's formatting ran on
+    every page run; the translators are one function per language, `i18n.translator`)."""
+    first, last = moment(forecast_from), moment(forecast_to)
     if first is None or last is None:
         return None
     return _("Forecast for {first} – {last}").format(

@@ -20,11 +20,12 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard_common.client import ApiClient
+from dashboard_common.client import ApiClient, ApiError
 
 NEWEST_KEY = "api_newest_status"
 OLDER_SINCE_KEY = "api_older_answered_since"
 BEHIND_FLAG = "replica_behind"
+FOLLOWED_KEY = "api_followed_data_versions"
 PATIENCE_SECONDS = 300.0
 STATUS_TTL_SECONDS = 15
 STATUS_ZONE = "UTC"  # `recency` compares the times as text, which orders them only in one zone
@@ -90,4 +91,33 @@ def keep_newest(answered: dict[str, Any], state: MutableMapping[str, Any] | None
 def newest_status(api_root: str, timeout: float) -> dict[str, Any]:
     """What a page run starts from: the API's status, never older data after newer whichever replica
     answered (raises the client's `ApiError` when the API cannot answer)."""
-    return keep_newest(load_status(api_root, timeout))
+    # Keyword arguments: Streamlit's cache looks up a positional argument's name with `inspect` per call.
+    return keep_newest(load_status(api_root=api_root, timeout=timeout))
+
+
+def follow_new_data(
+    api_root: str, timeout: float, shown_version: str, state: MutableMapping[str, Any] | None = None
+) -> None:
+    """After a `DataVersionMismatch`: rerun the whole page (`st.rerun`) if the API has moved on to
+    new data, so that it shows that data instead of a false notice; return if it has not.
+
+    A fragment rerun keeps the data version of the page's last full run, and a full run may hold a
+    status cached up to `STATUS_TTL_SECONDS`: either asks for the old version once the API has loaded
+    new data, and every answer is refused. So the status is asked again, uncached. If the newest
+    status the session has seen names another version than `shown_version`, the cached status is
+    emptied (it is stale for every session) and the page reruns from the new one. A replica that is
+    behind (the newest status is still `shown_version`) is left to the page's own notice. Each
+    switch of versions is followed once per session, so replicas flapping between versions cannot
+    rerun the page in a loop. The API not answering is left to the error already being shown."""
+    state = st.session_state if state is None else state
+    try:
+        answered = shared_client(api_root, timeout).status(tz=STATUS_ZONE)
+    except ApiError:
+        return
+    newest = data_version(keep_newest(answered, state))
+    followed = state.setdefault(FOLLOWED_KEY, set())
+    if newest == shown_version or (shown_version, newest) in followed:
+        return
+    followed.add((shown_version, newest))
+    load_status.clear()
+    st.rerun()

@@ -5,12 +5,15 @@ for any data. Buckets: the fixture bucket (June 2023) and demo buckets written a
 and autumn daylight-saving changes of 2026. Screenshots go to test-artifacts/ for a person to look at.
 """
 
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 
 import httpx
 import pandas as pd
 import pytest
+from devtools.waiting import wait_until
 from playwright.sync_api import expect
 from support import ARTIFACTS, BUCKET_PANDAS15, running_api
 from yarl import URL
@@ -402,3 +405,49 @@ def test_link_values_with_links_images_and_html_show_as_text_in_the_notices(
     ):
         assert literal in shown, literal
     page.screenshot(path=ARTIFACTS / "frontend-hostile-link.png", full_page=True)
+
+
+def write_new_predictions(bucket: Path, factor: float) -> None:
+    """New data from the pipeline: every prediction times `factor`, written the way an upload lands
+    (a temporary name, then replaced in one step)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    path = bucket / "predictions.parquet"
+    table = pq.read_table(path)  # as written by pandas 1.5 (a period index pandas 3 cannot read back)
+    column = table.schema.get_field_index("energy_consumption")
+    table = table.set_column(column, "energy_consumption", pc.multiply(table["energy_consumption"], factor))
+    pq.write_table(table, bucket / ".predictions.parquet.partial")
+    (bucket / ".predictions.parquet.partial").replace(path)
+
+
+def test_a_choice_made_after_the_api_loaded_new_data_shows_the_new_data_not_a_notice(
+    page, tmp_path: Path, start_dashboard: Callable[[str], AbstractContextManager[str]]
+) -> None:
+    """The controls are a fragment: a change reruns only it, with the data version of the page's last
+    full run. Once the API serves new data, that version's answers are refused (`DataVersionMismatch`);
+    the page must then follow the new data, not claim the API's replicas are switching."""
+    bucket = shutil.copytree(BUCKET_PANDAS15, tmp_path / "bucket")
+    with (
+        running_api(bucket, {"APP_API_REFRESH_SECONDS": "1"}) as api_url,
+        start_dashboard(api_url) as dashboard_url,
+    ):
+        status_url = api_url.removesuffix("/v1") + "/v2/status"
+        shown_version = httpx.get(status_url, timeout=10).json()["data_version"]
+        page.goto(f"{dashboard_url}/?area=1&consumer_type=111")
+        wait_for_chart(page, "DK1 · 111")
+
+        write_new_predictions(bucket, 1.5)
+        wait_until(
+            lambda: httpx.get(status_url, timeout=10).json()["data_version"] != shown_version, 30, "new data loaded"
+        )
+        expected = api_series(api_url, "1", "112")
+        choose(page, CONSUMER_TYPE_BOX, "112")
+        wait_for_chart(page, "DK1 · 112")
+
+        forecast = traces_by_name(page)["Forecast (next 24 h)"]
+        assert forecast["first_value"] == pytest.approx(expected["forecast"][0]["kwh"])
+        expect(page.get_by_text("has not caught up yet")).to_have_count(0)
+        expect(page.get_by_text("is not answering")).to_have_count(0)
+        assert_no_traceback(page)
+        page.screenshot(path=ARTIFACTS / "frontend-new-data-after-a-choice.png", full_page=True)
