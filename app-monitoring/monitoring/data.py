@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard_common.charts import ChartData, chart_data
 from dashboard_common.client import ApiClient, ApiError, configured_api_root
 from dashboard_common.status import data_version, newest_status, shared_client
-from dashboard_common.status import load_status as cached_status
+from dashboard_common.status import follow_new_data as follow_version_change
 
 from monitoring.aggregate import hour_of_day_frame
 from monitoring.descriptions import series_description
@@ -48,13 +48,15 @@ def follow_new_data(base_url: str, shown_version: str, ask_again: bool = False) 
     A fragment rerun (a view, figure, threshold or series chosen) gets the page data of the full
     run that drew it, with that run's data version; after the API loaded new data, its requests
     pinned to the old version are refused (`DataVersionMismatch`) and it would say the API's
-    replicas are switching, until a full rerun. So a fragment starts here: on newer data the page
-    reruns whole (`st.rerun`), headline and all, on the new version. `ask_again` (after a
-    `DataVersionMismatch`) asks the API for its status instead of the briefly cached one. A status
-    the API cannot give changes nothing here: the fragment's own requests say what failed.
+    replicas are switching, until a full rerun. So a fragment starts here: on newer data in the
+    session's status the page reruns whole (`st.rerun`), headline and all, on the new version.
+    `ask_again` (after a `DataVersionMismatch`) is the forecast page's way, shared: the status asked
+    again, uncached, each switch of versions followed once (`dashboard_common.status.follow_new_data`).
+    A status the API cannot give changes nothing here: the fragment's own requests say what failed.
     """
     if ask_again:
-        cached_status.clear()
+        follow_version_change(base_url, API_TIMEOUT_SECONDS, shown_version)
+        return
     try:
         current = data_version(load_status(base_url))
     except ApiError:
