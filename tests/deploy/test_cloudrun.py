@@ -49,6 +49,13 @@ def test_the_api_keeps_an_instance_with_cpu_always_allocated_and_starts_when_rea
     assert "APP_API_GCP_SERVICE_ACCOUNT_JSON_PATH" not in {e["name"] for e in container["env"]}  # no key
 
 
+def measured_viewers_per_replica() -> int:
+    """The viewers per replica deploy/README.md states from the load tool's figures ("Capacity")."""
+    readme = (REPO_ROOT / "deploy" / "README.md").read_text(encoding="utf-8")
+    (figure,) = set(re.findall(r"\*\*(\d+) viewers per replica\*\*", readme))
+    return int(figure)
+
+
 def test_the_dashboards_are_sticky_with_a_websocket_timeout_and_bounded():
     for app in ("frontend", "monitoring"):
         template = service(app)["spec"]["template"]
@@ -58,7 +65,7 @@ def test_the_dashboards_are_sticky_with_a_websocket_timeout_and_bounded():
         assert 1 <= int(annotations["autoscaling.knative.dev/maxScale"]) <= 100
         # A viewer holds one WebSocket, one concurrent request, for the whole visit: the instance's
         # viewers (deploy/README.md, "Capacity"), on the one core a Streamlit process can use.
-        assert 1 <= template["spec"]["containerConcurrency"] <= 1000
+        assert template["spec"]["containerConcurrency"] == measured_viewers_per_replica()
         assert template["spec"]["containers"][0]["resources"]["limits"]["cpu"] == "1"
         (container,) = template["spec"]["containers"]
         assert container["startupProbe"]["httpGet"]["path"] == "/_stcore/health"
