@@ -248,7 +248,7 @@ def test_the_page_in_danish_says_so_to_the_browser_and_reads_in_danish(browser, 
         ]
         texts = caption_texts(page)
         assert "Graf over WAPE for alle serier time for time" in texts
-        assert "Graf over WAPE, MAPE og bias for hver time på døgnet (Dansk tid)" in texts
+        assert "Graf over WAPE, MAPE og bias for hver time på døgnet (dansk tid)" in texts
         # Danish number format in the headline figures: a decimal comma.
         wape = page.locator('[data-testid="stMetricValue"]').first.inner_text()
         assert wape.endswith(" %") and "," in wape and "." not in wape, wape
