@@ -87,12 +87,7 @@ def main() -> None:
         raise SystemExit("wrk not found: apt-get install wrk")
     if arguments.pin and max(arguments.workers) > 1:
         parser.error("--pin puts the servers on one CPU: one worker only")
-    cpus = None
-    if arguments.pin:
-        try:
-            cpus = servers_apart_from_generator()
-        except ValueError as error:
-            parser.error(f"--pin: {error}")
+    cpus = servers_apart_from_generator(arguments.pin)
 
     env = {**os.environ, "APP_API_LOG_LEVEL": "warning"}
     api_env = dict(env)

@@ -59,12 +59,7 @@ def main() -> None:
     arguments = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
-    cpus = None
-    if arguments.pin:
-        try:
-            cpus = servers_apart_from_generator()
-        except ValueError as error:
-            parser.error(f"--pin: {error}")
+    cpus = servers_apart_from_generator(arguments.pin)
     env = {**os.environ, "APP_API_LOG_LEVEL": "warning"}
     python = sys.executable
     print(

@@ -516,12 +516,7 @@ def main() -> None:
     pages = set(arguments.pages.split(","))
     started = datetime.now(UTC)
     load_before = os.getloadavg()[0]
-    server_cpus = None
-    if arguments.pin:
-        try:
-            server_cpus = servers_apart_from_generator()  # the viewers' threads run on the other CPUs
-        except ValueError as error:
-            parser.error(f"--pin: {error}")
+    server_cpus = servers_apart_from_generator(arguments.pin)  # the viewers' threads: the other CPUs
     with tempfile.TemporaryDirectory(prefix="demo-bucket-") as demo_dir, ExitStack() as stack:
         api, servers = start_servers(stack, demo_dir, pages, server_cpus)
         if arguments.browser_check:

@@ -23,17 +23,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def servers_apart_from_generator() -> str:
-    """Split the CPUs between servers and load generator: the first CPU for the servers, the others for us.
+def servers_apart_from_generator(requested: bool = True) -> str | None:
+    """Split the CPUs between servers and load generator (a script's `--pin`): the first CPU for the
+    servers, the others for us. None, and nothing moved, when not `requested`.
 
     Moves this process (and every thread and child it starts afterwards, such as `wrk`) to the other
     CPUs and returns the first CPU's number for `pinned`. A load generator sharing the servers' cores
     takes their CPU and adds its own scheduling to their tail latencies; apart, a run measures the
-    servers. Raises `ValueError` on a one-CPU machine, where there is nothing to split.
+    servers. Exits with a message on a one-CPU machine, where there is nothing to split.
     """
+    if not requested:
+        return None
     first, *others = sorted(os.sched_getaffinity(0))
     if not others:
-        raise ValueError("pinning needs two CPUs or more")
+        raise SystemExit("--pin needs two CPUs or more")
     os.sched_setaffinity(0, others)
     return str(first)
 

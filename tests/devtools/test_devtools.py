@@ -8,7 +8,7 @@ import sys
 import devtools.waiting
 import pytest
 from devtools.paths import REPO_ROOT
-from devtools.processes import free_port, pinned, running, stop_process
+from devtools.processes import free_port, pinned, running, servers_apart_from_generator, stop_process
 from devtools.prometheus import sample_labels, sample_value, samples
 from devtools.stats import percentile
 from devtools.waiting import WaitTimeout, wait_for_http, wait_until
@@ -159,3 +159,4 @@ def test_pinning_puts_servers_on_the_first_cpu_and_the_generator_and_its_childre
         "generator_child": cpus[1:],
     }
     assert pinned(["wrk", "-c1"], None) == ["wrk", "-c1"]
+    assert servers_apart_from_generator(False) is None and sorted(os.sched_getaffinity(0)) == cpus  # no --pin
