@@ -60,10 +60,10 @@ export default async function (component) {
     chart.className = 'energy-forecast-chart';
     parentElement.appendChild(chart);
   }
-  // The figure's JSON comes as UTF-8 bytes (see `plotly_chart`); a string or an object is read too.
-  const text = data instanceof Uint8Array || data instanceof ArrayBuffer ? new TextDecoder().decode(data) : data;
-  const figure = typeof text === 'string' ? JSON.parse(text) : text;
   try {
+    // The figure's JSON comes as UTF-8 bytes (see `plotly_chart`); a string or an object is read too.
+    const text = data instanceof Uint8Array || data instanceof ArrayBuffer ? new TextDecoder().decode(data) : data;
+    const figure = typeof text === 'string' ? JSON.parse(text) : text;
     const Plotly = await loadPlotly();
     await Plotly.react(chart, figure.data || [], figure.layout || {}, CONFIG);
     if (!chart.__energyForecastHoverTitle) {

@@ -120,3 +120,26 @@ def test_a_missing_bundle_says_so_in_place_of_each_chart(tmp_path: Path, page):
         page.wait_for_function("() => document.querySelectorAll('[role=alert]').length === 3", timeout=30_000)
         assert "app/static/plotly-cartesian.min.js" in alerts.first.text_content()
         expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+BROKEN_APP = """
+import streamlit as st
+from dashboard_common.charts import ChartData, plotly_chart
+
+plotly_chart(ChartData('{"data": [', 200), key="cut_short")  # a figure's JSON cut off mid-way
+st.write("after the chart")
+"""
+
+
+@pytest.mark.e2e
+@pytest.mark.browser
+def test_a_figure_the_browser_cannot_read_says_so_in_place_of_the_chart(tmp_path: Path, page):
+    app = _app(tmp_path, static_serving=True)
+    (app / "app.py").write_text(BROKEN_APP, encoding="utf-8")
+    with running_streamlit(app, "app.py", {}) as url:
+        page.goto(url)
+        alert = page.get_by_role("alert").filter(has_text="This chart could not be drawn")
+        alert.wait_for(timeout=60_000)
+        assert "JSON" in alert.text_content()  # the parser's own words, e.g. "Unexpected end of JSON input"
+        expect(page.get_by_text("after the chart")).to_be_visible()
+        expect(page.locator('[data-testid="stException"]')).to_have_count(0)
