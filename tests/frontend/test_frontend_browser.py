@@ -100,20 +100,26 @@ def expect_text(page, text: str) -> None:
     expect(page.get_by_text(text)).to_have_count(1, timeout=DRAWN_TIMEOUT_MS)
 
 
-def hover_over(page, hour_label: str) -> str:
-    """Move the mouse onto the hour with this Danish label (mid-height); returns the hover box's text."""
+def move_to_hour(page, hour_label: str, row_test: str) -> None:
+    """Move the mouse onto the hour with this label (mid-height) in the chart's trace that `row_test`
+    (a JavaScript predicate on a trace) picks, whose `customdata` holds the hours' labels."""
     x = page.evaluate(
-        """(label) => {
+        f"""(label) => {{
             const chart = document.querySelector(".js-plotly-plot");
-            const row = chart._fullData.find(trace => trace.name === "Danish time");
+            const row = chart._fullData.find({row_test});
             const index = Array.from(row.customdata).indexOf(label);
             const xaxis = chart._fullLayout.xaxis;
             return chart.getBoundingClientRect().x + xaxis._offset + xaxis.d2p(row.x[index]);
-        }""",
+        }}""",
         hour_label,
     )
     plot_area = page.locator(f"{CHART} .nsewdrag").first.bounding_box()
     page.mouse.move(x, plot_area["y"] + plot_area["height"] / 2)
+
+
+def hover_over(page, hour_label: str) -> str:
+    """Move the mouse onto the hour with this Danish label (mid-height); returns the hover box's text."""
+    move_to_hour(page, hour_label, 'trace => trace.name === "Danish time"')
     page.wait_for_function("() => document.querySelector('.hoverlayer').textContent.length > 0", timeout=10_000)
     return page.evaluate("() => document.querySelector('.hoverlayer').textContent")
 
@@ -185,18 +191,7 @@ def test_in_danish_the_hover_title_is_the_danish_hour_and_the_document_is_danish
     expect_text(page, "Prognose for elforbruget time for time")
     assert page.evaluate("() => document.documentElement.lang") == "da"
     label = "søn. 25. okt. 02:00 CET"  # the second 02:00 of the fall-back night
-    x = page.evaluate(
-        """(label) => {
-            const chart = document.querySelector(".js-plotly-plot");
-            const row = chart._fullData.find(trace => trace.meta === "hover-title");
-            const index = Array.from(row.customdata).indexOf(label);
-            const xaxis = chart._fullLayout.xaxis;
-            return chart.getBoundingClientRect().x + xaxis._offset + xaxis.d2p(row.x[index]);
-        }""",
-        label,
-    )
-    plot_area = page.locator(f"{CHART} .nsewdrag").first.bounding_box()
-    page.mouse.move(x, plot_area["y"] + plot_area["height"] / 2)
+    move_to_hour(page, label, 'trace => trace.meta === "hover-title"')
     page.wait_for_function("() => document.querySelector('.hoverlayer .legendtitletext')", timeout=10_000)
     title = page.evaluate("() => document.querySelector('.hoverlayer .legendtitletext').textContent")
     assert title == label
