@@ -164,13 +164,24 @@ def ranked_table(page: PageData, threshold: float, rank_label: str) -> tuple[pd.
 
 def view_choice(page: PageData, threshold: float, chart_label: str, rank_label: str) -> ViewChoice:
     """The series ranked worst first by the chosen figure and flagged against the threshold."""
-    ranked, series_by_row = ranked_table(page, threshold, rank_label)
+    return _choice(threshold, chart_label, rank_label, *ranked_table(page, threshold, rank_label))
+
+
+def _choice(
+    threshold: float,
+    chart_label: str,
+    rank_label: str,
+    ranked: pd.DataFrame,
+    series_by_row: list[SeriesKey],
+    ranked_arrow: pa.Table | None = None,
+) -> ViewChoice:
     return ViewChoice(
         threshold=threshold,
         chart_measure=BY_LABEL[chart_label],
         rank_measure=BY_LABEL[rank_label],
         ranked=ranked,
         series_by_row=series_by_row,
+        ranked_arrow=ranked_arrow,
     )
 
 
@@ -187,17 +198,8 @@ def _shared_ranked_table(
 
 def shared_view_choice(page: PageData, threshold: float, chart_label: str, rank_label: str) -> ViewChoice:
     """`view_choice` with the ranked table shared by every viewer of the same choices (read-only)."""
-    ranked, series_by_row, arrow = _shared_ranked_table(
-        page.api_url, page.version, page.language, page.zone, threshold, rank_label, page
-    )
-    return ViewChoice(
-        threshold=threshold,
-        chart_measure=BY_LABEL[chart_label],
-        rank_measure=BY_LABEL[rank_label],
-        ranked=ranked,
-        series_by_row=series_by_row,
-        ranked_arrow=arrow,
-    )
+    shared = _shared_ranked_table(page.api_url, page.version, page.language, page.zone, threshold, rank_label, page)
+    return _choice(threshold, chart_label, rank_label, *shared)
 
 
 def series_name(series: SeriesKey, language: str = ENGLISH) -> str:
